@@ -1,0 +1,50 @@
+package io.baton.deploy.cli;
+
+import io.baton.agent.AgentConfig;
+import io.baton.agent.EdgeAgentVerticle;
+import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.embedded.EmbeddedRuntime;
+import io.vertx.core.Vertx;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "agent", mixinStandardHelpOptions = true, description = "Runs one site's edge agent as a cluster member.")
+final class AgentCommand implements Callable<Integer> {
+  @Option(names = "--site", required = true, description = "site id, e.g. site-a")
+  String site;
+
+  @Option(names = "--coap-port", description = "(default ${DEFAULT-VALUE})", defaultValue = "5683")
+  int coapPort;
+
+  @Option(names = "--transfer-port", description = "gRPC state transfer port (default ${DEFAULT-VALUE})", defaultValue = "7443")
+  int transferPort;
+
+  @Option(names = "--runtime", description = "service runtime: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
+      defaultValue = "embedded", completionCandidates = Runtimes.class)
+  String runtime;
+
+  @Mixin
+  MemberOptions member;
+
+  @Override
+  public Integer call() throws Exception {
+    AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort);
+    ServiceRuntime serviceRuntime = switch (runtime) {
+      case EmbeddedRuntime.NAME -> new EmbeddedRuntime(site);
+      default -> throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded");
+    };
+    Vertx vertx = member.join();
+    vertx.deployVerticle(new EdgeAgentVerticle(config, serviceRuntime)).toCompletionStage().toCompletableFuture().join();
+    System.out.printf("agent %s serving CoAP on %s, state transfer on %s:%d%n", site, config.coapEndpoint(), member.host, transferPort);
+    MemberOptions.runUntilStopped(vertx);
+    return 0;
+  }
+
+  static final class Runtimes extends java.util.ArrayList<String> {
+    Runtimes() {
+      super(java.util.List.of(EmbeddedRuntime.NAME));
+    }
+  }
+}

@@ -1,0 +1,26 @@
+package io.baton.deploy.cli;
+
+import io.baton.broker.HandoffBrokerVerticle;
+import io.vertx.core.Vertx;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+
+@Command(name = "broker", mixinStandardHelpOptions = true, description = "Runs a handoff broker as a cluster member.")
+final class BrokerCommand implements Callable<Integer> {
+  @Mixin
+  MemberOptions member;
+
+  @Mixin
+  TriggerOptions trigger;
+
+  @Override
+  public Integer call() throws Exception {
+    Vertx vertx = member.join();
+    vertx.deployVerticle(new HandoffBrokerVerticle(trigger.toConfig())).toCompletionStage().toCompletableFuture().join();
+    System.out.printf("broker on %s: hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, trigger.hysteresisDb,
+        trigger.timeToTriggerMs);
+    MemberOptions.runUntilStopped(vertx);
+    return 0;
+  }
+}

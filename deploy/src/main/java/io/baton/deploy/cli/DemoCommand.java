@@ -1,0 +1,42 @@
+package io.baton.deploy.cli;
+
+import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.demo.VehicleDemo;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+@Command(name = "demo", mixinStandardHelpOptions = true,
+    description = "Three sites and a broker on 127.0.0.1-4; a vehicle drives past them calling its service.")
+final class DemoCommand implements Callable<Integer> {
+  @Option(names = "--speed", description = "m/s (default ${DEFAULT-VALUE})", defaultValue = "30")
+  double speed;
+
+  @Option(names = "--call-rate", description = "service calls per second (default ${DEFAULT-VALUE})", defaultValue = "20")
+  double callRate;
+
+  @Option(names = "--spacing", description = "m between sites (default ${DEFAULT-VALUE})", defaultValue = "250")
+  double spacing;
+
+  @Option(names = "--shadowing", description = "dB of log-normal shadowing noise (default ${DEFAULT-VALUE})", defaultValue = "2.0")
+  double shadowing;
+
+  @Option(names = "--seed", description = "seed of the radio noise (default ${DEFAULT-VALUE})", defaultValue = "7")
+  long seed;
+
+  @Mixin
+  TriggerOptions trigger;
+
+  @Override
+  public Integer call() {
+    // The demo prints its own account of each handoff; the components' info logs would repeat it.
+    System.setProperty("org.slf4j.simpleLogger.log.io.baton", "warn");
+    if (!(speed > 0) || !(callRate > 0) || !(spacing > 0) || !(shadowing >= 0)) {
+      throw new IllegalArgumentException("speed, call rate and spacing must be positive, shadowing not negative");
+    }
+    VehicleDemo.Options options = new VehicleDemo.Options(speed, callRate, 10, spacing, shadowing, seed, trigger.toConfig());
+    VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo());
+    return result.drive().lost() == 0 && result.duplicated() == 0 ? 0 : 1;
+  }
+}

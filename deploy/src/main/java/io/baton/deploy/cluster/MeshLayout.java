@@ -1,0 +1,36 @@
+package io.baton.deploy.cluster;
+
+import io.baton.agent.AgentConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.IntStream;
+
+/**
+ * Where the members of a single-host mesh live: the broker on one loopback address, each site on
+ * its own, as real sites have their own hosts. Ports are the same on every address.
+ */
+public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcastPort, int coapPort, int transferPort) {
+
+  /** The demo's layout: broker on 127.0.0.1, sites site-a, site-b, site-c on 127.0.0.2 to .4. */
+  public static MeshLayout demo() {
+    return new MeshLayout("127.0.0.1", List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), ClusterMember.DEFAULT_PORT,
+        5683, AgentConfig.DEFAULT_TRANSFER_PORT);
+  }
+
+  public static String siteId(int index) {
+    return "site-" + (char) ('a' + index);
+  }
+
+  public List<AgentConfig> agents() {
+    return IntStream.range(0, siteHosts.size())
+        .mapToObj(i -> new AgentConfig(siteId(i), siteHosts.get(i), coapPort, transferPort))
+        .toList();
+  }
+
+  public List<String> members() {
+    List<String> members = new ArrayList<>();
+    members.add(brokerHost + ":" + hazelcastPort);
+    siteHosts.forEach(host -> members.add(host + ":" + hazelcastPort));
+    return members;
+  }
+}

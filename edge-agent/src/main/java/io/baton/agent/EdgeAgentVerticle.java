@@ -1,0 +1,89 @@
+package io.baton.agent;
+
+import io.baton.agent.clients.ClientAttachments;
+import io.baton.agent.clients.ServiceCallRouter;
+import io.baton.agent.clients.TelemetryIngest;
+import io.baton.agent.coap.AgentCoapServer;
+import io.baton.agent.handoff.HandoffLedger;
+import io.baton.agent.handoff.HandoffParticipant;
+import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.transfer.StateReceiver;
+import io.baton.agent.transfer.StateSender;
+import io.baton.protocol.Addresses;
+import io.baton.protocol.codec.EventCodecs;
+import io.baton.protocol.directory.SiteDirectory;
+import io.baton.protocol.directory.SiteInfo;
+import io.baton.protocol.event.ClientRedirected;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.grpc.server.GrpcServer;
+
+/**
+ * One site's agent. It wires the pieces and owns their life cycle: the state-transfer endpoint,
+ * the CoAP server, the handoff commands on the bus, and the site's entry in the directory (added
+ * last, removed first, so nobody is sent to a half-started or half-stopped site).
+ */
+public final class EdgeAgentVerticle extends VerticleBase {
+  private final AgentConfig config;
+  private final ServiceRuntime runtime;
+  private SiteDirectory sites;
+  private HandoffParticipant participant;
+  private AgentCoapServer coap;
+  private HttpServer transferServer;
+  private StateSender sender;
+
+  public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime) {
+    this.config = config;
+    this.runtime = runtime;
+  }
+
+  public AgentConfig agentConfig() {
+    return config;
+  }
+
+  public ServiceRuntime runtime() {
+    return runtime;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventCodecs.registerAll(vertx.eventBus());
+    sites = new SiteDirectory(vertx);
+    HandoffLedger ledger = new HandoffLedger();
+    sender = new StateSender(vertx);
+    ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
+    ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
+    participant = new HandoffParticipant(vertx, config, runtime, ledger, sender, router);
+    coap = new AgentCoapServer(config, context, new TelemetryIngest(vertx, config.siteId()), attachments, router);
+
+    GrpcServer grpc = GrpcServer.server(vertx);
+    grpc.addService(new StateReceiver(ledger));
+    transferServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.transferPort()))
+        .requestHandler(grpc);
+
+    vertx.eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED,
+        message -> coap.handoffResource().notifyClient(message.body().clientId()));
+
+    return transferServer.listen()
+        .compose(server -> vertx.executeBlocking(() -> {
+          coap.start();
+          return null;
+        }))
+        .compose(v -> participant.register())
+        .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.host(), config.transferPort())));
+  }
+
+  @Override
+  public Future<?> stop() {
+    return sites.unregister(config.siteId())
+        .eventually(() -> participant.unregister())
+        .eventually(() -> vertx.executeBlocking(() -> {
+          coap.stop();
+          return null;
+        }))
+        .eventually(() -> transferServer.close())
+        .eventually(() -> sender.close());
+  }
+}

@@ -1,0 +1,63 @@
+package io.baton.agent.clients;
+
+import io.baton.agent.Failures.UnknownClientException;
+import io.baton.protocol.Addresses;
+import io.baton.protocol.directory.ClientDirectory;
+import io.baton.protocol.directory.SiteDirectory;
+import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.wire.InvalidPayloadException;
+import io.baton.protocol.wire.TelemetryReport;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.Set;
+
+/**
+ * Accepts a parsed telemetry report if it is about a known client and only names known sites, and
+ * publishes it on the bus. Anything refused is refused before the publish, so bad input never
+ * reaches the predictor or the broker.
+ */
+public final class TelemetryIngest {
+  private static final long SITE_CACHE_MILLIS = 2_000;
+
+  private final Vertx vertx;
+  private final String siteId;
+  private final ClientDirectory clients;
+  private final SiteDirectory sites;
+  private Set<String> knownSites = Set.of();
+  private long knownSitesAt;
+
+  public TelemetryIngest(Vertx vertx, String siteId) {
+    this.vertx = vertx;
+    this.siteId = siteId;
+    this.clients = new ClientDirectory(vertx);
+    this.sites = new SiteDirectory(vertx);
+  }
+
+  public Future<TelemetryReported> accept(TelemetryReport report) {
+    return clients.find(report.clientId())
+        .compose(record -> record.isPresent()
+            ? Future.succeededFuture(record.get())
+            : Future.failedFuture(new UnknownClientException(report.clientId())))
+        .compose(record -> checkSites(report).map(v -> new TelemetryReported(
+            report.clientId(), siteId, record.site(), record.inHandoff(), report.timestampMs(),
+            report.x(), report.y(), report.speedMps(), report.headingDeg(), report.rssiDbm())))
+        .onSuccess(event -> vertx.eventBus().publish(Addresses.TELEMETRY_REPORTED, event));
+  }
+
+  private Future<Void> checkSites(TelemetryReport report) {
+    if (knownSites.containsAll(report.rssiDbm().keySet()) && System.currentTimeMillis() - knownSitesAt < SITE_CACHE_MILLIS) {
+      return Future.succeededFuture();
+    }
+    return sites.all().compose(all -> {
+      knownSites = Set.copyOf(all.keySet());
+      knownSitesAt = System.currentTimeMillis();
+      for (String site : report.rssiDbm().keySet()) {
+        if (!knownSites.contains(site)) {
+          return Future.failedFuture(new InvalidPayloadException(InvalidPayloadException.Kind.UNKNOWN,
+              "unknown site '" + site + "' in rssi; known sites: " + String.join(", ", knownSites)));
+        }
+      }
+      return Future.succeededFuture();
+    });
+  }
+}

@@ -1,0 +1,76 @@
+package io.baton.broker;
+
+import io.baton.broker.saga.HandoffSaga;
+import io.baton.broker.trigger.A3Trigger;
+import io.baton.protocol.Addresses;
+import io.baton.protocol.codec.EventCodecs;
+import io.baton.protocol.directory.ClientDirectory;
+import io.baton.protocol.directory.ClientRecord;
+import io.baton.protocol.directory.SiteDirectory;
+import io.baton.protocol.event.HandoffCompleted;
+import io.baton.protocol.event.TelemetryReported;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import java.util.HashSet;
+import java.util.Set;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Watches telemetry and hands clients off when the A3 trigger fires; at most one handoff per
+ * client at a time from this broker, and the directory lock keeps any two brokers from racing.
+ */
+public final class HandoffBrokerVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(HandoffBrokerVerticle.class);
+  private static final long EXPIRY_PERIOD_MS = 30_000;
+
+  private final BrokerConfig config;
+  private final Set<String> inFlight = new HashSet<>();
+  private A3Trigger trigger;
+  private HandoffSaga saga;
+  private ClientDirectory clients;
+  private SiteDirectory sites;
+
+  public HandoffBrokerVerticle(BrokerConfig config) {
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    EventCodecs.registerAll(vertx.eventBus());
+    trigger = new A3Trigger(config);
+    saga = new HandoffSaga(vertx, config.stepTimeoutMs());
+    clients = new ClientDirectory(vertx);
+    sites = new SiteDirectory(vertx);
+    vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> trigger.expireIdle(System.currentTimeMillis()));
+    return vertx.eventBus().<TelemetryReported>consumer(Addresses.TELEMETRY_REPORTED, message -> onTelemetry(message.body()))
+        .completion();
+  }
+
+  private void onTelemetry(TelemetryReported report) {
+    trigger.observe(report).ifPresent(target -> {
+      if (!inFlight.contains(report.clientId())) {
+        handOff(report.clientId(), target, "a3").onFailure(failure -> trigger.rearm(report.clientId()));
+      }
+    });
+  }
+
+  /** Starts a handoff of the client's service to {@code targetSite}; also the manual entry point. */
+  public Future<HandoffCompleted> handOff(String clientId, String targetSite, String reason) {
+    if (!inFlight.add(clientId)) {
+      return Future.failedFuture("a handoff of " + clientId + " is already running");
+    }
+    return clients.find(clientId)
+        .compose(found -> found.filter(record -> !record.inHandoff())
+            .map(Future::succeededFuture)
+            .orElseGet(() -> Future.failedFuture("client " + clientId + " is unknown or already in a handoff")))
+        .compose((ClientRecord record) -> record.site().equals(targetSite)
+            ? Future.failedFuture("client " + clientId + " is already served by " + targetSite)
+            : sites.lookup(targetSite).compose(target -> saga.run(record, target, "cold", reason)))
+        .onSuccess(done -> LOG.info("handoff {} of {}: {} -> {} in {} ms (downtime {} ms)", done.handoffId(), clientId,
+            done.sourceSite(), done.targetSite(), String.format("%.1f", done.handoffMillis()),
+            String.format("%.1f", done.downtimeMillis())))
+        .onFailure(failure -> LOG.warn("handoff of {} to {} did not happen: {}", clientId, targetSite, failure.getMessage()))
+        .onComplete(done -> inFlight.remove(clientId));
+  }
+}

@@ -1,0 +1,92 @@
+package io.baton.broker.trigger;
+
+import io.baton.broker.BrokerConfig;
+import io.baton.protocol.event.TelemetryReported;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.Optional;
+
+/**
+ * Decides, report by report, when a client should be handed off: when the best neighbour's
+ * smoothed RSSI has exceeded the serving site's by the hysteresis margin for the whole
+ * time-to-trigger. Time is the reports' own timestamps, so replays and tests are deterministic.
+ * It fires once per serving site; {@link #rearm} makes it fire again after an aborted handoff.
+ */
+public final class A3Trigger {
+  private static final double NOT_HEARD_DBM = -200.0;
+  private static final long IDLE_EXPIRY_MS = 120_000;
+
+  private final BrokerConfig config;
+  private final Map<String, ClientTrack> tracks = new HashMap<>();
+
+  public A3Trigger(BrokerConfig config) {
+    this.config = config;
+  }
+
+  /** Feeds one report; returns the target site when the trigger fires. */
+  public Optional<String> observe(TelemetryReported report) {
+    ClientTrack track = tracks.computeIfAbsent(report.clientId(), id -> new ClientTrack());
+    if (report.timestampMs() < track.lastReportMs) {
+      return Optional.empty();
+    }
+    track.lastReportMs = report.timestampMs();
+    if (!report.servingSite().equals(track.servingSite)) {
+      track.servingSite = report.servingSite();
+      track.candidate = null;
+      track.fired = false;
+    }
+    report.rssiDbm().forEach((site, rssi) -> track.smoothed.merge(site, rssi,
+        (previous, sample) -> config.smoothing() * sample + (1 - config.smoothing()) * previous));
+
+    double serving = track.smoothed.getOrDefault(track.servingSite, NOT_HEARD_DBM);
+    String best = null;
+    double bestRssi = Double.NEGATIVE_INFINITY;
+    for (Map.Entry<String, Double> entry : track.smoothed.entrySet()) {
+      if (!entry.getKey().equals(track.servingSite) && entry.getValue() > bestRssi) {
+        best = entry.getKey();
+        bestRssi = entry.getValue();
+      }
+    }
+    if (best == null || bestRssi <= serving + config.hysteresisDb()) {
+      track.candidate = null;
+      return Optional.empty();
+    }
+    if (!best.equals(track.candidate)) {
+      track.candidate = best;
+      track.candidateSinceMs = report.timestampMs();
+    }
+    if (track.fired || report.handoffInProgress()
+        || report.timestampMs() - track.candidateSinceMs < config.timeToTriggerMs()) {
+      return Optional.empty();
+    }
+    track.fired = true;
+    return Optional.of(best);
+  }
+
+  /** The handoff this trigger asked for did not happen: let the condition fire again. */
+  public void rearm(String clientId) {
+    ClientTrack track = tracks.get(clientId);
+    if (track != null) {
+      track.fired = false;
+      track.candidate = null;
+    }
+  }
+
+  /** Forgets clients not heard from for two minutes (of report time), bounding memory. */
+  public void expireIdle(long nowMs) {
+    tracks.values().removeIf(track -> nowMs - track.lastReportMs > IDLE_EXPIRY_MS);
+  }
+
+  public int trackedClients() {
+    return tracks.size();
+  }
+
+  private static final class ClientTrack {
+    String servingSite;
+    final Map<String, Double> smoothed = new HashMap<>();
+    String candidate;
+    long candidateSinceMs;
+    boolean fired;
+    long lastReportMs = Long.MIN_VALUE;
+  }
+}

@@ -1,0 +1,34 @@
+package io.baton.protocol;
+
+/**
+ * Event-bus addresses. Events are published (every interested member gets a copy); agent commands
+ * are point-to-point requests addressed to one site, so the reply is the next event of the chain.
+ */
+public final class Addresses {
+  private Addresses() {
+  }
+
+  public static final String TELEMETRY_REPORTED = "baton.telemetry.reported";
+  public static final String FORECAST = "baton.predictor.forecast";
+  public static final String PRESTAGE_REQUESTED = "baton.prestage.requested";
+  public static final String PRESTAGED = "baton.prestage.done";
+
+  public static final String HANDOFF_REQUESTED = "baton.handoff.requested";
+  public static final String TARGET_PREPARED = "baton.handoff.target-prepared";
+  public static final String SOURCE_FROZEN = "baton.handoff.source-frozen";
+  public static final String STATE_TRANSFERRED = "baton.handoff.state-transferred";
+  public static final String TARGET_RESTORED = "baton.handoff.target-restored";
+  public static final String CLIENT_REDIRECTED = "baton.handoff.client-redirected";
+  public static final String SOURCE_RELEASED = "baton.handoff.source-released";
+  public static final String HANDOFF_COMPLETED = "baton.handoff.completed";
+  public static final String HANDOFF_ABORTED = "baton.handoff.aborted";
+
+  /** Commands one agent answers; the broker drives the saga through them. */
+  public enum AgentCommand {
+    PREPARE, FREEZE, TRANSFER, RESTORE, RELEASE, ABORT, CALL;
+
+    public String address(String siteId) {
+      return "baton.agent." + siteId + "." + name().toLowerCase();
+    }
+  }
+}

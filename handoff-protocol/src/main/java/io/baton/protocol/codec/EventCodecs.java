@@ -1,0 +1,50 @@
+package io.baton.protocol.codec;
+
+import io.baton.protocol.event.BatonEvent;
+import io.baton.protocol.event.ClientRedirected;
+import io.baton.protocol.event.Forecast;
+import io.baton.protocol.event.HandoffAborted;
+import io.baton.protocol.event.HandoffCompleted;
+import io.baton.protocol.event.HandoffRequested;
+import io.baton.protocol.event.PrestageRequested;
+import io.baton.protocol.event.Prestaged;
+import io.baton.protocol.event.SourceFrozen;
+import io.baton.protocol.event.SourceReleased;
+import io.baton.protocol.event.StateTransferred;
+import io.baton.protocol.event.TargetPrepared;
+import io.baton.protocol.event.TargetRestored;
+import io.baton.protocol.event.TelemetryReported;
+import io.vertx.core.eventbus.EventBus;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.function.Function;
+
+/** Registers a default codec for every event record, so senders pass records, not JSON. */
+public final class EventCodecs {
+  private EventCodecs() {
+  }
+
+  static final List<JsonEventCodec<?>> ALL = List.of(
+      codec(TelemetryReported.class, TelemetryReported::fromJson),
+      codec(Forecast.class, Forecast::fromJson),
+      codec(PrestageRequested.class, PrestageRequested::fromJson),
+      codec(Prestaged.class, Prestaged::fromJson),
+      codec(HandoffRequested.class, HandoffRequested::fromJson),
+      codec(TargetPrepared.class, TargetPrepared::fromJson),
+      codec(SourceFrozen.class, SourceFrozen::fromJson),
+      codec(StateTransferred.class, StateTransferred::fromJson),
+      codec(TargetRestored.class, TargetRestored::fromJson),
+      codec(ClientRedirected.class, ClientRedirected::fromJson),
+      codec(SourceReleased.class, SourceReleased::fromJson),
+      codec(HandoffCompleted.class, HandoffCompleted::fromJson),
+      codec(HandoffAborted.class, HandoffAborted::fromJson));
+
+  private static <T extends BatonEvent> JsonEventCodec<T> codec(Class<T> type, Function<JsonObject, T> decoder) {
+    return new JsonEventCodec<>(type, decoder);
+  }
+
+  /** Call once per Vert.x instance, before the first event is sent or received. */
+  public static void registerAll(EventBus bus) {
+    ALL.forEach(codec -> codec.registerOn(bus));
+  }
+}

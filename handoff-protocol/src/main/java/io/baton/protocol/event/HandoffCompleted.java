@@ -1,0 +1,49 @@
+package io.baton.protocol.event;
+
+import io.vertx.core.json.JsonObject;
+
+/**
+ * A finished handoff and what it cost. {@code handoffMillis} runs from the request to the target
+ * serving (seed 002's handoff time); {@code downtimeMillis} from the freeze to the target serving.
+ */
+public record HandoffCompleted(
+    String handoffId,
+    String clientId,
+    String sourceSite,
+    String targetSite,
+    long epoch,
+    String technique,
+    double handoffMillis,
+    double downtimeMillis,
+    long bytesMoved,
+    boolean prestaged) implements BatonEvent {
+
+  @Override
+  public JsonObject toJson() {
+    return new JsonObject()
+        .put("handoffId", handoffId)
+        .put("clientId", clientId)
+        .put("sourceSite", sourceSite)
+        .put("targetSite", targetSite)
+        .put("epoch", epoch)
+        .put("technique", technique)
+        .put("handoffMillis", handoffMillis)
+        .put("downtimeMillis", downtimeMillis)
+        .put("bytesMoved", bytesMoved)
+        .put("prestaged", prestaged);
+  }
+
+  public static HandoffCompleted fromJson(JsonObject json) {
+    return new HandoffCompleted(
+        json.getString("handoffId"),
+        json.getString("clientId"),
+        json.getString("sourceSite"),
+        json.getString("targetSite"),
+        json.getLong("epoch"),
+        json.getString("technique"),
+        json.getDouble("handoffMillis"),
+        json.getDouble("downtimeMillis"),
+        json.getLong("bytesMoved"),
+        json.getBoolean("prestaged"));
+  }
+}
