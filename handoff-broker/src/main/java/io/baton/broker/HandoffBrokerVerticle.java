@@ -10,6 +10,7 @@ import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.TelemetryReported;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
 import java.util.HashSet;
 import java.util.Set;
@@ -50,13 +51,22 @@ public final class HandoffBrokerVerticle extends VerticleBase {
   private void onTelemetry(TelemetryReported report) {
     trigger.observe(report).ifPresent(target -> {
       if (!inFlight.contains(report.clientId())) {
-        handOff(report.clientId(), target, "a3").onFailure(failure -> trigger.rearm(report.clientId()));
+        startHandoff(report.clientId(), target, "a3").onFailure(failure -> trigger.rearm(report.clientId()));
       }
     });
   }
 
-  /** Starts a handoff of the client's service to {@code targetSite}; also the manual entry point. */
+  /**
+   * Starts a handoff of the client's service to {@code targetSite}: the manual entry point, safe to
+   * call from any thread (the work runs on the broker's context).
+   */
   public Future<HandoffCompleted> handOff(String clientId, String targetSite, String reason) {
+    Promise<HandoffCompleted> done = Promise.promise();
+    context.runOnContext(v -> startHandoff(clientId, targetSite, reason).onComplete(done));
+    return done.future();
+  }
+
+  private Future<HandoffCompleted> startHandoff(String clientId, String targetSite, String reason) {
     if (!inFlight.add(clientId)) {
       return Future.failedFuture("a handoff of " + clientId + " is already running");
     }

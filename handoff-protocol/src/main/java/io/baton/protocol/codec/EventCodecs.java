@@ -24,7 +24,7 @@ public final class EventCodecs {
   private EventCodecs() {
   }
 
-  static final List<JsonEventCodec<?>> ALL = List.of(
+  private static final List<JsonEventCodec<?>> ALL = List.of(
       codec(TelemetryReported.class, TelemetryReported::fromJson),
       codec(Forecast.class, Forecast::fromJson),
       codec(PrestageRequested.class, PrestageRequested::fromJson),
@@ -41,6 +41,11 @@ public final class EventCodecs {
 
   private static <T extends BatonEvent> JsonEventCodec<T> codec(Class<T> type, Function<JsonObject, T> decoder) {
     return new JsonEventCodec<>(type, decoder);
+  }
+
+  /** Every event codec, one per record type. */
+  public static List<JsonEventCodec<?>> codecs() {
+    return ALL;
   }
 
   /** Call once per Vert.x instance, before the first event is sent or received. */
