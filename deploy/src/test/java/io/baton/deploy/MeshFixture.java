@@ -19,7 +19,7 @@ final class MeshFixture {
   static LocalMesh start(int subnet, BrokerConfig broker) throws Exception {
     String prefix = "127.0." + subnet + ".";
     MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
-    return LocalMesh.start(layout, broker).toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+    return LocalMesh.start(layout, broker);
   }
 
   /** Collects every event published on {@code address}, as seen by the given member. */

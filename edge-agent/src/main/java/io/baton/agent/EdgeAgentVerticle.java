@@ -59,7 +59,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
     coap = new AgentCoapServer(config, context, new TelemetryIngest(vertx, config.siteId()), attachments, router);
 
     GrpcServer grpc = GrpcServer.server(vertx);
-    grpc.addService(new StateReceiver(ledger));
+    grpc.addService(new StateReceiver(config.siteId(), ledger));
     transferServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.transferPort()))
         .requestHandler(grpc);
 
@@ -67,12 +67,24 @@ public final class EdgeAgentVerticle extends VerticleBase {
         message -> coap.handoffResource().notifyClient(message.body().clientId()));
 
     return transferServer.listen()
-        .compose(server -> vertx.executeBlocking(() -> {
+        .compose(server -> selfCheck())
+        .compose(v -> vertx.executeBlocking(() -> {
           coap.start();
           return null;
         }))
         .compose(v -> participant.register())
         .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.host(), config.transferPort())));
+  }
+
+  /**
+   * Pings the site's own transfer endpoint before announcing the site: proves it answers, and
+   * loads the gRPC path once here rather than inside the first handoff's downtime (measured: the
+   * first transfer in a fresh JVM took 200 ms, later ones 10 ms).
+   */
+  private Future<Void> selfCheck() {
+    return sender.ping(config.siteId(), config.host(), config.transferPort())
+        .compose(site -> site.equals(config.siteId()) ? Future.succeededFuture()
+            : Future.failedFuture("transfer endpoint " + config.host() + ":" + config.transferPort() + " answers as " + site));
   }
 
   @Override

@@ -34,27 +34,32 @@ public final class LocalMesh implements AutoCloseable {
     this.sites = sites;
   }
 
-  /** Starts the broker, then the sites one by one (members join an existing cluster fastest). */
-  public static Future<LocalMesh> start(MeshLayout layout, BrokerConfig brokerConfig) {
+  /**
+   * Starts the broker, then the sites one by one (a member joins an existing cluster fastest).
+   * Blocks: call it from a plain thread, not from a Vert.x context.
+   */
+  public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig) {
     List<String> members = layout.members();
     HandoffBrokerVerticle brokerVerticle = new HandoffBrokerVerticle(brokerConfig);
+    Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members));
     Map<String, Site> sites = new LinkedHashMap<>();
-    Future<Vertx> broker = ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members)
-        .compose(vertx -> vertx.deployVerticle(brokerVerticle).map(id -> vertx));
-    Future<Void> chain = broker.mapEmpty();
-    for (AgentConfig config : layout.agents()) {
-      chain = chain.compose(v -> startSite(config, layout.hazelcastPort(), members)).map(site -> {
-        sites.put(config.siteId(), site);
-        return null;
-      });
+    try {
+      join(broker.deployVerticle(brokerVerticle));
+      for (AgentConfig config : layout.agents()) {
+        EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(config.siteId()));
+        Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), members));
+        sites.put(config.siteId(), new Site(config, member, agent));
+        join(member.deployVerticle(agent));
+      }
+    } catch (RuntimeException e) {
+      new LocalMesh(layout, broker, brokerVerticle, sites).close();
+      throw e;
     }
-    return chain.map(v -> new LocalMesh(layout, broker.result(), brokerVerticle, sites));
+    return new LocalMesh(layout, broker, brokerVerticle, sites);
   }
 
-  private static Future<Site> startSite(AgentConfig config, int hazelcastPort, List<String> members) {
-    EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(config.siteId()));
-    return ClusterMember.start(config.host(), hazelcastPort, members)
-        .compose(vertx -> vertx.deployVerticle(agent).map(id -> new Site(config, vertx, agent)));
+  private static <T> T join(Future<T> future) {
+    return future.toCompletionStage().toCompletableFuture().join();
   }
 
   public MeshLayout layout() {
@@ -89,6 +94,6 @@ public final class LocalMesh implements AutoCloseable {
     List<Future<Void>> closing = new ArrayList<>();
     sites.values().forEach(site -> closing.add(site.vertx().close()));
     sites.clear();
-    Future.join(closing).eventually(() -> broker.close()).toCompletionStage().toCompletableFuture().join();
+    join(Future.join(closing).eventually(() -> broker.close()));
   }
 }

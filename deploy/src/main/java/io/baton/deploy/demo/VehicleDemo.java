@@ -51,7 +51,7 @@ public final class VehicleDemo {
   public Result run(MeshLayout layout) {
     out.printf("Starting %d sites (%s) and the broker (%s) as cluster members...%n", layout.siteHosts().size(),
         String.join(", ", layout.siteHosts()), layout.brokerHost());
-    try (LocalMesh mesh = LocalMesh.start(layout, options.broker()).toCompletionStage().toCompletableFuture().join()) {
+    try (LocalMesh mesh = LocalMesh.start(layout, options.broker())) {
       List<HandoffCompleted> handoffs = Collections.synchronizedList(new ArrayList<>());
       List<HandoffAborted> aborts = Collections.synchronizedList(new ArrayList<>());
       mesh.brokerVertx().eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, m -> {

@@ -2,6 +2,8 @@ package io.baton.agent.transfer;
 
 import io.baton.agent.handoff.HandoffLedger;
 import io.baton.agent.runtime.Snapshot;
+import io.baton.protocol.grpc.PingReply;
+import io.baton.protocol.grpc.PingRequest;
 import io.baton.protocol.grpc.PushReceipt;
 import io.baton.protocol.grpc.StateChunk;
 import io.baton.protocol.grpc.StateTransferGrpcService;
@@ -20,10 +22,17 @@ import java.io.ByteArrayOutputStream;
 public final class StateReceiver extends StateTransferGrpcService {
   static final long MAX_SNAPSHOT_BYTES = 512L * 1024 * 1024;
 
+  private final String siteId;
   private final HandoffLedger ledger;
 
-  public StateReceiver(HandoffLedger ledger) {
+  public StateReceiver(String siteId, HandoffLedger ledger) {
+    this.siteId = siteId;
     this.ledger = ledger;
+  }
+
+  @Override
+  public Future<PingReply> ping(PingRequest request) {
+    return Future.succeededFuture(PingReply.newBuilder().setSite(siteId).setPayload(request.getPayload()).build());
   }
 
   @Override

@@ -2,6 +2,8 @@ package io.baton.agent.transfer;
 
 import com.google.protobuf.ByteString;
 import io.baton.agent.runtime.Snapshot;
+import io.baton.protocol.grpc.PingReply;
+import io.baton.protocol.grpc.PingRequest;
 import io.baton.protocol.grpc.PushReceipt;
 import io.baton.protocol.grpc.StateChunk;
 import io.baton.protocol.grpc.StateTransferGrpcClient;
@@ -49,6 +51,13 @@ public final class StateSender {
     }).compose(receipt -> receipt.getSha256().equals(sha256)
         ? Future.succeededFuture(receipt)
         : Future.failedFuture("target holds digest " + receipt.getSha256() + ", sent " + sha256));
+  }
+
+  /** Round trip to a transfer endpoint; answers with the site id it reports. */
+  public Future<String> ping(String fromSite, String host, int port) {
+    return StateTransferGrpcClient.create(client, SocketAddress.inetSocketAddress(port, host))
+        .ping(PingRequest.newBuilder().setFromSite(fromSite).build())
+        .map(PingReply::getSite);
   }
 
   public Future<Void> close() {
