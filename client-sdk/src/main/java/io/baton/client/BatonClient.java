@@ -48,11 +48,13 @@ public final class BatonClient implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final List<Consumer<Assignment>> redirectListeners = new CopyOnWriteArrayList<>();
   private final String bootstrapEndpoint;
+  private final JsonObject serviceOptions;
 
   private BatonClient(Builder builder) {
     this.clientId = Objects.requireNonNull(builder.clientId, "clientId");
     this.service = Objects.requireNonNull(builder.service, "service");
     this.bootstrapEndpoint = Objects.requireNonNull(builder.site, "site");
+    this.serviceOptions = builder.serviceOptions.copy();
     this.attemptTimeout = builder.attemptTimeout;
     this.maxHold = builder.maxHold;
     this.retryBackoff = builder.retryBackoff;
@@ -84,7 +86,7 @@ public final class BatonClient implements AutoCloseable {
 
   /** Attaches at the bootstrap site and starts observing redirects where the service runs. */
   public CompletableFuture<Assignment> attach() {
-    String json = new AttachRequest(clientId, service).toJson().encode();
+    String json = new AttachRequest(clientId, service, serviceOptions).toJson().encode();
     return channel.post(bootstrapEndpoint + "/" + CoapPaths.ATTACH, json, attemptTimeout)
         .thenApply(response -> Assignment.fromJson(new JsonObject(success(response))))
         .thenApply(attached -> {
@@ -209,6 +211,7 @@ public final class BatonClient implements AutoCloseable {
     private Duration attemptTimeout = Duration.ofMillis(1_000);
     private Duration maxHold = Duration.ofSeconds(30);
     private Duration retryBackoff = Duration.ofMillis(20);
+    private JsonObject serviceOptions = new JsonObject();
 
     public Builder clientId(String clientId) {
       this.clientId = clientId;
@@ -223,6 +226,12 @@ public final class BatonClient implements AutoCloseable {
 
     public Builder service(String kind) {
       this.service = kind;
+      return this;
+    }
+
+    /** Options of the service kind, used when the first attach deploys it (e.g. {"sizeMb":75}). */
+    public Builder serviceOptions(JsonObject options) {
+      this.serviceOptions = options.copy();
       return this;
     }
 

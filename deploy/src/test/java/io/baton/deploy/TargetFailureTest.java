@@ -96,7 +96,7 @@ class TargetFailureTest {
     });
     assertTrue(tampered.get());
     assertEquals("restore", abort.failedStep());
-    assertTrue(abort.reason().contains("no verified snapshot"), abort.reason());
+    assertTrue(abort.reason().contains("no verified execution state"), abort.reason());
     assertFalse(monitor.liveSites("walker-2/counter").contains("site-c"));
   }
 

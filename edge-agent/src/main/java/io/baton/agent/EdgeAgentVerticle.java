@@ -4,16 +4,23 @@ import io.baton.agent.clients.ClientAttachments;
 import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.agent.coap.AgentCoapServer;
-import io.baton.agent.handoff.HandoffLedger;
 import io.baton.agent.handoff.HandoffParticipant;
+import io.baton.agent.migration.MigrationSource;
+import io.baton.agent.migration.MigrationTarget;
+import io.baton.agent.migration.PrecopyLimits;
+import io.baton.agent.migration.Techniques;
+import io.baton.agent.migration.TransferClients;
+import io.baton.agent.migration.TransferService;
 import io.baton.agent.runtime.ServiceRuntime;
-import io.baton.agent.transfer.StateReceiver;
-import io.baton.agent.transfer.StateSender;
+import io.baton.agent.transfer.ChunkStore;
+import io.baton.agent.transfer.LinkEmulator;
+import io.baton.agent.transfer.LinkFaults;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.codec.EventCodecs;
 import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.directory.SiteInfo;
 import io.baton.protocol.event.ClientRedirected;
+import io.baton.protocol.grpc.PingRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -21,18 +28,20 @@ import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.server.GrpcServer;
 
 /**
- * One site's agent. It wires the pieces and owns their life cycle: the state-transfer endpoint,
- * the CoAP server, the handoff commands on the bus, and the site's entry in the directory (added
+ * One site's agent. It wires the pieces and owns their life cycle: the transfer endpoint, the
+ * CoAP server, the handoff commands on the bus, and the site's entry in the directory (added
  * last, removed first, so nobody is sent to a half-started or half-stopped site).
  */
 public final class EdgeAgentVerticle extends VerticleBase {
   private final AgentConfig config;
   private final ServiceRuntime runtime;
+  private final ChunkStore chunkStore = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
   private SiteDirectory sites;
   private HandoffParticipant participant;
   private AgentCoapServer coap;
   private HttpServer transferServer;
-  private StateSender sender;
+  private TransferClients transferClients;
+  private LinkEmulator links;
 
   public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime) {
     this.config = config;
@@ -47,19 +56,32 @@ public final class EdgeAgentVerticle extends VerticleBase {
     return runtime;
   }
 
+  /** The chunks this site holds; a benchmark clears it between runs. */
+  public ChunkStore chunkStore() {
+    return chunkStore;
+  }
+
+  /** Faults to inject on this site's outgoing links (tests, fault-injection runs). */
+  public LinkFaults linkFaults() {
+    return links.faults();
+  }
+
   @Override
   public Future<?> start() {
     EventCodecs.registerAll(vertx.eventBus());
     sites = new SiteDirectory(vertx);
-    HandoffLedger ledger = new HandoffLedger();
-    sender = new StateSender(vertx);
+    links = new LinkEmulator(vertx, config.siteId());
+    transferClients = new TransferClients(vertx);
+    Techniques techniques = new Techniques(PrecopyLimits.defaults());
+    MigrationSource source = new MigrationSource(vertx, config, runtime, techniques, links, transferClients);
+    MigrationTarget target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
-    participant = new HandoffParticipant(vertx, config, runtime, ledger, sender, router);
+    participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
     coap = new AgentCoapServer(config, context, new TelemetryIngest(vertx, config.siteId()), attachments, router);
 
     GrpcServer grpc = GrpcServer.server(vertx);
-    grpc.addService(new StateReceiver(config.siteId(), ledger));
+    grpc.addService(new TransferService(config.siteId(), target, source, links));
     transferServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.transferPort()))
         .requestHandler(grpc);
 
@@ -82,9 +104,10 @@ public final class EdgeAgentVerticle extends VerticleBase {
    * first transfer in a fresh JVM took 200 ms, later ones 10 ms).
    */
   private Future<Void> selfCheck() {
-    return sender.ping(config.siteId(), config.host(), config.transferPort())
-        .compose(site -> site.equals(config.siteId()) ? Future.succeededFuture()
-            : Future.failedFuture("transfer endpoint " + config.host() + ":" + config.transferPort() + " answers as " + site));
+    return transferClients.to(config.host(), config.transferPort())
+        .ping(PingRequest.newBuilder().setFromSite(config.siteId()).build())
+        .compose(reply -> reply.getSite().equals(config.siteId()) ? Future.succeededFuture()
+            : Future.failedFuture("transfer endpoint " + config.host() + ":" + config.transferPort() + " answers as " + reply.getSite()));
   }
 
   @Override
@@ -96,6 +119,6 @@ public final class EdgeAgentVerticle extends VerticleBase {
           return null;
         }))
         .eventually(() -> transferServer.close())
-        .eventually(() -> sender.close());
+        .eventually(() -> transferClients.close());
   }
 }

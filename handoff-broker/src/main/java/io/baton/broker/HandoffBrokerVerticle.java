@@ -7,7 +7,9 @@ import io.baton.protocol.codec.EventCodecs;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecord;
 import io.baton.protocol.directory.SiteDirectory;
+import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
+import io.baton.broker.metrics.HandoffMetricsRegistry;
 import io.baton.protocol.event.TelemetryReported;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -27,31 +29,47 @@ public final class HandoffBrokerVerticle extends VerticleBase {
 
   private final BrokerConfig config;
   private final Set<String> inFlight = new HashSet<>();
+  private final HandoffMetricsRegistry metrics = new HandoffMetricsRegistry();
+  private final String metricsHost;
   private A3Trigger trigger;
   private HandoffSaga saga;
   private ClientDirectory clients;
   private SiteDirectory sites;
 
-  public HandoffBrokerVerticle(BrokerConfig config) {
+  public HandoffBrokerVerticle(BrokerConfig config, String metricsHost) {
     this.config = config;
+    this.metricsHost = metricsHost;
   }
 
   @Override
   public Future<?> start() {
     EventCodecs.registerAll(vertx.eventBus());
     trigger = new A3Trigger(config);
-    saga = new HandoffSaga(vertx, config.stepTimeoutMs());
+    saga = new HandoffSaga(vertx, config);
     clients = new ClientDirectory(vertx);
     sites = new SiteDirectory(vertx);
     vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> trigger.expireIdle(System.currentTimeMillis()));
+    vertx.eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, message -> metrics.record(message.body()));
+    vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> metrics.record(message.body()));
     return vertx.eventBus().<TelemetryReported>consumer(Addresses.TELEMETRY_REPORTED, message -> onTelemetry(message.body()))
-        .completion();
+        .completion()
+        .compose(v -> config.metricsPort() == 0 ? Future.succeededFuture() : vertx.createHttpServer()
+            .requestHandler(request -> request.response()
+                .putHeader("Content-Type", "text/plain; version=0.0.4")
+                .end(metrics.exposition()))
+            .listen(config.metricsPort(), metricsHost)
+            .mapEmpty());
+  }
+
+  /** The metrics of the handoffs this broker ran or saw, as Prometheus text. */
+  public String metricsExposition() {
+    return metrics.exposition();
   }
 
   private void onTelemetry(TelemetryReported report) {
     trigger.observe(report).ifPresent(target -> {
       if (!inFlight.contains(report.clientId())) {
-        startHandoff(report.clientId(), target, "a3").onFailure(failure -> trigger.rearm(report.clientId()));
+        startHandoff(report.clientId(), target, config.technique(), "a3").onFailure(failure -> trigger.rearm(report.clientId()));
       }
     });
   }
@@ -61,12 +79,20 @@ public final class HandoffBrokerVerticle extends VerticleBase {
    * call from any thread (the work runs on the broker's context).
    */
   public Future<HandoffCompleted> handOff(String clientId, String targetSite, String reason) {
+    return handOff(clientId, targetSite, config.technique(), reason);
+  }
+
+  /** As {@link #handOff(String, String, String)} with a technique of its own (cold, pre-copy, post-copy, hybrid, adaptive). */
+  public Future<HandoffCompleted> handOff(String clientId, String targetSite, String technique, String reason) {
+    if (!BrokerConfig.TECHNIQUES.contains(technique)) {
+      return Future.failedFuture("unknown technique '" + technique + "'; use one of " + BrokerConfig.TECHNIQUES);
+    }
     Promise<HandoffCompleted> done = Promise.promise();
-    context.runOnContext(v -> startHandoff(clientId, targetSite, reason).onComplete(done));
+    context.runOnContext(v -> startHandoff(clientId, targetSite, technique, reason).onComplete(done));
     return done.future();
   }
 
-  private Future<HandoffCompleted> startHandoff(String clientId, String targetSite, String reason) {
+  private Future<HandoffCompleted> startHandoff(String clientId, String targetSite, String technique, String reason) {
     if (!inFlight.add(clientId)) {
       return Future.failedFuture("a handoff of " + clientId + " is already running");
     }
@@ -76,7 +102,8 @@ public final class HandoffBrokerVerticle extends VerticleBase {
             .orElseGet(() -> Future.failedFuture("client " + clientId + " is unknown or already in a handoff")))
         .compose((ClientRecord record) -> record.site().equals(targetSite)
             ? Future.failedFuture("client " + clientId + " is already served by " + targetSite)
-            : sites.lookup(targetSite).compose(target -> saga.run(record, target, "cold", reason)))
+            : sites.lookup(record.site()).compose(source -> sites.lookup(targetSite)
+                .compose(target -> saga.run(record, source, target, technique, reason))))
         .onSuccess(done -> LOG.info("handoff {} of {}: {} -> {} in {} ms (downtime {} ms)", done.handoffId(), clientId,
             done.sourceSite(), done.targetSite(), String.format("%.1f", done.handoffMillis()),
             String.format("%.1f", done.downtimeMillis())))

@@ -15,17 +15,21 @@ public final class Addresses {
 
   public static final String HANDOFF_REQUESTED = "baton.handoff.requested";
   public static final String TARGET_PREPARED = "baton.handoff.target-prepared";
+  public static final String MIGRATION_ASSESSED = "baton.handoff.migration-assessed";
+  public static final String TECHNIQUE_CHOSEN = "baton.handoff.technique-chosen";
+  public static final String STATE_PRECOPIED = "baton.handoff.state-precopied";
   public static final String SOURCE_FROZEN = "baton.handoff.source-frozen";
   public static final String STATE_TRANSFERRED = "baton.handoff.state-transferred";
   public static final String TARGET_RESTORED = "baton.handoff.target-restored";
   public static final String CLIENT_REDIRECTED = "baton.handoff.client-redirected";
+  public static final String PAGES_COMPLETED = "baton.handoff.pages-completed";
   public static final String SOURCE_RELEASED = "baton.handoff.source-released";
   public static final String HANDOFF_COMPLETED = "baton.handoff.completed";
   public static final String HANDOFF_ABORTED = "baton.handoff.aborted";
 
   /** Commands one agent answers; the broker drives the saga through them. */
   public enum AgentCommand {
-    PREPARE, FREEZE, TRANSFER, RESTORE, RELEASE, ABORT, CALL;
+    PREPARE, ASSESS, PRECOPY, FREEZE, TRANSFER, RESTORE, AWAIT_PAGES, RELEASE, ABORT, CALL;
 
     public String address(String siteId) {
       return "baton.agent." + siteId + "." + name().toLowerCase();

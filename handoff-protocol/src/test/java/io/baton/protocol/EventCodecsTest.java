@@ -11,6 +11,11 @@ import io.baton.protocol.event.Forecast;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.HandoffRequested;
+import io.baton.protocol.event.MigrationAssessed;
+import io.baton.protocol.event.MigrationMetrics;
+import io.baton.protocol.event.PagesCompleted;
+import io.baton.protocol.event.StatePrecopied;
+import io.baton.protocol.event.TechniqueChosen;
 import io.baton.protocol.event.PrestageRequested;
 import io.baton.protocol.event.Prestaged;
 import io.baton.protocol.event.SourceFrozen;
@@ -42,8 +47,13 @@ class EventCodecsTest {
       new TargetRestored("h-1", "site-b", 4, 120),
       new ClientRedirected("h-1", "car-1", "site-b", "coap://127.0.0.3:5683", 4),
       new SourceReleased("h-1", "site-a"),
-      new HandoffCompleted("h-1", "car-1", "site-a", "site-b", 4, "cold", 45.5, 12.25, 1024, false),
-      new HandoffAborted("h-2", "car-1", "car-1/kv", "site-a", "site-b", 3, "restore", "timeout", "source resumed"));
+      new HandoffCompleted("h-1", "car-1", "site-a", "site-b", 4, "pre-copy", 45.5, 12.25, 1024, false,
+          new MigrationMetrics(1.5, 20.25, 0.5, 3.0, 2.0, 0, 75_000_000, 40_960, 0, 3, 0, 60.0)),
+      new HandoffAborted("h-2", "car-1", "car-1/kv", "site-a", "site-b", 3, "restore", "timeout", "source resumed"),
+      new MigrationAssessed("h-3", 1.4e6, 123.0, 78_643_200, 10_240, 512),
+      new TechniqueChosen("h-3", "post-copy", "least downtime", new io.vertx.core.json.JsonObject().put("cold", 53.0)),
+      new StatePrecopied("h-3", 3, 80_000_000, 250_000, 55_000_000, "dirty set small"),
+      new PagesCompleted("h-3", "site-b", 12, 19200, 78_643_200, 54_000_000));
 
   @Test
   void everyEventSurvivesTheWireFieldForField() {

@@ -31,11 +31,11 @@ final class AgentCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort);
-    ServiceRuntime serviceRuntime = switch (runtime) {
-      case EmbeddedRuntime.NAME -> new EmbeddedRuntime(site);
-      default -> throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded");
-    };
+    if (!runtime.equals(EmbeddedRuntime.NAME)) {
+      throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded");
+    }
     Vertx vertx = member.join();
+    ServiceRuntime serviceRuntime = new EmbeddedRuntime(vertx, site);
     vertx.deployVerticle(new EdgeAgentVerticle(config, serviceRuntime)).toCompletionStage().toCompletableFuture().join();
     System.out.printf("agent %s serving CoAP on %s, state transfer on %s:%d%n", site, config.coapEndpoint(), member.host, transferPort);
     MemberOptions.runUntilStopped(vertx);

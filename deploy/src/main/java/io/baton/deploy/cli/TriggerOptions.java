@@ -21,7 +21,20 @@ final class TriggerOptions {
       defaultValue = "3000")
   long stepTimeoutMs;
 
+  @Option(names = "--transfer-timeout", description = "ms a state-moving step may take (default ${DEFAULT-VALUE})",
+      defaultValue = "300000")
+  long transferTimeoutMs;
+
+  @Option(names = "--technique", description = "cold, pre-copy, post-copy, hybrid or adaptive (default ${DEFAULT-VALUE})",
+      defaultValue = "adaptive")
+  String technique;
+
+  @Option(names = "--metrics-port", description = "Prometheus metrics port on the broker's host, 0 for none (default ${DEFAULT-VALUE})",
+      defaultValue = "0")
+  int metricsPort;
+
   BrokerConfig toConfig() {
-    return new BrokerConfig(hysteresisDb, timeToTriggerMs, smoothing, stepTimeoutMs);
+    return new BrokerConfig(hysteresisDb, timeToTriggerMs, smoothing, stepTimeoutMs, transferTimeoutMs, technique,
+        io.baton.broker.adaptive.AdaptiveObjective.defaults(), metricsPort);
   }
 }

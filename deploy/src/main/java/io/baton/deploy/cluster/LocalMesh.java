@@ -40,14 +40,14 @@ public final class LocalMesh implements AutoCloseable {
    */
   public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig) {
     List<String> members = layout.members();
-    HandoffBrokerVerticle brokerVerticle = new HandoffBrokerVerticle(brokerConfig);
+    HandoffBrokerVerticle brokerVerticle = new HandoffBrokerVerticle(brokerConfig, layout.brokerHost());
     Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members));
     Map<String, Site> sites = new LinkedHashMap<>();
     try {
       join(broker.deployVerticle(brokerVerticle));
       for (AgentConfig config : layout.agents()) {
-        EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(config.siteId()));
         Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), members));
+        EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(member, config.siteId()));
         sites.put(config.siteId(), new Site(config, member, agent));
         join(member.deployVerticle(agent));
       }
@@ -81,6 +81,21 @@ public final class LocalMesh implements AutoCloseable {
 
   public List<Site> sites() {
     return new ArrayList<>(sites.values());
+  }
+
+  /** Starts a stopped site again, empty, as a host that came back. Blocks. */
+  public Site restartSite(String siteId) {
+    if (sites.containsKey(siteId)) {
+      throw new IllegalStateException(siteId + " is running");
+    }
+    AgentConfig config = layout.agents().stream().filter(a -> a.siteId().equals(siteId)).findFirst()
+        .orElseThrow(() -> new IllegalArgumentException("no site " + siteId + " in this mesh"));
+    Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), layout.members()));
+    EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(member, config.siteId()));
+    join(member.deployVerticle(agent));
+    Site site = new Site(config, member, agent);
+    sites.put(siteId, site);
+    return site;
   }
 
   /** Stops one site's whole member, as if its host went down (cleanly: it leaves the cluster). */

@@ -56,8 +56,8 @@ public final class VehicleDemo {
       List<HandoffAborted> aborts = Collections.synchronizedList(new ArrayList<>());
       mesh.brokerVertx().eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, m -> {
         handoffs.add(m.body());
-        out.printf("  handoff %s -> %s: %.1f ms, downtime %.1f ms, %d bytes moved%n", m.body().sourceSite(),
-            m.body().targetSite(), m.body().handoffMillis(), m.body().downtimeMillis(), m.body().bytesMoved());
+        out.printf("  handoff %s -> %s (%s): %.1f ms, downtime %.1f ms, %d bytes moved%n", m.body().sourceSite(),
+            m.body().targetSite(), m.body().technique(), m.body().handoffMillis(), m.body().downtimeMillis(), m.body().bytesMoved());
       });
       mesh.brokerVertx().eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, m -> {
         aborts.add(m.body());
@@ -103,10 +103,10 @@ public final class VehicleDemo {
   private void print(Result result) {
     out.println();
     out.println("Handoffs");
-    out.printf("  %-3s %-8s %-8s %12s %12s %12s%n", "#", "from", "to", "handoff ms", "downtime ms", "bytes moved");
+    out.printf("  %-3s %-8s %-8s %-10s %12s %12s %12s%n", "#", "from", "to", "technique", "handoff ms", "downtime ms", "bytes moved");
     int n = 0;
     for (HandoffCompleted h : result.handoffs()) {
-      out.printf("  %-3d %-8s %-8s %12.1f %12.1f %12d%n", ++n, h.sourceSite(), h.targetSite(), h.handoffMillis(),
+      out.printf("  %-3d %-8s %-8s %-10s %12.1f %12.1f %12d%n", ++n, h.sourceSite(), h.targetSite(), h.technique(), h.handoffMillis(),
           h.downtimeMillis(), h.bytesMoved());
     }
     if (!result.aborts().isEmpty()) {

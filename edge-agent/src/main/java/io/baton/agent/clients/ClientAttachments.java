@@ -36,13 +36,16 @@ public final class ClientAttachments {
     }
     ClientRecord fresh = new ClientRecord(request.clientId(), request.service(),
         request.clientId() + "/" + request.service(), config.siteId(), 1, "");
-    return clients.registerIfAbsent(fresh).compose(record -> {
+    return runtime.validate(request.service(), request.options())
+        .compose(valid -> clients.registerIfAbsent(fresh))
+        .compose(record -> {
       if (!record.serviceKind().equals(request.service())) {
         return Future.failedFuture(new InvalidPayloadException(InvalidPayloadException.Kind.INVALID,
             "client '" + request.clientId() + "' is attached with service '" + record.serviceKind() + "'"));
       }
       if (record == fresh) {
-        return runtime.deploy(new InstanceSpec(record.instanceId(), record.clientId(), record.serviceKind(), record.epoch()))
+        return runtime.deploy(new InstanceSpec(record.instanceId(), record.clientId(), record.serviceKind(), record.epoch(),
+                request.options()))
             .map(v -> assignment(record, config.coapEndpoint()));
       }
       return sites.lookup(record.site()).map(site -> assignment(record, site.coapEndpoint()));

@@ -3,10 +3,10 @@ package io.baton.agent.handoff;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.Failures;
 import io.baton.agent.clients.ServiceCallRouter;
-import io.baton.agent.runtime.InstanceSpec;
+import io.baton.agent.migration.MigrationSource;
+import io.baton.agent.migration.MigrationTarget;
+import io.baton.agent.migration.MigrationTarget.FencedException;
 import io.baton.agent.runtime.ServiceRuntime;
-import io.baton.agent.runtime.Snapshot;
-import io.baton.agent.transfer.StateSender;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecord;
@@ -16,12 +16,9 @@ import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.event.SourceFrozen;
 import io.baton.protocol.event.SourceReleased;
 import io.baton.protocol.event.StateTransferred;
-import io.baton.protocol.event.TargetPrepared;
 import io.baton.protocol.event.TargetRestored;
-import io.baton.protocol.grpc.TransferHeader;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -30,10 +27,11 @@ import java.util.List;
 import java.util.function.Function;
 
 /**
- * This site's part in the handoff saga. Each command is the previous event of the chain and each
- * reply is the next one, so the broker composes a handoff from plain request/reply steps. The
- * fence is checked here, where the instance lives: a source freezes only for the handoff that
- * locked the client, and a target serves only after it swapped the client record to itself.
+ * This site's part in the handoff saga. Each command is an event of the chain and each reply is
+ * the next one, so the broker composes a handoff from plain request/reply steps. The fence is
+ * checked here, where the instance lives: a source freezes only for the handoff that locked the
+ * client, a target serves only after it swapped the client record to itself, and a source resumes
+ * only if the record is back in its hands.
  */
 public final class HandoffParticipant {
   private static final int FENCED = 409;
@@ -41,28 +39,31 @@ public final class HandoffParticipant {
   private final Vertx vertx;
   private final AgentConfig config;
   private final ServiceRuntime runtime;
-  private final HandoffLedger ledger;
-  private final StateSender sender;
+  private final MigrationSource source;
+  private final MigrationTarget target;
   private final ServiceCallRouter router;
   private final ClientDirectory clients;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public HandoffParticipant(Vertx vertx, AgentConfig config, ServiceRuntime runtime, HandoffLedger ledger,
-      StateSender sender, ServiceCallRouter router) {
+  public HandoffParticipant(Vertx vertx, AgentConfig config, ServiceRuntime runtime, MigrationSource source,
+      MigrationTarget target, ServiceCallRouter router) {
     this.vertx = vertx;
     this.config = config;
     this.runtime = runtime;
-    this.ledger = ledger;
-    this.sender = sender;
+    this.source = source;
+    this.target = target;
     this.router = router;
     this.clients = new ClientDirectory(vertx);
   }
 
   public Future<Void> register() {
-    consume(AgentCommand.PREPARE, this::prepare);
+    consume(AgentCommand.PREPARE, target::prepare);
+    consume(AgentCommand.ASSESS, source::assess);
+    consume(AgentCommand.PRECOPY, source::precopy);
     consume(AgentCommand.FREEZE, this::freeze);
-    consume(AgentCommand.TRANSFER, this::transfer);
+    consume(AgentCommand.TRANSFER, source::transfer);
     consume(AgentCommand.RESTORE, this::restore);
+    consume(AgentCommand.AWAIT_PAGES, (HandoffRequested request) -> target.awaitPages(request.handoffId()));
     consume(AgentCommand.RELEASE, this::release);
     consume(AgentCommand.ABORT, this::abort);
     consume(AgentCommand.CALL, router::executeForwarded);
@@ -74,8 +75,7 @@ public final class HandoffParticipant {
   }
 
   private <C, R> void consume(AgentCommand command, Function<C, Future<R>> step) {
-    EventBus bus = vertx.eventBus();
-    consumers.add(bus.<C>consumer(command.address(config.siteId()), (Message<C> message) -> {
+    consumers.add(vertx.eventBus().<C>consumer(command.address(config.siteId()), (Message<C> message) -> {
       Future<R> reply;
       try {
         reply = step.apply(message.body());
@@ -90,106 +90,55 @@ public final class HandoffParticipant {
     return failure instanceof FencedException ? FENCED : Failures.status(failure);
   }
 
-  private Future<TargetPrepared> prepare(HandoffRequested request) {
-    if (!runtime.serviceKinds().contains(request.serviceKind())) {
-      return Future.failedFuture("site " + config.siteId() + " cannot run '" + request.serviceKind() + "'");
-    }
-    if (runtime.state(request.instanceId()).isPresent()) {
-      return Future.failedFuture("instance " + request.instanceId() + " already exists at " + config.siteId());
-    }
-    ledger.prepared(request);
-    return Future.succeededFuture(new TargetPrepared(request.handoffId(), config.siteId(), config.host(), config.transferPort()));
-  }
-
   private Future<SourceFrozen> freeze(HandoffRequested request) {
-    return requireRecord(lockedRecord(request)).compose(v -> {
-      long start = System.nanoTime();
-      return runtime.freeze(request.instanceId()).map(snapshot -> {
-        ledger.frozen(request, snapshot);
-        return new SourceFrozen(request.handoffId(), config.siteId(), snapshot.bytes().length, (System.nanoTime() - start) / 1_000);
-      });
-    });
-  }
-
-  private Future<StateTransferred> transfer(TargetPrepared target) {
-    HandoffLedger.Frozen frozen = ledger.frozenFor(target.handoffId()).orElse(null);
-    if (frozen == null) {
-      return Future.failedFuture("no frozen instance for handoff " + target.handoffId() + " at " + config.siteId());
-    }
-    HandoffRequested request = frozen.request();
-    Snapshot snapshot = frozen.snapshot();
-    TransferHeader header = TransferHeader.newBuilder()
-        .setHandoffId(request.handoffId())
-        .setInstanceId(request.instanceId())
-        .setServiceKind(request.serviceKind())
-        .setEpoch(request.epoch())
-        .setSourceSite(config.siteId())
-        .build();
-    long start = System.nanoTime();
-    return sender.send(target.transferHost(), target.transferPort(), header, snapshot)
-        .map(receipt -> new StateTransferred(request.handoffId(), target.targetSite(), receipt.getBytesReceived(),
-            receipt.getSha256(), (System.nanoTime() - start) / 1_000));
+    return requireRecord(lockedRecord(request)).compose(v -> source.freeze(request));
   }
 
   private Future<TargetRestored> restore(StateTransferred transferred) {
-    HandoffRequested request = ledger.preparedFor(transferred.handoffId()).orElse(null);
+    HandoffRequested request = target.requestOf(transferred.handoffId()).orElse(null);
     if (request == null) {
       return Future.failedFuture("handoff " + transferred.handoffId() + " was not prepared at " + config.siteId());
     }
-    var snapshot = ledger.receivedFor(transferred.handoffId()).orElse(null);
-    if (snapshot == null || !snapshot.sha256().equals(transferred.sha256())) {
-      return Future.failedFuture("no verified snapshot for handoff " + transferred.handoffId() + " at " + config.siteId());
-    }
-    long start = System.nanoTime();
-    InstanceSpec spec = new InstanceSpec(request.instanceId(), request.clientId(), request.serviceKind(), request.epoch() + 1);
     ClientRecord locked = lockedRecord(request);
-    return runtime.stage(spec, snapshot)
-        .compose(v -> clients.swap(locked, locked.movedTo(config.siteId())))
-        .compose(committed -> {
-          if (!committed) {
-            return runtime.discard(spec.instanceId()).compose(v -> Future.failedFuture(
-                new FencedException("handoff " + request.handoffId() + " no longer holds client " + request.clientId())));
-          }
-          return runtime.activate(spec.instanceId());
-        })
-        .map(v -> {
-          ledger.forget(request.handoffId());
-          return new TargetRestored(request.handoffId(), config.siteId(), spec.epoch(), (System.nanoTime() - start) / 1_000);
-        });
+    long epoch = request.epoch() + 1;
+    return target.restore(request.handoffId(), transferred.sha256(), epoch, () -> clients.swap(locked, locked.movedTo(config.siteId())))
+        .map(micros -> new TargetRestored(request.handoffId(), config.siteId(), epoch, micros));
   }
 
   private Future<SourceReleased> release(ClientRedirected redirected) {
-    HandoffRequested request = ledger.frozenFor(redirected.handoffId()).map(HandoffLedger.Frozen::request).orElse(null);
+    HandoffRequested request = source.requestOf(redirected.handoffId()).orElse(null);
     if (request == null) {
       // Already released: the step is idempotent so a retried release is harmless.
       return Future.succeededFuture(new SourceReleased(redirected.handoffId(), config.siteId()));
     }
     return runtime.discard(request.instanceId()).map(v -> {
-      ledger.forget(request.handoffId());
+      source.close(request.handoffId());
       return new SourceReleased(request.handoffId(), config.siteId());
     });
   }
 
   /**
    * Compensation. The target drops whatever it staged; the source resumes, but only if the
-   * directory says the client is back in its hands under the same epoch.
+   * directory says the client is back in its hands under the epoch the abort names (the old one,
+   * or a new one when a post-copy target was lost after it had served).
    */
   private Future<JsonObject> abort(HandoffAborted aborted) {
-    String handoffId = aborted.handoffId();
     if (!aborted.sourceSite().equals(config.siteId())) {
-      ledger.forget(handoffId);
-      return runtime.discard(aborted.instanceId()).map(v -> new JsonObject().put("discarded", aborted.instanceId()));
+      return target.discard(aborted.handoffId(), aborted.instanceId()).map(v -> new JsonObject().put("discarded", aborted.instanceId()));
     }
-    HandoffRequested request = ledger.frozenFor(handoffId).map(HandoffLedger.Frozen::request).orElse(null);
-    if (request == null) {
+    HandoffRequested request = source.requestOf(aborted.handoffId()).orElse(null);
+    if (request == null || runtime.state(request.instanceId()).isEmpty()) {
       return Future.succeededFuture(new JsonObject().put("resumed", false));
     }
-    ClientRecord serving = lockedRecord(request).serving();
+    ClientRecord serving = new ClientRecord(request.clientId(), request.serviceKind(), request.instanceId(), config.siteId(),
+        aborted.epoch(), "");
     return requireRecord(serving)
-        .compose(v -> runtime.resume(request.instanceId()))
+        .compose(v -> runtime.state(request.instanceId()).filter(s -> s == io.baton.agent.runtime.InstanceState.FROZEN).isPresent()
+            ? runtime.resume(request.instanceId(), aborted.epoch())
+            : Future.succeededFuture())
         .map(v -> {
-          ledger.forget(handoffId);
-          return new JsonObject().put("resumed", true).put("site", config.siteId()).put("epoch", request.epoch());
+          source.close(aborted.handoffId());
+          return new JsonObject().put("resumed", true).put("site", config.siteId()).put("epoch", aborted.epoch());
         });
   }
 
@@ -203,12 +152,5 @@ public final class HandoffParticipant {
         ? Future.succeededFuture()
         : Future.failedFuture(new FencedException("client " + expected.clientId() + " is "
             + current.map(ClientRecord::encode).orElse("not registered") + ", expected " + expected.encode())));
-  }
-
-  /** The client directory does not say what this step needs: another handoff or epoch owns it. */
-  static final class FencedException extends RuntimeException {
-    FencedException(String message) {
-      super(message, null, false, false);
-    }
   }
 }

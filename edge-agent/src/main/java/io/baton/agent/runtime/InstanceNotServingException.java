@@ -7,9 +7,17 @@ public final class InstanceNotServingException extends RuntimeException {
   private final Optional<InstanceState> state;
 
   public InstanceNotServingException(String instanceId, Optional<InstanceState> state) {
-    super(state.map(s -> "instance " + instanceId + " is " + s.name().toLowerCase() + (s == InstanceState.FROZEN ? ": handoff in progress" : ""))
+    super(state.map(s -> "instance " + instanceId + " is " + s.name().toLowerCase() + reason(s))
         .orElse("instance " + instanceId + " does not run here"), null, false, false);
     this.state = state;
+  }
+
+  private static String reason(InstanceState state) {
+    return switch (state) {
+      case FROZEN -> ": handoff in progress";
+      case FAILED -> ": its state was lost with the source during post-copy";
+      default -> "";
+    };
   }
 
   public Optional<InstanceState> state() {

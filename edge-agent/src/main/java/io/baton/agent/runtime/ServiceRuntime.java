@@ -1,5 +1,6 @@
 package io.baton.agent.runtime;
 
+import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.protocol.wire.ServiceCall;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
@@ -9,8 +10,9 @@ import java.util.function.Consumer;
 
 /**
  * Runs service instances at one site. An instance moves STAGED -> LIVE -> FROZEN and then either
- * back to LIVE (the handoff aborted) or away (released). Implementations: embedded (Java services
- * over an in-process state), and later Docker+CRIU. All methods are called on the agent's context.
+ * back to LIVE (the handoff aborted) or away (released). Its state is an {@link InstanceImage}:
+ * paged memory plus execution state, which is what every migration technique moves.
+ * Implementations: embedded (Java services over paged memory), later Docker+CRIU.
  */
 public interface ServiceRuntime {
 
@@ -19,25 +21,35 @@ public interface ServiceRuntime {
   /** The service kinds this runtime can start, e.g. "counter", "kv". */
   Set<String> serviceKinds();
 
-  /** Starts a fresh instance, LIVE at once. */
+  /** Checks a kind's options (e.g. sizes) without starting anything. */
+  Future<Void> validate(String serviceKind, JsonObject options);
+
+  /** Starts a fresh instance, LIVE once started. */
   Future<Void> deploy(InstanceSpec spec);
 
   /** Executes one call on a LIVE instance; fails with {@link InstanceNotServingException} otherwise. */
   Future<JsonObject> call(String instanceId, ServiceCall call);
 
-  /** Stops a LIVE instance from serving and captures its whole state. */
-  Future<Snapshot> freeze(String instanceId);
+  /** Stops a LIVE instance from serving; its image stays readable. */
+  Future<Void> freeze(String instanceId);
 
-  /** Lets a FROZEN instance serve again: the handoff that froze it was aborted. */
-  Future<Void> resume(String instanceId);
+  /** Lets a FROZEN instance serve again, under {@code epoch} (the handoff that froze it failed). */
+  Future<Void> resume(String instanceId, long epoch);
 
-  /** Rebuilds an instance from a snapshot, STAGED: it does not serve until {@link #activate}. */
-  Future<Void> stage(InstanceSpec spec, Snapshot snapshot);
+  /** The instance's memory (live, not a copy) and its execution state captured now. */
+  Future<InstanceImage> image(String instanceId);
+
+  /**
+   * Rebuilds an instance from a memory (complete, or filling in as pages arrive) and an execution
+   * state, STAGED: it does not serve until {@link #activate}. A corrupt execution state is refused
+   * with {@link CorruptSnapshotException} and nothing is staged.
+   */
+  Future<Void> stage(InstanceSpec spec, PagedMemory memory, byte[] executionState);
 
   /** Lets a STAGED instance serve. Call only once the fence (the client directory) names this site. */
   Future<Void> activate(String instanceId);
 
-  /** Forgets an instance that is STAGED or FROZEN; a LIVE instance is refused. Absent is fine. */
+  /** Forgets an instance that is not LIVE. Absent is fine. */
   Future<Void> discard(String instanceId);
 
   Optional<InstanceState> state(String instanceId);

@@ -1,5 +1,8 @@
 package io.baton.broker.saga;
 
+import io.baton.broker.BrokerConfig;
+import io.baton.broker.adaptive.AdaptiveObjective;
+import io.baton.broker.adaptive.MigrationModel;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.directory.ClientDirectory;
@@ -10,47 +13,64 @@ import io.baton.protocol.event.ClientRedirected;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.HandoffRequested;
+import io.baton.protocol.event.MigrationAssessed;
+import io.baton.protocol.event.MigrationMetrics;
+import io.baton.protocol.event.PagesCompleted;
 import io.baton.protocol.event.SourceFrozen;
 import io.baton.protocol.event.SourceReleased;
+import io.baton.protocol.event.StatePrecopied;
 import io.baton.protocol.event.StateTransferred;
 import io.baton.protocol.event.TargetPrepared;
 import io.baton.protocol.event.TargetRestored;
+import io.baton.protocol.event.TechniqueChosen;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.eventbus.Message;
+import io.vertx.core.eventbus.ReplyException;
+import io.vertx.core.eventbus.ReplyFailure;
+import io.vertx.core.json.JsonObject;
 import java.util.UUID;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One handoff, run as the event chain: lock the client record, then prepare the target, freeze the
- * source, transfer the state, restore at the target (the commit point: the target swaps the record
- * to itself), redirect the client, release the source. Every event is published as it happens.
+ * One handoff, run as the event chain: lock the client record; prepare the target; (adaptive:
+ * assess the link and state, choose the technique); pre-copy while the service runs; freeze the
+ * source; transfer the dump; restore at the target, the commit point (the target swaps the record
+ * to itself); redirect the client; wait until the target holds every page (post-copy, hybrid);
+ * release the source. Every event is published as it happens.
  *
  * <p>Before the commit, any failure aborts: the broker swaps the record back from "locked by this
- * handoff" to "serving at the source", and only if that swap wins does the source resume. If the
- * swap loses, the target committed (its reply was lost) and the saga finishes forward instead.
+ * handoff" to "serving at the source", and only if that swap wins does the source resume. After
+ * the commit, a post-copy target that disappears before it holds every page is failed back to the
+ * source (which still has every page) under a new epoch; a source that disappears first leaves
+ * the target without part of the state, and the handoff fails loudly with that reason.
  */
 public final class HandoffSaga {
   private static final Logger LOG = LoggerFactory.getLogger(HandoffSaga.class);
 
   private final Vertx vertx;
+  private final BrokerConfig config;
   private final ClientDirectory clients;
-  private final DeliveryOptions stepOptions;
+  private final DeliveryOptions controlStep;
+  private final DeliveryOptions transferStep;
+  private final MigrationModel model = MigrationModel.withDefaultLimits();
 
-  public HandoffSaga(Vertx vertx, long stepTimeoutMs) {
+  public HandoffSaga(Vertx vertx, BrokerConfig config) {
     this.vertx = vertx;
+    this.config = config;
     this.clients = new ClientDirectory(vertx);
-    this.stepOptions = new DeliveryOptions().setSendTimeout(stepTimeoutMs);
+    this.controlStep = new DeliveryOptions().setSendTimeout(config.stepTimeoutMs());
+    this.transferStep = new DeliveryOptions().setSendTimeout(config.transferTimeoutMs());
   }
 
-  /** Moves the client's instance from {@code record.site()} to {@code target}. */
-  public Future<HandoffCompleted> run(ClientRecord record, SiteInfo target, String technique, String trigger) {
+  /** Moves the client's instance from {@code record.site()} to {@code target} with {@code technique}. */
+  public Future<HandoffCompleted> run(ClientRecord record, SiteInfo source, SiteInfo target, String technique, String trigger) {
     HandoffRequested request = new HandoffRequested(UUID.randomUUID().toString(), record.clientId(),
         record.instanceId(), record.serviceKind(), record.site(), target.siteId(), record.epoch(), technique, trigger,
         System.currentTimeMillis());
-    Run run = new Run(request, record.lockedBy(request.handoffId()), target);
+    Run run = new Run(request, record.lockedBy(request.handoffId()), target, source.coapEndpoint());
     return clients.swap(record, run.locked)
         .compose(locked -> locked ? Future.succeededFuture() : Future.failedFuture(
             new IllegalStateException("client " + record.clientId() + " changed before the handoff could lock it")))
@@ -59,65 +79,158 @@ public final class HandoffSaga {
 
   /** The state of one saga run: the steps' replies and the clock readings for the metrics. */
   private final class Run {
-    final HandoffRequested request;
+    HandoffRequested request;
     final ClientRecord locked;
     final SiteInfo target;
+    final String sourceEndpoint;
     final long startNanos = System.nanoTime();
     long freezeNanos;
     long restoredNanos;
+    StatePrecopied precopied;
+    SourceFrozen frozen;
     StateTransferred transferred;
+    TargetRestored restored;
 
-    Run(HandoffRequested request, ClientRecord locked, SiteInfo target) {
+    Run(HandoffRequested request, ClientRecord locked, SiteInfo target, String sourceEndpoint) {
       this.request = request;
       this.locked = locked;
       this.target = target;
+      this.sourceEndpoint = sourceEndpoint;
     }
 
     Future<HandoffCompleted> execute() {
       publish(Addresses.HANDOFF_REQUESTED, request);
-      return this.<TargetPrepared>step("prepare", AgentCommand.PREPARE.address(request.targetSite()), request)
+      return this.<TargetPrepared>step("prepare", AgentCommand.PREPARE.address(request.targetSite()), request, controlStep)
           .compose(prepared -> {
             publish(Addresses.TARGET_PREPARED, prepared);
+            return request.technique().equals("adaptive") ? chooseTechnique() : Future.succeededFuture();
+          })
+          .compose(v -> this.<StatePrecopied>step("pre-copy", AgentCommand.PRECOPY.address(request.sourceSite()), request, transferStep))
+          .compose(done -> {
+            precopied = publish(Addresses.STATE_PRECOPIED, done);
             freezeNanos = System.nanoTime();
-            return this.<SourceFrozen>step("freeze", AgentCommand.FREEZE.address(request.sourceSite()), request)
-                .map(frozen -> {
-                  publish(Addresses.SOURCE_FROZEN, frozen);
-                  return prepared;
-                });
+            return this.<SourceFrozen>step("freeze", AgentCommand.FREEZE.address(request.sourceSite()), request, controlStep);
           })
-          .compose(prepared -> this.<StateTransferred>step("transfer", AgentCommand.TRANSFER.address(request.sourceSite()), prepared))
+          .compose(done -> {
+            frozen = publish(Addresses.SOURCE_FROZEN, done);
+            return this.<StateTransferred>step("transfer", AgentCommand.TRANSFER.address(request.sourceSite()), request, transferStep);
+          })
           .compose(sent -> {
-            transferred = sent;
-            publish(Addresses.STATE_TRANSFERRED, sent);
-            return this.<TargetRestored>step("restore", AgentCommand.RESTORE.address(request.targetSite()), sent);
+            transferred = publish(Addresses.STATE_TRANSFERRED, sent);
+            return this.<TargetRestored>step("restore", AgentCommand.RESTORE.address(request.targetSite()), sent, controlStep);
           })
-          .compose(restored -> {
+          .compose(done -> {
             restoredNanos = System.nanoTime();
-            publish(Addresses.TARGET_RESTORED, restored);
+            restored = publish(Addresses.TARGET_RESTORED, done);
             return finishCommitted();
           }, failure -> abortOrFinish(failure instanceof StepFailure step ? step : new StepFailure("saga", failure)));
     }
 
-    /** Past the commit point: the target serves. Redirect, release, report; never abort. */
+    /** Asks the source to measure, runs the model, and fixes the technique for the other steps. */
+    Future<Void> chooseTechnique() {
+      return this.<MigrationAssessed>step("assess", AgentCommand.ASSESS.address(request.sourceSite()), request, transferStep)
+          .map(assessed -> {
+            publish(Addresses.MIGRATION_ASSESSED, assessed);
+            var estimates = model.estimate(new MigrationModel.Inputs(assessed.bytesPerSecond(), assessed.rttMillis(),
+                assessed.stateBytes(), assessed.dirtyBytesPerSecond(), assessed.executionStateBytes()));
+            AdaptiveObjective.Choice choice = config.objective().choose(estimates);
+            JsonObject table = new JsonObject();
+            estimates.forEach(e -> table.put(e.technique(), new JsonObject()
+                .put("downtimeMillis", e.downtimeMillis()).put("totalMillis", e.totalMillis())));
+            request = request.withTechnique(choice.chosen().technique());
+            publish(Addresses.TECHNIQUE_CHOSEN, new TechniqueChosen(request.handoffId(), request.technique(), choice.reason(), table));
+            return null;
+          });
+    }
+
+    /** Past the commit point: the target serves. Redirect, wait for the last page, release, report. */
     Future<HandoffCompleted> finishCommitted() {
       if (restoredNanos == 0) {
         restoredNanos = System.nanoTime();
       }
+      publish(Addresses.CLIENT_REDIRECTED, new ClientRedirected(request.handoffId(), request.clientId(), target.siteId(),
+          target.coapEndpoint(), request.epoch() + 1));
+      return awaitPages(System.nanoTime() + config.transferTimeoutMs() * 1_000_000)
+          .compose(pages -> {
+            publish(Addresses.PAGES_COMPLETED, pages);
+            return release().map(v -> complete(pages));
+          }, this::postCopyFailed);
+    }
+
+    /**
+     * Asks the target, one control-step timeout at a time, whether it holds every page yet: a
+     * target that vanished shows as "no handler" within one step instead of one transfer timeout.
+     */
+    Future<PagesCompleted> awaitPages(long deadlineNanos) {
+      return vertx.eventBus().<PagesCompleted>request(AgentCommand.AWAIT_PAGES.address(request.targetSite()), request, controlStep)
+          .map(Message::body)
+          .recover(failure -> {
+            boolean stillWorking = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.TIMEOUT;
+            return stillWorking && System.nanoTime() < deadlineNanos ? awaitPages(deadlineNanos) : Future.failedFuture(failure);
+          });
+    }
+
+    Future<Void> release() {
       ClientRedirected redirected = new ClientRedirected(request.handoffId(), request.clientId(), target.siteId(),
           target.coapEndpoint(), request.epoch() + 1);
-      publish(Addresses.CLIENT_REDIRECTED, redirected);
-      return this.<SourceReleased>step("release", AgentCommand.RELEASE.address(request.sourceSite()), redirected)
+      return this.<SourceReleased>step("release", AgentCommand.RELEASE.address(request.sourceSite()), redirected, controlStep)
           .onSuccess(released -> publish(Addresses.SOURCE_RELEASED, released))
           .onFailure(failure -> LOG.warn("handoff {}: source {} keeps a frozen copy: {}", request.handoffId(),
               request.sourceSite(), failure.getMessage()))
-          .transform(ignored -> {
-            HandoffCompleted completed = new HandoffCompleted(request.handoffId(), request.clientId(),
-                request.sourceSite(), request.targetSite(), request.epoch() + 1, request.technique(),
-                millis(restoredNanos - startNanos), freezeNanos == 0 ? 0 : millis(restoredNanos - freezeNanos),
-                transferred == null ? 0 : transferred.bytesSent(), false);
-            publish(Addresses.HANDOFF_COMPLETED, completed);
-            return Future.succeededFuture(completed);
-          });
+          .<Void>mapEmpty()
+          .recover(ignored -> Future.succeededFuture());
+    }
+
+    HandoffCompleted complete(PagesCompleted pages) {
+      double millis = (System.nanoTime() - startNanos) / 1e6;
+      MigrationMetrics metrics = new MigrationMetrics(
+          micros(precopied == null ? 0 : precopied.preDumpMicros()),
+          micros(precopied == null ? 0 : precopied.transferMicros()),
+          micros(frozen == null ? 0 : frozen.dumpMicros()),
+          micros(transferred == null ? 0 : transferred.transferMicros()),
+          micros(restored == null ? 0 : restored.restoreMicros()),
+          micros(pages.micros()),
+          precopied == null ? 0 : precopied.bytesSent(),
+          transferred == null ? 0 : transferred.bytesSent(),
+          pages.bytes(),
+          precopied == null ? 0 : precopied.rounds(),
+          pages.faults(),
+          millis);
+      HandoffCompleted completed = new HandoffCompleted(request.handoffId(), request.clientId(),
+          request.sourceSite(), request.targetSite(), request.epoch() + 1, request.technique(),
+          (restoredNanos - startNanos) / 1e6, freezeNanos == 0 ? 0 : (restoredNanos - freezeNanos) / 1e6,
+          metrics.bytesMoved(), false, metrics);
+      return publish(Addresses.HANDOFF_COMPLETED, completed);
+    }
+
+    /**
+     * The target served but does not hold every page. If the target is gone, the source (which has
+     * every page) takes the service back under a new epoch; if the target reports that the source
+     * is gone, the pages it lacked are lost with it and the handoff fails loudly.
+     */
+    Future<HandoffCompleted> postCopyFailed(Throwable failure) {
+      boolean targetGone = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+      StepFailure step = new StepFailure("post-copy", failure);
+      if (!targetGone) {
+        return Future.failedFuture(abort(step, request.epoch() + 1,
+            "none: " + target.siteId() + " serves without part of its state; the service is lost"));
+      }
+      ClientRecord atTarget = locked.movedTo(request.targetSite());
+      ClientRecord backAtSource = new ClientRecord(locked.clientId(), locked.serviceKind(), locked.instanceId(),
+          request.sourceSite(), request.epoch() + 2, "");
+      return clients.swap(atTarget, backAtSource).compose(swapped -> {
+        if (!swapped) {
+          return Future.failedFuture(abort(step, request.epoch() + 1, "none: the client record changed meanwhile"));
+        }
+        HandoffAborted failback = aborted(step, request.epoch() + 2, "");
+        return vertx.eventBus().request(AgentCommand.ABORT.address(request.sourceSite()), failback, controlStep)
+            .onSuccess(resumed -> publish(Addresses.CLIENT_REDIRECTED, new ClientRedirected(request.handoffId(),
+                request.clientId(), request.sourceSite(), sourceEndpoint, request.epoch() + 2)))
+            .transform(resumed -> Future.failedFuture(abort(step, request.epoch() + 2, resumed.succeeded()
+                ? "source " + request.sourceSite() + " serves again under epoch " + (request.epoch() + 2)
+                    + "; changes made at " + target.siteId() + " after its resume are lost with it"
+                : "source " + request.sourceSite() + " could not resume: " + resumed.cause().getMessage())));
+      });
     }
 
     Future<HandoffCompleted> abortOrFinish(StepFailure failure) {
@@ -130,7 +243,7 @@ public final class HandoffSaga {
             LOG.info("handoff {}: {} failed but the target had committed; finishing", request.handoffId(), failure.step());
             return finishCommitted();
           }
-          return Future.failedFuture(abort(failure, "none: the client record is "
+          return Future.failedFuture(abort(failure, request.epoch(), "none: the client record is "
               + current.map(ClientRecord::encode).orElse("gone")));
         });
       });
@@ -138,34 +251,36 @@ public final class HandoffSaga {
 
     /** The record is back at the source: drop the target's copy, then let the source serve again. */
     Future<HandoffCompleted> compensate(StepFailure failure) {
-      HandoffAborted aborted = new HandoffAborted(request.handoffId(), request.clientId(), request.instanceId(),
-          request.sourceSite(), request.targetSite(), request.epoch(), failure.step(), failure.getMessage(), "");
-      Future<Message<Object>> target = vertx.eventBus().request(AgentCommand.ABORT.address(request.targetSite()), aborted, stepOptions);
-      return target.transform(ignored -> vertx.eventBus().request(AgentCommand.ABORT.address(request.sourceSite()), aborted, stepOptions))
-          .transform(resumed -> Future.failedFuture(abort(failure, resumed.succeeded()
+      HandoffAborted aborted = aborted(failure, request.epoch(), "");
+      Future<Message<Object>> targetDropped = vertx.eventBus().request(AgentCommand.ABORT.address(request.targetSite()), aborted, controlStep);
+      return targetDropped.transform(ignored -> vertx.eventBus().request(AgentCommand.ABORT.address(request.sourceSite()), aborted, controlStep))
+          .transform(resumed -> Future.failedFuture(abort(failure, request.epoch(), resumed.succeeded()
               ? "source " + request.sourceSite() + " serves again under epoch " + request.epoch()
               : "source " + request.sourceSite() + " could not resume: " + resumed.cause().getMessage())));
     }
 
-    HandoffAbortedException abort(StepFailure failure, String compensation) {
-      HandoffAborted aborted = new HandoffAborted(request.handoffId(), request.clientId(), request.instanceId(),
-          request.sourceSite(), request.targetSite(), request.epoch(), failure.step(), failure.getMessage(), compensation);
-      publish(Addresses.HANDOFF_ABORTED, aborted);
-      return new HandoffAbortedException(aborted);
+    HandoffAborted aborted(StepFailure failure, long epoch, String compensation) {
+      return new HandoffAborted(request.handoffId(), request.clientId(), request.instanceId(), request.sourceSite(),
+          request.targetSite(), epoch, failure.step(), failure.getMessage(), compensation);
     }
 
-    <R> Future<R> step(String name, String address, BatonEvent command) {
-      return vertx.eventBus().<R>request(address, command, stepOptions)
+    HandoffAbortedException abort(StepFailure failure, long epoch, String compensation) {
+      return new HandoffAbortedException(publish(Addresses.HANDOFF_ABORTED, aborted(failure, epoch, compensation)));
+    }
+
+    <R> Future<R> step(String name, String address, BatonEvent command, DeliveryOptions options) {
+      return vertx.eventBus().<R>request(address, command, options)
           .map(Message::body)
           .recover(cause -> Future.failedFuture(new StepFailure(name, cause)));
     }
 
-    void publish(String address, BatonEvent event) {
+    <E extends BatonEvent> E publish(String address, E event) {
       vertx.eventBus().publish(address, event);
+      return event;
     }
   }
 
-  private static double millis(long nanos) {
-    return nanos / 1_000_000.0;
+  private static double micros(long micros) {
+    return micros / 1000.0;
   }
 }

@@ -6,6 +6,10 @@ import io.baton.protocol.event.Forecast;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.HandoffRequested;
+import io.baton.protocol.event.MigrationAssessed;
+import io.baton.protocol.event.PagesCompleted;
+import io.baton.protocol.event.StatePrecopied;
+import io.baton.protocol.event.TechniqueChosen;
 import io.baton.protocol.event.PrestageRequested;
 import io.baton.protocol.event.Prestaged;
 import io.baton.protocol.event.SourceFrozen;
@@ -37,7 +41,11 @@ public final class EventCodecs {
       codec(ClientRedirected.class, ClientRedirected::fromJson),
       codec(SourceReleased.class, SourceReleased::fromJson),
       codec(HandoffCompleted.class, HandoffCompleted::fromJson),
-      codec(HandoffAborted.class, HandoffAborted::fromJson));
+      codec(HandoffAborted.class, HandoffAborted::fromJson),
+      codec(MigrationAssessed.class, MigrationAssessed::fromJson),
+      codec(TechniqueChosen.class, TechniqueChosen::fromJson),
+      codec(StatePrecopied.class, StatePrecopied::fromJson),
+      codec(PagesCompleted.class, PagesCompleted::fromJson));
 
   private static <T extends BatonEvent> JsonEventCodec<T> codec(Class<T> type, Function<JsonObject, T> decoder) {
     return new JsonEventCodec<>(type, decoder);

@@ -18,6 +18,12 @@ public record HandoffRequested(
     String trigger,
     long requestedAtMs) implements BatonEvent {
 
+  /** The same request with its technique decided (an adaptive request becomes a concrete one). */
+  public HandoffRequested withTechnique(String chosen) {
+    return new HandoffRequested(handoffId, clientId, instanceId, serviceKind, sourceSite, targetSite, epoch, chosen, trigger,
+        requestedAtMs);
+  }
+
   @Override
   public JsonObject toJson() {
     return new JsonObject()

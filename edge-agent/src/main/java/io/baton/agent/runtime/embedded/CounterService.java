@@ -1,33 +1,42 @@
 package io.baton.agent.runtime.embedded;
 
 import io.baton.agent.runtime.ServiceException;
+import io.baton.agent.runtime.memory.PagedMemory;
 import io.vertx.core.json.JsonObject;
-import java.nio.ByteBuffer;
 
-/** A single counter: {@code {"op":"increment","by":1}} and {@code {"op":"get"}}. */
+/** A single counter at offset 0: {@code {"op":"increment","by":1}} and {@code {"op":"get"}}. */
 public final class CounterService implements EmbeddedService {
-  public static final String KIND = "counter";
+  public static final EmbeddedServiceKind KIND = new EmbeddedServiceKind() {
+    @Override
+    public String name() {
+      return "counter";
+    }
 
-  private long value;
+    @Override
+    public long memoryBytes(JsonObject options) {
+      return PagedMemory.PAGE_SIZE;
+    }
+
+    @Override
+    public EmbeddedService create(PagedMemory memory, JsonObject options, boolean fresh) {
+      return new CounterService(memory);
+    }
+  };
+
+  private final PagedMemory memory;
+
+  private CounterService(PagedMemory memory) {
+    this.memory = memory;
+  }
 
   @Override
   public JsonObject handle(JsonObject request) {
     String op = request.getString("op", "");
     switch (op) {
-      case "increment" -> value += request.getLong("by", 1L);
+      case "increment" -> memory.writeLong(0, memory.readLong(0) + request.getLong("by", 1L));
       case "get" -> { }
       default -> throw new ServiceException("counter: unknown op '" + op + "' (use increment or get)");
     }
-    return new JsonObject().put("value", value);
-  }
-
-  @Override
-  public byte[] exportState() {
-    return ByteBuffer.allocate(Long.BYTES).putLong(value).array();
-  }
-
-  @Override
-  public void importState(byte[] state) {
-    value = ByteBuffer.wrap(state).getLong();
+    return new JsonObject().put("value", memory.readLong(0));
   }
 }

@@ -2,17 +2,20 @@ package io.baton.agent.runtime.embedded;
 
 import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.runtime.InstanceState;
+import io.baton.agent.runtime.memory.PagedMemory;
 import io.vertx.core.json.JsonObject;
 
-/** One embedded service instance with its reply cache and life-cycle state. */
+/** One embedded service instance: its memory, the service over it, its reply cache, its state. */
 final class EmbeddedInstance {
-  final InstanceSpec spec;
+  volatile InstanceSpec spec;
+  final PagedMemory memory;
   final EmbeddedService service;
   final ReplyCache replies;
-  InstanceState state;
+  volatile InstanceState state;
 
-  EmbeddedInstance(InstanceSpec spec, EmbeddedService service, ReplyCache replies, InstanceState state) {
+  EmbeddedInstance(InstanceSpec spec, PagedMemory memory, EmbeddedService service, ReplyCache replies, InstanceState state) {
     this.spec = spec;
+    this.memory = memory;
     this.service = service;
     this.replies = replies;
     this.state = state;
@@ -27,7 +30,7 @@ final class EmbeddedInstance {
     });
   }
 
-  byte[] snapshot() {
-    return SnapshotFormat.write(spec.serviceKind(), service.exportState(), replies);
+  byte[] executionState() {
+    return ExecutionStateFormat.write(spec.serviceKind(), spec.options(), memory.pageCount(), replies);
   }
 }

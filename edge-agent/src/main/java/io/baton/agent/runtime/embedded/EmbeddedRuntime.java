@@ -1,47 +1,53 @@
 package io.baton.agent.runtime.embedded;
 
 import io.baton.agent.runtime.CorruptSnapshotException;
+import io.baton.agent.runtime.InstanceImage;
 import io.baton.agent.runtime.InstanceNotServingException;
 import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.runtime.InstanceState;
 import io.baton.agent.runtime.InstanceTransition;
 import io.baton.agent.runtime.ServiceRuntime;
-import io.baton.agent.runtime.Snapshot;
+import io.baton.agent.runtime.memory.PageSource;
+import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.protocol.wire.ServiceCall;
 import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.WorkerExecutor;
 import io.vertx.core.json.JsonObject;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
-import java.util.function.Supplier;
+import java.util.stream.Collectors;
 
 /**
- * Runs Java services in the agent's own process. State is small and in memory, so every operation
- * completes on the calling (event-loop) thread; the agent calls it from one context only, which is
- * what makes a freeze atomic with respect to calls.
+ * Runs Java services over paged memory in the agent's process. Every operation runs on one
+ * dedicated worker thread, in order: a call may block on a post-copy page fault, which must not
+ * happen on an event loop, and a freeze queued behind calls is atomic with respect to them.
  */
 public final class EmbeddedRuntime implements ServiceRuntime {
   public static final String NAME = "embedded";
 
   private final String site;
-  private final Map<String, Supplier<EmbeddedService>> catalog;
-  private final Map<String, EmbeddedInstance> instances = new HashMap<>();
+  private final Map<String, EmbeddedServiceKind> kinds;
+  private final Map<String, EmbeddedInstance> instances = new ConcurrentHashMap<>();
   private final List<Consumer<InstanceTransition>> listeners = new CopyOnWriteArrayList<>();
+  private final WorkerExecutor serial;
   private final int replyCapacity;
 
-  public EmbeddedRuntime(String site) {
-    this(site, Map.of(CounterService.KIND, CounterService::new, KeyValueService.KIND, KeyValueService::new),
-        ReplyCache.DEFAULT_CAPACITY);
+  public EmbeddedRuntime(Vertx vertx, String site) {
+    this(vertx, site, List.of(CounterService.KIND, KeyValueService.KIND, SyntheticService.KIND), ReplyCache.DEFAULT_CAPACITY);
   }
 
-  public EmbeddedRuntime(String site, Map<String, Supplier<EmbeddedService>> catalog, int replyCapacity) {
+  public EmbeddedRuntime(Vertx vertx, String site, List<EmbeddedServiceKind> kinds, int replyCapacity) {
     this.site = site;
-    this.catalog = Map.copyOf(catalog);
+    this.kinds = kinds.stream().collect(Collectors.toUnmodifiableMap(EmbeddedServiceKind::name, k -> k));
     this.replyCapacity = replyCapacity;
+    this.serial = vertx.createSharedWorkerExecutor("baton-runtime-" + site + "-" + System.identityHashCode(this), 1);
   }
 
   @Override
@@ -51,90 +57,117 @@ public final class EmbeddedRuntime implements ServiceRuntime {
 
   @Override
   public Set<String> serviceKinds() {
-    return catalog.keySet();
+    return kinds.keySet();
+  }
+
+  @Override
+  public Future<Void> validate(String serviceKind, JsonObject options) {
+    return inOrder(() -> {
+      kind(serviceKind).memoryBytes(options);
+      return null;
+    });
   }
 
   @Override
   public Future<Void> deploy(InstanceSpec spec) {
-    if (instances.containsKey(spec.instanceId())) {
-      return Future.failedFuture("instance " + spec.instanceId() + " already runs here");
-    }
-    return newService(spec.serviceKind()).map(service -> {
-      add(new EmbeddedInstance(spec, service, new ReplyCache(replyCapacity), InstanceState.LIVE));
+    return inOrder(() -> {
+      if (instances.containsKey(spec.instanceId())) {
+        throw new IllegalStateException("instance " + spec.instanceId() + " already runs here");
+      }
+      EmbeddedServiceKind kind = kind(spec.serviceKind());
+      PagedMemory memory = PagedMemory.allocate(kind.memoryBytes(spec.options()));
+      EmbeddedService service = kind.create(memory, spec.options(), true);
+      memory.drainDirty(); // a fresh instance starts with nothing "changed since the last round"
+      add(new EmbeddedInstance(spec, memory, service, new ReplyCache(replyCapacity), InstanceState.LIVE));
       return null;
     });
   }
 
   @Override
   public Future<JsonObject> call(String instanceId, ServiceCall call) {
-    EmbeddedInstance instance = instances.get(instanceId);
-    if (instance == null || instance.state != InstanceState.LIVE) {
-      return Future.failedFuture(new InstanceNotServingException(instanceId, state(instanceId)));
-    }
-    try {
-      return Future.succeededFuture(instance.execute(call.requestId(), call.body()));
-    } catch (RuntimeException e) {
-      return Future.failedFuture(e);
-    }
-  }
-
-  @Override
-  public Future<Snapshot> freeze(String instanceId) {
-    return inState(instanceId, InstanceState.LIVE).map(instance -> {
-      move(instance, InstanceState.FROZEN);
-      return new Snapshot(instance.snapshot());
-    });
-  }
-
-  @Override
-  public Future<Void> resume(String instanceId) {
-    return inState(instanceId, InstanceState.FROZEN).map(instance -> {
-      move(instance, InstanceState.LIVE);
-      return null;
-    });
-  }
-
-  @Override
-  public Future<Void> stage(InstanceSpec spec, Snapshot snapshot) {
-    if (instances.containsKey(spec.instanceId())) {
-      return Future.failedFuture("instance " + spec.instanceId() + " already exists here");
-    }
-    return newService(spec.serviceKind()).compose(service -> {
+    return inOrder(() -> {
+      EmbeddedInstance instance = instances.get(instanceId);
+      if (instance == null || instance.state != InstanceState.LIVE) {
+        throw new InstanceNotServingException(instanceId, state(instanceId));
+      }
       try {
-        SnapshotFormat.Contents contents = SnapshotFormat.read(snapshot.bytes(), replyCapacity);
-        if (!contents.serviceKind().equals(spec.serviceKind())) {
-          throw new CorruptSnapshotException("snapshot holds a '" + contents.serviceKind()
-              + "' service, expected '" + spec.serviceKind() + "'");
-        }
-        service.importState(contents.serviceState());
-        add(new EmbeddedInstance(spec, service, contents.replies(), InstanceState.STAGED));
-        return Future.succeededFuture();
-      } catch (RuntimeException e) {
-        return Future.failedFuture(e);
+        return instance.execute(call.requestId(), call.body());
+      } catch (PageSource.PageUnavailableException lost) {
+        move(instance, InstanceState.FAILED);
+        throw new InstanceNotServingException(instanceId, Optional.of(InstanceState.FAILED));
       }
     });
   }
 
   @Override
-  public Future<Void> activate(String instanceId) {
-    return inState(instanceId, InstanceState.STAGED).map(instance -> {
+  public Future<Void> freeze(String instanceId) {
+    return transition(instanceId, InstanceState.LIVE, InstanceState.FROZEN);
+  }
+
+  @Override
+  public Future<Void> resume(String instanceId, long epoch) {
+    return inOrder(() -> {
+      EmbeddedInstance instance = expect(instanceId, InstanceState.FROZEN);
+      instance.spec = instance.spec.withEpoch(epoch);
       move(instance, InstanceState.LIVE);
       return null;
     });
   }
 
   @Override
+  public Future<InstanceImage> image(String instanceId) {
+    return inOrder(() -> {
+      EmbeddedInstance instance = instances.get(instanceId);
+      if (instance == null) {
+        throw new IllegalStateException("instance " + instanceId + " does not run here");
+      }
+      return new InstanceImage(instance.memory, instance.executionState());
+    });
+  }
+
+  @Override
+  public Future<Void> stage(InstanceSpec spec, PagedMemory memory, byte[] executionState) {
+    return inOrder(() -> {
+      if (instances.containsKey(spec.instanceId())) {
+        throw new IllegalStateException("instance " + spec.instanceId() + " already exists here");
+      }
+      ExecutionStateFormat.Contents contents = ExecutionStateFormat.read(executionState, replyCapacity);
+      if (!contents.serviceKind().equals(spec.serviceKind())) {
+        throw new CorruptSnapshotException("execution state holds a '" + contents.serviceKind()
+            + "' service, expected '" + spec.serviceKind() + "'");
+      }
+      if (contents.pageCount() != memory.pageCount()) {
+        throw new CorruptSnapshotException("execution state describes " + contents.pageCount()
+            + " pages, the memory has " + memory.pageCount());
+      }
+      EmbeddedServiceKind kind = kind(spec.serviceKind());
+      InstanceSpec restored = new InstanceSpec(spec.instanceId(), spec.clientId(), spec.serviceKind(), spec.epoch(), contents.options());
+      EmbeddedService service = kind.create(memory, contents.options(), false);
+      add(new EmbeddedInstance(restored, memory, service, contents.replies(), InstanceState.STAGED));
+      return null;
+    });
+  }
+
+  @Override
+  public Future<Void> activate(String instanceId) {
+    return transition(instanceId, InstanceState.STAGED, InstanceState.LIVE);
+  }
+
+  @Override
   public Future<Void> discard(String instanceId) {
-    EmbeddedInstance instance = instances.get(instanceId);
-    if (instance == null) {
-      return Future.succeededFuture();
-    }
-    if (instance.state == InstanceState.LIVE) {
-      return Future.failedFuture("instance " + instanceId + " is live here; freeze it before discarding");
-    }
-    instances.remove(instanceId);
-    notifyListeners(instance, instance.state, null);
-    return Future.succeededFuture();
+    return inOrder(() -> {
+      EmbeddedInstance instance = instances.get(instanceId);
+      if (instance == null) {
+        return null;
+      }
+      if (instance.state == InstanceState.LIVE) {
+        throw new IllegalStateException("instance " + instanceId + " is live here; freeze it before discarding");
+      }
+      instances.remove(instanceId);
+      instance.memory.abandon("instance " + instanceId + " was discarded");
+      notifyListeners(instance, instance.state, null);
+      return null;
+    });
   }
 
   @Override
@@ -147,20 +180,33 @@ public final class EmbeddedRuntime implements ServiceRuntime {
     listeners.add(listener);
   }
 
-  private Future<EmbeddedService> newService(String kind) {
-    Supplier<EmbeddedService> factory = catalog.get(kind);
-    return factory == null
-        ? Future.failedFuture("unknown service kind '" + kind + "'; this site runs " + String.join(", ", catalog.keySet()))
-        : Future.succeededFuture(factory.get());
+  private <T> Future<T> inOrder(Callable<T> work) {
+    return serial.executeBlocking(work, true);
   }
 
-  private Future<EmbeddedInstance> inState(String instanceId, InstanceState expected) {
+  private Future<Void> transition(String instanceId, InstanceState from, InstanceState to) {
+    return inOrder(() -> {
+      move(expect(instanceId, from), to);
+      return null;
+    });
+  }
+
+  private EmbeddedServiceKind kind(String name) {
+    EmbeddedServiceKind kind = kinds.get(name);
+    if (kind == null) {
+      throw new io.baton.agent.runtime.ServiceException("unknown service kind '" + name + "'; this site runs "
+          + String.join(", ", kinds.keySet()));
+    }
+    return kind;
+  }
+
+  private EmbeddedInstance expect(String instanceId, InstanceState expected) {
     EmbeddedInstance instance = instances.get(instanceId);
     if (instance == null || instance.state != expected) {
-      return Future.failedFuture("instance " + instanceId + " is "
+      throw new IllegalStateException("instance " + instanceId + " is "
           + state(instanceId).map(s -> s.name().toLowerCase()).orElse("not here") + ", expected " + expected.name().toLowerCase());
     }
-    return Future.succeededFuture(instance);
+    return instance;
   }
 
   private void add(EmbeddedInstance instance) {

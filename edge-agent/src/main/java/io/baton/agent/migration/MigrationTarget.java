@@ -1,0 +1,233 @@
+package io.baton.agent.migration;
+
+import com.google.protobuf.ByteString;
+import io.baton.agent.AgentConfig;
+import io.baton.agent.runtime.InstanceSpec;
+import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.memory.PageSource;
+import io.baton.agent.runtime.memory.PagedMemory;
+import io.baton.agent.transfer.ChunkStore;
+import io.baton.agent.transfer.Hashes;
+import io.baton.agent.transfer.LinkEmulator;
+import io.baton.protocol.event.HandoffRequested;
+import io.baton.protocol.event.PagesCompleted;
+import io.baton.protocol.event.TargetPrepared;
+import io.baton.protocol.grpc.Chunk;
+import io.baton.protocol.grpc.ChunkNeeds;
+import io.baton.protocol.grpc.ChunkOffer;
+import io.baton.protocol.grpc.ExecutionState;
+import io.baton.protocol.grpc.ExecutionStateReceipt;
+import io.baton.protocol.grpc.PageRef;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import java.util.LinkedHashSet;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * The target side of migrations at this site. It accepts state only for handoffs it prepared,
+ * keeps every verified chunk in the site's {@link ChunkStore}, and restores an instance from the
+ * store: completely before it serves (cold, pre-copy), or lazily with a {@link LazyPageLoader}
+ * (post-copy, hybrid).
+ */
+public final class MigrationTarget {
+  private final Vertx vertx;
+  private final Context context;
+  private final AgentConfig config;
+  private final ServiceRuntime runtime;
+  private final ChunkStore store;
+  private final LinkEmulator emulator;
+  private final TransferClients clients;
+  private final Map<String, TargetSession> sessions = new ConcurrentHashMap<>();
+
+  public MigrationTarget(Vertx vertx, Context context, AgentConfig config, ServiceRuntime runtime, ChunkStore store,
+      LinkEmulator emulator, TransferClients clients) {
+    this.vertx = vertx;
+    this.context = context;
+    this.config = config;
+    this.runtime = runtime;
+    this.store = store;
+    this.emulator = emulator;
+    this.clients = clients;
+  }
+
+  public Future<TargetPrepared> prepare(HandoffRequested request) {
+    if (!runtime.serviceKinds().contains(request.serviceKind())) {
+      return Future.failedFuture("site " + config.siteId() + " cannot run '" + request.serviceKind() + "'");
+    }
+    if (runtime.state(request.instanceId()).isPresent()) {
+      return Future.failedFuture("instance " + request.instanceId() + " already exists at " + config.siteId());
+    }
+    sessions.put(request.handoffId(), new TargetSession(request));
+    return emulator.refresh(request.sourceSite())
+        .map(v -> new TargetPrepared(request.handoffId(), config.siteId(), config.host(), config.transferPort()));
+  }
+
+  public Optional<HandoffRequested> requestOf(String handoffId) {
+    return Optional.ofNullable(sessions.get(handoffId)).map(s -> s.request);
+  }
+
+  public Optional<String> sourceOf(String handoffId) {
+    return Optional.ofNullable(sessions.get(handoffId)).map(s -> s.request.sourceSite());
+  }
+
+  /** Records the offered pages; answers with the chunks this site lacks. */
+  public ChunkNeeds offer(ChunkOffer offer) {
+    TargetSession session = session(offer.getHandoffId());
+    Set<ByteString> lacking = new LinkedHashSet<>();
+    for (PageRef page : offer.getPagesList()) {
+      session.offered(offer.getPageCount(), page.getPage(), page.getSha256());
+      if (!store.contains(page.getSha256())) {
+        lacking.add(page.getSha256());
+      }
+    }
+    return ChunkNeeds.newBuilder().addAllSha256(lacking).build();
+  }
+
+  /** Stores a chunk if its content matches its address; false if it arrived damaged. */
+  public boolean accept(Chunk chunk) {
+    session(chunk.getHandoffId());
+    byte[] data;
+    try {
+      data = ChunkCodec.decode(chunk, PagedMemory.PAGE_SIZE);
+    } catch (IllegalArgumentException damaged) {
+      return false;
+    }
+    if (!Hashes.address(data).equals(chunk.getSha256())) {
+      return false;
+    }
+    store.put(chunk.getSha256(), data);
+    return true;
+  }
+
+  public ExecutionStateReceipt executionState(ExecutionState state) {
+    TargetSession session = session(state.getHandoffId());
+    if (!Hashes.address(state.getState().toByteArray()).equals(state.getSha256())) {
+      throw new IllegalStateException("execution state does not match its digest: truncated or altered in transit");
+    }
+    session.executionState = state;
+    int held = 0;
+    for (int page = 0; page < state.getPageCount(); page++) {
+      ByteString address = session.addressOf(page);
+      if (address != null && store.contains(address)) {
+        held++;
+      }
+    }
+    return ExecutionStateReceipt.newBuilder().setPagesHeld(held).setPagesMissing(state.getPageCount() - held).build();
+  }
+
+  /**
+   * Builds the memory from the chunk store, stages the instance under {@code epoch}, runs {@code
+   * commit} (the fence) and activates it only if the commit won. A lazy restore then starts
+   * streaming the missing pages.
+   */
+  public Future<Long> restore(String handoffId, String executionStateDigest, long epoch, Supplier<Future<Boolean>> commit) {
+    TargetSession session = sessions.get(handoffId);
+    if (session == null || session.executionState == null
+        || !Hashes.hex(session.executionState.getSha256()).equals(executionStateDigest)) {
+      return Future.failedFuture("no verified execution state with digest " + executionStateDigest + " for handoff "
+          + handoffId + " at " + config.siteId());
+    }
+    long start = System.nanoTime();
+    ExecutionState state = session.executionState;
+    HandoffRequested request = session.request;
+    InstanceSpec spec = new InstanceSpec(request.instanceId(), request.clientId(), request.serviceKind(), epoch);
+    LazyPageLoader loader = state.getLazy()
+        ? new LazyPageLoader(context, handoffId, config.siteId(), state.getSourceSite(),
+            clients.to(state.getSourceHost(), state.getSourcePort()), emulator)
+        : null;
+    return vertx.executeBlocking(() -> assemble(session, state, loader), false)
+        .compose(memory -> {
+          session.memory = memory;
+          session.loader = loader;
+          return runtime.stage(spec, memory, state.getState().toByteArray());
+        })
+        .compose(v -> commit.get())
+        .compose(committed -> {
+          if (!committed) {
+            return runtime.discard(spec.instanceId()).compose(v -> Future.failedFuture(
+                new FencedException("handoff " + handoffId + " no longer holds client " + request.clientId())));
+          }
+          return runtime.activate(spec.instanceId());
+        })
+        .map(v -> {
+          session.restoredAtNanos = System.nanoTime();
+          if (loader != null) {
+            loader.streamRest();
+          }
+          return (System.nanoTime() - start) / 1_000;
+        });
+  }
+
+  private PagedMemory assemble(TargetSession session, ExecutionState state, LazyPageLoader loader) {
+    PageSource source = loader != null ? loader : page -> {
+      throw new PageSource.PageUnavailableException("page " + page + " missing from a complete restore");
+    };
+    PagedMemory memory = PagedMemory.awaiting(state.getPageCount(), source);
+    int missing = 0;
+    for (int page = 0; page < state.getPageCount(); page++) {
+      ByteString address = session.addressOf(page);
+      Optional<byte[]> chunk = address == null ? Optional.empty() : store.get(address);
+      if (chunk.isPresent()) {
+        memory.install(page, chunk.get());
+      } else {
+        missing++;
+      }
+    }
+    if (loader == null && missing > 0) {
+      throw new IllegalStateException("incomplete state: " + missing + " of " + state.getPageCount() + " pages never arrived");
+    }
+    if (loader != null) {
+      loader.attach(memory);
+    }
+    return memory;
+  }
+
+  /** Completes once a lazily restored memory holds every page; fails if the source was lost first. */
+  public Future<PagesCompleted> awaitPages(String handoffId) {
+    TargetSession session = sessions.get(handoffId);
+    if (session == null || session.memory == null) {
+      return Future.failedFuture("handoff " + handoffId + " was not restored at " + config.siteId());
+    }
+    return Future.fromCompletionStage(session.memory.whenComplete(), context).map(v -> {
+      LazyPageLoader loader = session.loader;
+      PagesCompleted done = new PagesCompleted(handoffId, config.siteId(), session.memory.faults(),
+          loader == null ? 0 : loader.pagesArrived(), loader == null ? 0 : loader.bytesArrived(),
+          (System.nanoTime() - session.restoredAtNanos) / 1_000);
+      sessions.remove(handoffId);
+      return done;
+    });
+  }
+
+  /** Compensation: forget the handoff and drop whatever was staged for it. */
+  public Future<Void> discard(String handoffId, String instanceId) {
+    TargetSession session = sessions.remove(handoffId);
+    if (session != null && session.memory != null) {
+      session.memory.abandon("handoff " + handoffId + " aborted");
+    }
+    return runtime.discard(instanceId);
+  }
+
+  public void forget(String handoffId) {
+    sessions.remove(handoffId);
+  }
+
+  private TargetSession session(String handoffId) {
+    TargetSession session = sessions.get(handoffId);
+    if (session == null) {
+      throw new IllegalStateException("no handoff " + handoffId + " is prepared at " + config.siteId());
+    }
+    return session;
+  }
+
+  /** The client directory does not say what this step needs: another handoff or epoch owns it. */
+  public static final class FencedException extends RuntimeException {
+    public FencedException(String message) {
+      super(message, null, false, false);
+    }
+  }
+}

@@ -1,0 +1,170 @@
+package io.baton.agent.migration;
+
+import com.google.protobuf.ByteString;
+import io.baton.agent.runtime.memory.PagedMemory;
+import io.baton.agent.transfer.Hashes;
+import io.baton.agent.transfer.LinkEmulator;
+import io.baton.protocol.grpc.Chunk;
+import io.baton.protocol.grpc.ChunkNeeds;
+import io.baton.protocol.grpc.ChunkOffer;
+import io.baton.protocol.grpc.ChunkReceipt;
+import io.baton.protocol.grpc.PageRef;
+import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import io.vertx.core.streams.WriteStream;
+import io.vertx.grpc.client.GrpcClientRequest;
+import java.util.ArrayList;
+import java.util.BitSet;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Sends a set of pages to a target as content-addressed chunks. It offers every page's hash; the
+ * target answers with the chunks it lacks; only those cross, each checked on arrival. Whatever did
+ * not arrive intact (a corrupted chunk, a stream cut midway) is simply still lacking at the next
+ * offer, so a retry sends exactly the rest.
+ */
+final class PagePusher {
+  private static final int MAX_ATTEMPTS = 6;
+
+  private final Vertx vertx;
+  private final LinkEmulator emulator;
+
+  PagePusher(Vertx vertx, LinkEmulator emulator) {
+    this.vertx = vertx;
+    this.emulator = emulator;
+  }
+
+  /** A page as read at one moment, with its content address. */
+  record PageCopy(int page, ByteString address, byte[] data) {
+  }
+
+  /** Copies and hashes the pages off the event loop. The copies are what will be sent. */
+  Future<List<PageCopy>> read(PagedMemory memory, BitSet pages) {
+    return vertx.executeBlocking(() -> {
+      List<PageCopy> copies = new ArrayList<>(pages.cardinality());
+      for (int page = pages.nextSetBit(0); page >= 0; page = pages.nextSetBit(page + 1)) {
+        byte[] data = memory.copyOf(page);
+        copies.add(new PageCopy(page, Hashes.address(data), data));
+      }
+      return copies;
+    }, false);
+  }
+
+  Future<PushReport> push(String handoffId, String toSite, StateTransferGrpcClient target, int pageCount,
+      List<PageCopy> pages, boolean compress, long readMicros) {
+    long start = System.nanoTime();
+    Promise<PushReport> done = Promise.promise();
+    attempt(handoffId, toSite, target, pageCount, pages, compress, 1, 0, 0, start, readMicros, done);
+    return done.future();
+  }
+
+  private void attempt(String handoffId, String toSite, StateTransferGrpcClient target, int pageCount, List<PageCopy> pages,
+      boolean compress, int attempt, long bytesSoFar, int chunksSoFar, long start, long readMicros, Promise<PushReport> done) {
+    offer(handoffId, toSite, target, pageCount, pages)
+        .compose(needs -> {
+          if (needs.getSha256Count() == 0) {
+            done.complete(new PushReport(bytesSoFar, pages.size(), chunksSoFar, attempt, readMicros, (System.nanoTime() - start) / 1_000));
+            return Future.succeededFuture();
+          }
+          if (attempt > MAX_ATTEMPTS) {
+            return Future.failedFuture("target still lacks " + needs.getSha256Count() + " chunks after " + MAX_ATTEMPTS + " attempts");
+          }
+          List<Chunk> chunks = chunksFor(handoffId, needs, pages, compress);
+          Pump pump = new Pump(toSite, chunks);
+          return send(toSite, target, pump).transform(sent -> {
+            // Rejected or cut: the next offer finds out what is still missing and sends only that.
+            attempt(handoffId, toSite, target, pageCount, pages, compress, attempt + 1, bytesSoFar + pump.bytes,
+                chunksSoFar + pump.next, start, readMicros, done);
+            return Future.succeededFuture();
+          });
+        })
+        .onFailure(done::tryFail);
+  }
+
+  private Future<ChunkNeeds> offer(String handoffId, String toSite, StateTransferGrpcClient target, int pageCount, List<PageCopy> pages) {
+    ChunkOffer.Builder offer = ChunkOffer.newBuilder().setHandoffId(handoffId).setPageCount(pageCount);
+    pages.forEach(p -> offer.addPages(PageRef.newBuilder().setPage(p.page()).setSha256(p.address())));
+    ChunkOffer built = offer.build();
+    return emulator.deliver(toSite, built.getSerializedSize()).compose(v -> target.offer(built));
+  }
+
+  private static List<Chunk> chunksFor(String handoffId, ChunkNeeds needs, List<PageCopy> pages, boolean compress) {
+    Set<ByteString> wanted = new HashSet<>(needs.getSha256List());
+    Map<ByteString, Chunk> chunks = new LinkedHashMap<>();
+    for (PageCopy page : pages) {
+      if (wanted.contains(page.address()) && !chunks.containsKey(page.address())) {
+        chunks.put(page.address(), ChunkCodec.encode(handoffId, page.address(), page.data(), compress));
+      }
+    }
+    return new ArrayList<>(chunks.values());
+  }
+
+  /** Streams chunks paced by the emulated link; completes with the target's receipt. */
+  private Future<ChunkReceipt> send(String toSite, StateTransferGrpcClient target, Pump pump) {
+    return emulator.propagate(toSite).compose(v -> target.putChunks((stream, failure) -> {
+      if (failure == null) {
+        pump.run(stream);
+      }
+    }));
+  }
+
+  /** Writes chunks one link slot at a time, respecting the stream's back-pressure; counts what it wrote. */
+  private final class Pump {
+    private final String toSite;
+    private final List<Chunk> chunks;
+    private WriteStream<Chunk> stream;
+    private int next;
+    private long bytes;
+
+    Pump(String toSite, List<Chunk> chunks) {
+      this.toSite = toSite;
+      this.chunks = chunks;
+    }
+
+    void run(WriteStream<Chunk> target) {
+      this.stream = target;
+      run();
+    }
+
+    private void run() {
+      while (next < chunks.size()) {
+        if (stream.writeQueueFull()) {
+          stream.drainHandler(v -> run());
+          return;
+        }
+        Chunk chunk = chunks.get(next);
+        Future<Void> slot = emulator.transmit(toSite, chunk.getData().size());
+        if (!slot.isComplete()) {
+          slot.onComplete(v -> {
+            if (write(chunk)) {
+              run();
+            }
+          });
+          return;
+        }
+        if (!write(chunk)) {
+          return;
+        }
+      }
+      stream.end();
+    }
+
+    private boolean write(Chunk chunk) {
+      if (emulator.faults().shouldCut(toSite, bytes + chunk.getData().size())) {
+        ((GrpcClientRequest<?, ?>) stream).cancel();
+        return false;
+      }
+      next++;
+      bytes += chunk.getData().size();
+      byte[] data = emulator.faults().maybeCorrupt(toSite, chunk.getData().toByteArray());
+      stream.write(chunk.toBuilder().setData(ByteString.copyFrom(data)).build());
+      return true;
+    }
+  }
+}

@@ -1,0 +1,28 @@
+package io.baton.agent.migration;
+
+import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/** One gRPC client for the agent, and a stub per peer transfer endpoint. */
+public final class TransferClients {
+  private final GrpcClient client;
+  private final Map<String, StateTransferGrpcClient> stubs = new ConcurrentHashMap<>();
+
+  public TransferClients(Vertx vertx) {
+    this.client = GrpcClient.client(vertx);
+  }
+
+  public StateTransferGrpcClient to(String host, int port) {
+    return stubs.computeIfAbsent(host + ":" + port,
+        key -> StateTransferGrpcClient.create(client, SocketAddress.inetSocketAddress(port, host)));
+  }
+
+  public Future<Void> close() {
+    return client.close();
+  }
+}
