@@ -24,9 +24,10 @@ import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 
 /**
  * An app's handle on the mesh, over CoAP. It attaches to a site, reports telemetry, calls the
- * service and follows redirects. A call made while the service moves is held: it is re-sent, with
- * the same request id, until a site answers; the service's reply cache makes the replay execute at
- * most once. The app sees latency, never a handoff error.
+ * service and follows redirects. A call made while the service moves is held ({@link HoldGate}):
+ * it is re-sent, with the same request id, once the service answers again or the client is
+ * redirected; the service's reply cache makes the replay execute at most once. The app sees
+ * latency, never a handoff error.
  *
  * <pre>{@code
  * try (BatonClient client = BatonClient.builder().clientId("car-1").site("coap://127.0.0.2:5683").service("kv").build()) {
@@ -39,6 +40,7 @@ public final class BatonClient implements AutoCloseable {
   private final String clientId;
   private final String service;
   private final Duration attemptTimeout;
+  private final Duration attachTimeout;
   private final Duration maxHold;
   private final Duration retryBackoff;
   private final ScheduledExecutorService timers;
@@ -48,6 +50,7 @@ public final class BatonClient implements AutoCloseable {
   private final AtomicLong sequence = new AtomicLong();
   private final List<Consumer<Assignment>> redirectListeners = new CopyOnWriteArrayList<>();
   private final String bootstrapEndpoint;
+  private final HoldGate gate;
   private final JsonObject serviceOptions;
 
   private BatonClient(Builder builder) {
@@ -56,6 +59,7 @@ public final class BatonClient implements AutoCloseable {
     this.bootstrapEndpoint = Objects.requireNonNull(builder.site, "site");
     this.serviceOptions = builder.serviceOptions.copy();
     this.attemptTimeout = builder.attemptTimeout;
+    this.attachTimeout = builder.attachTimeout;
     this.maxHold = builder.maxHold;
     this.retryBackoff = builder.retryBackoff;
     this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
@@ -64,6 +68,7 @@ public final class BatonClient implements AutoCloseable {
       return thread;
     });
     this.channel = new CoapChannel(timers);
+    this.gate = new HoldGate(timers, retryBackoff.toMillis());
   }
 
   public static Builder builder() {
@@ -87,7 +92,7 @@ public final class BatonClient implements AutoCloseable {
   /** Attaches at the bootstrap site and starts observing redirects where the service runs. */
   public CompletableFuture<Assignment> attach() {
     String json = new AttachRequest(clientId, service, serviceOptions).toJson().encode();
-    return channel.post(bootstrapEndpoint + "/" + CoapPaths.ATTACH, json, attemptTimeout)
+    return channel.post(bootstrapEndpoint + "/" + CoapPaths.ATTACH, json, attachTimeout)
         .thenApply(response -> Assignment.fromJson(new JsonObject(success(response))))
         .thenApply(attached -> {
           assignment.set(attached);
@@ -107,7 +112,15 @@ public final class BatonClient implements AutoCloseable {
     String requestId = clientId + ":" + sequence.incrementAndGet();
     String json = request.copy().put("requestId", requestId).encode();
     CompletableFuture<CallResult> result = new CompletableFuture<>();
-    attempt(requestId, json, System.nanoTime(), 1, result);
+    long startNanos = System.nanoTime();
+    int[] attempts = {0};
+    gate.submit(new java.util.function.Consumer<Boolean>() {
+      @Override
+      public void accept(Boolean probe) {
+        attempts[0]++;
+        attempt(requestId, json, startNanos, attempts[0], result, this);
+      }
+    });
     return result;
   }
 
@@ -119,21 +132,22 @@ public final class BatonClient implements AutoCloseable {
     return unwrap(attach());
   }
 
-  private void attempt(String requestId, String json, long startNanos, int attempt, CompletableFuture<CallResult> result) {
+  private void attempt(String requestId, String json, long startNanos, int attempt, CompletableFuture<CallResult> result,
+      java.util.function.Consumer<Boolean> again) {
     channel.post(endpoint() + "/" + CoapPaths.SERVICE + "/" + clientId, json, attemptTimeout).whenComplete((response, failure) -> {
       if (failure == null && response.getCode() == ResponseCode.CONTENT) {
         JsonObject reply = new JsonObject(response.getResponseText());
         result.complete(new CallResult(requestId, reply.getJsonObject("result"), reply.getString("site"),
             reply.getLong("epoch"), attempt, System.nanoTime() - startNanos));
+        gate.release();
       } else if (failure == null && response.getCode() != ResponseCode.SERVICE_UNAVAILABLE) {
         result.completeExceptionally(new BatonException(response.getCode().text, response.getResponseText()));
       } else if (System.nanoTime() - startNanos > maxHold.toNanos()) {
         result.completeExceptionally(new BatonException("timeout", "call " + requestId + " held for "
             + maxHold.toMillis() + " ms without an answer"));
       } else {
-        // Frozen for a handoff, or no answer: hold the call and send it again where the service is now.
-        timers.schedule(() -> attempt(requestId, json, startNanos, attempt + 1, result),
-            retryBackoff.toMillis(), TimeUnit.MILLISECONDS);
+        // Frozen for a handoff, or no answer: hold the call; it is sent again where the service is then.
+        gate.hold(again);
       }
     });
   }
@@ -171,6 +185,7 @@ public final class BatonClient implements AutoCloseable {
     }
     if (assignment.compareAndSet(current, next)) {
       observe(next);
+      gate.release();
       redirectListeners.forEach(listener -> listener.accept(next));
     }
   }
@@ -209,6 +224,7 @@ public final class BatonClient implements AutoCloseable {
     private String site;
     private String service;
     private Duration attemptTimeout = Duration.ofMillis(1_000);
+    private Duration attachTimeout = Duration.ofSeconds(30);
     private Duration maxHold = Duration.ofSeconds(30);
     private Duration retryBackoff = Duration.ofMillis(20);
     private JsonObject serviceOptions = new JsonObject();
@@ -235,9 +251,15 @@ public final class BatonClient implements AutoCloseable {
       return this;
     }
 
-    /** How long one send waits for an answer before it is sent again. */
+    /** How long one send waits for an answer before the call is held. */
     public Builder attemptTimeout(Duration timeout) {
       this.attemptTimeout = timeout;
+      return this;
+    }
+
+    /** How long an attach may take: the first one deploys the service, which may be large. */
+    public Builder attachTimeout(Duration timeout) {
+      this.attachTimeout = timeout;
       return this;
     }
 
@@ -247,6 +269,7 @@ public final class BatonClient implements AutoCloseable {
       return this;
     }
 
+    /** The first wait before a held call probes again; it doubles up to a second. */
     public Builder retryBackoff(Duration backoff) {
       this.retryBackoff = backoff;
       return this;

@@ -132,6 +132,16 @@ class MigrationEngineTest {
   }
 
   @Test
+  void aStateWhosePageListExceedsOneMessageMoves() throws Exception {
+    // 8192 page references do not fit one gRPC message: offers must go in batches.
+    try (Writer writer = new Writer("big-1", 13, "site-a", 32)) {
+      HandoffCompleted done = MeshFixture.await(mesh.broker().handOff("big-1", "site-c", "pre-copy", "test"));
+      assertTrue(done.metrics().preDumpBytes() >= 32L * 1024 * 1024 - PagedMemory.PAGE_SIZE, done.metrics().toString());
+      writer.assertMemoryAt("site-c");
+    }
+  }
+
+  @Test
   void chunksTheTargetHoldsAreNeverSentAgain() throws Exception {
     try (Writer first = new Writer("twin-1", 12); Writer second = new Writer("twin-2", 12)) {
       HandoffCompleted firstMove = MeshFixture.await(mesh.broker().handOff("twin-1", "site-c", "cold", "test"));
@@ -234,6 +244,7 @@ class MigrationEngineTest {
   private static final class Writer implements AutoCloseable {
     final BatonClient client;
     private final long seed;
+    private final int pages;
     private final Random random;
     private final List<long[]> stamps = Collections.synchronizedList(new ArrayList<>());
     private final List<CompletableFuture<CallResult>> calls = Collections.synchronizedList(new ArrayList<>());
@@ -245,10 +256,15 @@ class MigrationEngineTest {
     }
 
     Writer(String clientId, long seed, String site) {
+      this(clientId, seed, site, SIZE_MB);
+    }
+
+    Writer(String clientId, long seed, String site, int sizeMb) {
       this.seed = seed;
+      this.pages = sizeMb * 256;
       this.random = new Random(seed * 31);
       this.client = BatonClient.builder().clientId(clientId).service("synthetic")
-          .serviceOptions(new JsonObject().put("sizeMb", SIZE_MB).put("seed", seed))
+          .serviceOptions(new JsonObject().put("sizeMb", sizeMb).put("seed", seed))
           .site(mesh.site(site).orElseThrow().config().coapEndpoint()).build();
       client.attachBlocking();
     }
@@ -257,7 +273,7 @@ class MigrationEngineTest {
       writing.set(true);
       thread = new Thread(() -> {
         while (writing.get()) {
-          int page = 1 + random.nextInt(PAGES - 1);
+          int page = 1 + random.nextInt(pages - 1);
           int offset = 8 * random.nextInt(PagedMemory.PAGE_SIZE / 8);
           long value = random.nextLong();
           CompletableFuture<CallResult> call = client.call(new JsonObject().put("op", "stamp").put("page", page)
@@ -294,9 +310,9 @@ class MigrationEngineTest {
       for (int i = 0; i < ordered.size(); i++) {
         assertEquals(i + 1, ordered.get(i)[0], "every stamp executed exactly once, in order");
       }
-      byte[][] expected = new byte[PAGES][PagedMemory.PAGE_SIZE];
+      byte[][] expected = new byte[pages][PagedMemory.PAGE_SIZE];
       Random fill = new Random(seed);
-      for (int page = 1; page < PAGES; page++) {
+      for (int page = 1; page < pages; page++) {
         fill.nextBytes(expected[page]);
       }
       for (long[] stamp : ordered) {
@@ -305,7 +321,7 @@ class MigrationEngineTest {
       ByteBuffer.wrap(expected[0]).putLong(0, ordered.size());
       PagedMemory actual = MeshFixture.await(mesh.site(site).orElseThrow().agent().runtime().image(client.clientId() + "/synthetic")).memory();
       MeshFixture.await(actual.whenComplete());
-      for (int page = 0; page < PAGES; page++) {
+      for (int page = 0; page < pages; page++) {
         assertArrayEquals(expected[page], actual.copyOf(page), "page " + page + " at " + site);
       }
     }

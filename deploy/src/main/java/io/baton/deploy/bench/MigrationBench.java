@@ -37,9 +37,9 @@ public final class MigrationBench {
       return new Options(LinkConfig.seed000(), List.of("cold", "pre-copy", "post-copy", "hybrid", "adaptive"), 5, 75, 2_000, outDir, 7);
     }
 
-    /** A small version that finishes in under a minute: 2 MB, one run each. */
+    /** A small version that finishes in under a minute: 1.5 MB, one run each. */
     public static Options quick(Path outDir) {
-      return new Options(LinkConfig.seed000(), List.of("cold", "pre-copy", "post-copy", "hybrid", "adaptive"), 1, 2, 500, outDir, 7);
+      return new Options(LinkConfig.seed000(), List.of("cold", "pre-copy", "post-copy", "hybrid", "adaptive"), 1, 1.5, 300, outDir, 7);
     }
   }
 

@@ -15,13 +15,13 @@ final class BenchCommand {
   @Command(name = "migration", mixinStandardHelpOptions = true,
       description = "Seed 000's configurations A-D: cold, pre-copy, post-copy, hybrid and adaptive, side by side.")
   static final class Migration implements Callable<Integer> {
-    @Option(names = "--quick", description = "2 MB, one run each: under a minute")
+    @Option(names = "--quick", description = "1.5 MB, one run each: under a minute")
     boolean quick;
 
     @Option(names = "--runs", description = "runs per configuration and technique (default: 5, or 1 with --quick)")
     Integer runs;
 
-    @Option(names = "--size-mb", description = "state size in MB (default: 75, or 2 with --quick)")
+    @Option(names = "--size-mb", description = "state size in MB (default: 75, or 1.5 with --quick)")
     Double sizeMb;
 
     @Option(names = "--configs", split = ",", description = "which of A,B,C,D (default: all)")

@@ -31,6 +31,7 @@ import java.util.Set;
  */
 final class PagePusher {
   private static final int MAX_ATTEMPTS = 6;
+  private static final int PAGES_PER_OFFER = 2048;
 
   private final Vertx vertx;
   private final LinkEmulator emulator;
@@ -75,23 +76,37 @@ final class PagePusher {
           if (attempt > MAX_ATTEMPTS) {
             return Future.failedFuture("target still lacks " + needs.getSha256Count() + " chunks after " + MAX_ATTEMPTS + " attempts");
           }
-          List<Chunk> chunks = chunksFor(handoffId, needs, pages, compress);
-          Pump pump = new Pump(toSite, chunks);
-          return send(toSite, target, pump).transform(sent -> {
+          // Deflating thousands of chunks is CPU work: off the event loop.
+          return vertx.executeBlocking(() -> chunksFor(handoffId, needs, pages, compress), false)
+              .compose(chunks -> {
+                Pump pump = new Pump(toSite, chunks);
+                return send(toSite, target, pump).transform(sent -> {
             // Rejected or cut: the next offer finds out what is still missing and sends only that.
-            attempt(handoffId, toSite, target, pageCount, pages, compress, attempt + 1, bytesSoFar + pump.bytes,
-                chunksSoFar + pump.next, start, readMicros, done);
-            return Future.succeededFuture();
-          });
+                  attempt(handoffId, toSite, target, pageCount, pages, compress, attempt + 1, bytesSoFar + pump.bytes,
+                      chunksSoFar + pump.next, start, readMicros, done);
+                  return Future.succeededFuture();
+                });
+              });
         })
         .onFailure(done::tryFail);
   }
 
+  /**
+   * Offers the pages in batches (a 75 MB state is 19,200 page references, more than one gRPC
+   * message may carry) and merges what the target lacks.
+   */
   private Future<ChunkNeeds> offer(String handoffId, String toSite, StateTransferGrpcClient target, int pageCount, List<PageCopy> pages) {
-    ChunkOffer.Builder offer = ChunkOffer.newBuilder().setHandoffId(handoffId).setPageCount(pageCount);
-    pages.forEach(p -> offer.addPages(PageRef.newBuilder().setPage(p.page()).setSha256(p.address())));
-    ChunkOffer built = offer.build();
-    return emulator.deliver(toSite, built.getSerializedSize()).compose(v -> target.offer(built));
+    Future<ChunkNeeds.Builder> needs = Future.succeededFuture(ChunkNeeds.newBuilder());
+    for (int from = 0; from < pages.size() || from == 0; from += PAGES_PER_OFFER) {
+      ChunkOffer.Builder offer = ChunkOffer.newBuilder().setHandoffId(handoffId).setPageCount(pageCount);
+      pages.subList(from, Math.min(pages.size(), from + PAGES_PER_OFFER))
+          .forEach(p -> offer.addPages(PageRef.newBuilder().setPage(p.page()).setSha256(p.address())));
+      ChunkOffer built = offer.build();
+      needs = needs.compose(merged -> emulator.deliver(toSite, built.getSerializedSize())
+          .compose(v -> target.offer(built))
+          .map(batch -> merged.addAllSha256(batch.getSha256List())));
+    }
+    return needs.map(ChunkNeeds.Builder::build);
   }
 
   private static List<Chunk> chunksFor(String handoffId, ChunkNeeds needs, List<PageCopy> pages, boolean compress) {
@@ -162,8 +177,12 @@ final class PagePusher {
       }
       next++;
       bytes += chunk.getData().size();
-      byte[] data = emulator.faults().maybeCorrupt(toSite, chunk.getData().toByteArray());
-      stream.write(chunk.toBuilder().setData(ByteString.copyFrom(data)).build());
+      if (emulator.faults().corruptionPending(toSite)) {
+        byte[] data = emulator.faults().maybeCorrupt(toSite, chunk.getData().toByteArray());
+        stream.write(chunk.toBuilder().setData(ByteString.copyFrom(data)).build());
+      } else {
+        stream.write(chunk);
+      }
       return true;
     }
   }

@@ -43,7 +43,14 @@ public final class LinkEmulator {
     return faults;
   }
 
-  /** Completes when {@code bytes} have left on the link to {@code toSite}. */
+  /**
+   * How far the sender may run ahead of the wire. Timers fire late by a millisecond or more; with
+   * no slack every late timer would be bandwidth lost, with it the link's clock ({@code
+   * busyUntil}) keeps the average exact.
+   */
+  private static final long SLACK_NANOS = 5_000_000;
+
+  /** Completes when {@code bytes} have (nearly) left on the link to {@code toSite}. */
   public Future<Void> transmit(String toSite, long bytes) {
     Optional<LinkProfile> profile = profile(toSite);
     if (profile.isEmpty()) {
@@ -56,7 +63,7 @@ public final class LinkEmulator {
       done = start + (long) (bytes * 8 * 1e9 / profile.get().bandwidthBitsPerSecond());
       busyUntilNanos.put(toSite, done);
     }
-    return after(done - now);
+    return after(done - now - SLACK_NANOS);
   }
 
   /** Completes after the link's one-way delay. */

@@ -22,6 +22,11 @@ public final class LinkFaults {
     cutAfterBytes.put(toSite, new AtomicLong(bytes));
   }
 
+  public boolean corruptionPending(String toSite) {
+    AtomicInteger pending = chunksToCorrupt.get(toSite);
+    return pending != null && pending.get() > 0;
+  }
+
   /** Returns the data to send, with one byte flipped if a corruption is pending. */
   public byte[] maybeCorrupt(String toSite, byte[] data) {
     AtomicInteger pending = chunksToCorrupt.get(toSite);
