@@ -109,7 +109,8 @@ public final class HandoffSaga {
           .compose(done -> {
             precopied = publish(Addresses.STATE_PRECOPIED, done);
             freezeNanos = System.nanoTime();
-            return this.<SourceFrozen>step("freeze", AgentCommand.FREEZE.address(request.sourceSite()), request, controlStep);
+            // The freeze captures the dump (all 75 MB for cold): it moves state, so it gets the transfer timeout.
+            return this.<SourceFrozen>step("freeze", AgentCommand.FREEZE.address(request.sourceSite()), request, transferStep);
           })
           .compose(done -> {
             frozen = publish(Addresses.SOURCE_FROZEN, done);
