@@ -9,6 +9,8 @@ import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.TelemetryReport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
 
 /**
@@ -34,14 +36,33 @@ public final class TelemetryIngest {
   }
 
   public Future<TelemetryReported> accept(TelemetryReport report) {
+    return acceptAll(List.of(report)).map(events -> events.get(0));
+  }
+
+  /**
+   * Accepts a gateway's batch as one: every report is checked before any is published, so a batch
+   * with one bad report publishes nothing.
+   */
+  public Future<List<TelemetryReported>> acceptAll(List<TelemetryReport> reports) {
+    List<Future<TelemetryReported>> checked = new ArrayList<>(reports.size());
+    for (TelemetryReport report : reports) {
+      checked.add(check(report));
+    }
+    return Future.all(checked).map(all -> {
+      List<TelemetryReported> events = all.list();
+      events.forEach(event -> vertx.eventBus().publish(Addresses.TELEMETRY_REPORTED, event));
+      return events;
+    });
+  }
+
+  private Future<TelemetryReported> check(TelemetryReport report) {
     return clients.find(report.clientId())
         .compose(record -> record.isPresent()
             ? Future.succeededFuture(record.get())
             : Future.failedFuture(new UnknownClientException(report.clientId())))
         .compose(record -> checkSites(report).map(v -> new TelemetryReported(
             report.clientId(), siteId, record.site(), record.inHandoff(), report.timestampMs(),
-            report.x(), report.y(), report.speedMps(), report.headingDeg(), report.rssiDbm())))
-        .onSuccess(event -> vertx.eventBus().publish(Addresses.TELEMETRY_REPORTED, event));
+            report.x(), report.y(), report.speedMps(), report.headingDeg(), report.rssiDbm())));
   }
 
   private Future<Void> checkSites(TelemetryReport report) {
