@@ -1,5 +1,6 @@
 package io.baton.deploy;
 
+import io.baton.agent.MqttSettings;
 import io.baton.broker.BrokerConfig;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
@@ -17,9 +18,17 @@ final class MeshFixture {
   }
 
   static LocalMesh start(int subnet, BrokerConfig broker) throws Exception {
+    return LocalMesh.start(layout(subnet), broker);
+  }
+
+  /** The sites also speak MQTT: each through its own embedded broker on {@code port}, or all through one external broker. */
+  static LocalMesh start(int subnet, BrokerConfig broker, MqttSettings mqtt) throws Exception {
+    return LocalMesh.start(layout(subnet).withMqtt(mqtt), broker);
+  }
+
+  private static MeshLayout layout(int subnet) {
     String prefix = "127.0." + subnet + ".";
-    MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
-    return LocalMesh.start(layout, broker);
+    return new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
   }
 
   /** Collects every event published on {@code address}, as seen by the given member. */

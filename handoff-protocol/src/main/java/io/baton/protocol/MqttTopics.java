@@ -10,7 +10,7 @@ import java.util.Optional;
  * <pre>
  * client -> site   baton/site/{siteId}/{clientId}/telemetry   one report, or a gateway's batch (array)
  *                  baton/site/{siteId}/{clientId}/attach      {"clientId":..,"service":..}
- *                  baton/site/{siteId}/{clientId}/call        {"requestId":"{clientId}:{n}", ...}
+ *                  baton/site/{siteId}/{clientId}/call        {"requestId":"{clientId}:{run}-{n}", ...}
  * site -> client   baton/client/{clientId}/redirect           the assignment; QoS 1, retained
  *                  baton/client/{clientId}/result             {"requestId":..,"result":{..},"site":..,"epoch":..}
  *                  baton/client/{clientId}/error              {"code":"4.00","reason":..,"topic":..,"requestId":..}

@@ -31,6 +31,8 @@ public final class EmbeddedMqttBroker {
     properties.setProperty("allow_anonymous", "true");
     // Sessions, subscriptions and retained messages live as long as the agent: nothing on disk.
     properties.setProperty("persistence_enabled", "false");
+    // Moquette 0.17 reports usage to its authors by default (and writes an id file to do so): never from a site.
+    properties.setProperty("telemetry_enabled", "false");
     properties.setProperty("netty.mqtt.message_size", Integer.toString(MAX_MESSAGE_BYTES));
     // Flush each message at once: a redirect or a call result must not wait for a batch to fill.
     properties.setProperty("immediate_buffer_flush", "true");

@@ -34,7 +34,8 @@ public final class EmbeddedRuntime implements ServiceRuntime {
   private final int replyCapacity;
 
   public EmbeddedRuntime(String site) {
-    this(site, Map.of(CounterService.KIND, CounterService::new, KeyValueService.KIND, KeyValueService::new),
+    this(site, Map.of(CounterService.KIND, CounterService::new, KeyValueService.KIND, KeyValueService::new,
+        ArSessionService.KIND, ArSessionService::new),
         ReplyCache.DEFAULT_CAPACITY);
   }
 
