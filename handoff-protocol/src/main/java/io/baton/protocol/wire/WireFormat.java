@@ -9,6 +9,8 @@ import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -86,11 +88,25 @@ public enum WireFormat {
       return jsonTree instanceof JsonObject o ? o.toBuffer().getBytes() : ((JsonArray) jsonTree).toBuffer().getBytes();
     }
     try {
-      Object plain = jsonTree instanceof JsonObject o ? o.getMap() : ((JsonArray) jsonTree).getList();
-      return CBOR_MAPPER.writeValueAsBytes(plain);
+      return CBOR_MAPPER.writeValueAsBytes(plain(jsonTree));
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
+  }
+
+  /** Vert.x JSON trees hold their own wrapper types: CBOR's mapper needs plain maps and lists. */
+  private static Object plain(Object value) {
+    if (value instanceof JsonObject object) {
+      Map<String, Object> map = new LinkedHashMap<>();
+      object.forEach(entry -> map.put(entry.getKey(), plain(entry.getValue())));
+      return map;
+    }
+    if (value instanceof JsonArray array) {
+      List<Object> list = new ArrayList<>(array.size());
+      array.forEach(item -> list.add(plain(item)));
+      return list;
+    }
+    return value;
   }
 
   @SuppressWarnings("unchecked")
