@@ -18,10 +18,12 @@ final class Cli {
 
   /** The first of {@code names} on the PATH: Debian's libcoap3-bin installs coap-client-notls, others coap-client. */
   static String tool(String... names) {
+    // Debian installs the mosquitto broker in /usr/sbin, which not every PATH names.
+    String path = System.getenv("PATH") + File.pathSeparator + "/usr/sbin";
     for (String name : names) {
-      for (String dir : System.getenv("PATH").split(File.pathSeparator)) {
+      for (String dir : path.split(File.pathSeparator)) {
         if (new File(dir, name).canExecute()) {
-          return name;
+          return new File(dir, name).getPath();
         }
       }
     }

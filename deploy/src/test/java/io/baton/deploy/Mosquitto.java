@@ -41,7 +41,7 @@ final class Mosquitto implements AutoCloseable {
   }
 
   void start() throws IOException {
-    process = new ProcessBuilder("mosquitto", "-c", config.toString())
+    process = new ProcessBuilder(Cli.tool("mosquitto"), "-c", config.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
