@@ -16,8 +16,8 @@ import org.junit.jupiter.api.Test;
 /**
  * libcoap's {@code coap-client}, a CoAP implementation nobody here wrote, against real agents: it
  * attaches a client, posts its telemetry (confirmable and not), is refused bad input with a reason,
- * calls the service, and observes the client's handoff resource, receiving the redirect when the
- * broker hands the client off.
+ * calls the service, and observes the client's handoff resource, receiving the redirect when its
+ * own reports make the broker hand the client off.
  */
 class CoapInteropTest {
   private static final String GOOD = "{\"clientId\":\"bike-1\",\"timestamp\":1700000000000,\"position\":{\"x\":10,\"y\":20},"
@@ -63,7 +63,11 @@ class CoapInteropTest {
     try (Cli.Running observer = new Cli.Running(coapClient, "-s", "30", "-w", siteA("handoff/bike-1"))) {
       String now = observer.await(line -> line.contains("\"epoch\":1"), "the current assignment");
       assertTrue(now.contains("\"site\":\"site-a\""), now);
-      MeshFixture.await(mesh.broker().handOff("bike-1", "site-b", "test"));
+      // The rider comes close to site-b: reports (half a second of them) that make the A3 trigger fire.
+      for (int i = 0; i < 6; i++) {
+        coap("-m", "post", "-t", "json", "-e", GOOD.replace("1700000000000", Long.toString(1_700_000_001_000L + i * 100))
+            .replace("\"site-a\":-70.5,\"site-b\":-90", "\"site-a\":-95,\"site-b\":-60"), siteA("telemetry"));
+      }
       JsonObject redirect = new JsonObject(observer.await(line -> line.contains("\"epoch\":2"), "the redirect"));
       assertEquals("site-b", redirect.getString("site"));
       assertEquals(mesh.site("site-b").orElseThrow().config().coapEndpoint(), redirect.getString("coapEndpoint"));
