@@ -4,7 +4,6 @@ import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.util.function.BiConsumer;
-import org.eclipse.paho.client.mqttv3.DisconnectedBufferOptions;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -21,7 +20,10 @@ import org.slf4j.LoggerFactory;
  * The agent's one MQTT connection (Paho, MQTT 3.1.1, so it works with the embedded broker and any
  * other). Paho's async client never blocks the caller; its callbacks come on Paho's threads and are
  * handed to the agent's context here. It reconnects by itself and subscribes again when it does,
- * because a restarted broker has forgotten the subscription.
+ * because a restarted broker has forgotten the subscription. What it cannot publish while
+ * disconnected is not kept: a client holds its calls and resends them, and a client that was cut
+ * off attaches again when it reconnects, which publishes its current assignment anew (a restarted
+ * broker has lost the retained one anyway).
  */
 final class BrokerLink {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
@@ -42,11 +44,6 @@ final class BrokerLink {
     } catch (MqttException e) {
       throw new IllegalArgumentException("bad MQTT broker URI '" + brokerUri + "': " + e.getMessage(), e);
     }
-    DisconnectedBufferOptions buffer = new DisconnectedBufferOptions();
-    buffer.setBufferEnabled(true);
-    buffer.setBufferSize(10_000);
-    buffer.setDeleteOldestMessages(true);
-    client.setBufferOpts(buffer);
     client.setCallback(new MqttCallbackExtended() {
       @Override
       public void connectComplete(boolean reconnect, String serverUri) {
