@@ -137,12 +137,22 @@ class SdkHandoffTest {
     return new Drive(client, road, RadioModel.smallCell(0, seed), 40, 10, 50, seq -> new JsonObject().put("op", "increment"));
   }
 
+  /** The handoff ends the app hears; each must follow a start from the same site. */
   private static List<HandoffListener.End> handoffs(BatonClient client) {
     List<HandoffListener.End> ends = Collections.synchronizedList(new ArrayList<>());
+    List<HandoffListener.Start> starts = Collections.synchronizedList(new ArrayList<>());
     client.onHandoff(new HandoffListener() {
       @Override
+      public void onHandoffStart(Start start) {
+        starts.add(start);
+      }
+
+      @Override
       public void onHandoffEnd(End end) {
-        ends.add(end);
+        HandoffListener.Start start = starts.isEmpty() ? null : starts.get(starts.size() - 1);
+        if (start != null && start.fromSite().equals(end.fromSite()) && start.fromEpoch() == end.epoch() - 1) {
+          ends.add(end);
+        }
       }
     });
     return ends;
