@@ -1,13 +1,11 @@
 package io.baton.client;
 
-import io.baton.client.mqtt.MqttVersion;
 import io.baton.client.spi.CallOutcome;
 import io.baton.client.spi.ClientTransport;
 import io.baton.client.spi.ClientTransport.RemoteError;
 import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.TelemetryReport;
-import io.baton.protocol.wire.WireFormat;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -261,12 +259,16 @@ public final class BatonClient implements AutoCloseable {
   }
 
   /** Settings of a client: the client id, the service kind and one bootstrap site are required. */
-  public static final class Builder {
-    private final Connection connection = new Connection();
+  public static final class Builder extends ConnectionBuilder<Builder> {
     private String clientId;
     private String service;
     private Assignment lastKnown;
     private RetryPolicy retry = RetryPolicy.defaults();
+
+    @Override
+    Builder self() {
+      return this;
+    }
 
     public Builder clientId(String clientId) {
       this.clientId = clientId;
@@ -275,34 +277,6 @@ public final class BatonClient implements AutoCloseable {
 
     public Builder service(String kind) {
       this.service = kind;
-      return this;
-    }
-
-    /** Over CoAP, bootstrapping at any site's endpoint, e.g. {@code coap://127.0.0.2:5683}. */
-    public Builder site(String coapEndpoint) {
-      connection.coap(coapEndpoint);
-      return this;
-    }
-
-    /** Over MQTT 3.1.1, bootstrapping at a site by its id and its broker, e.g. {@code ("site-a", "tcp://127.0.0.2:1883")}. */
-    public Builder mqtt(String siteId, String brokerUri) {
-      return mqtt(siteId, brokerUri, MqttVersion.V3_1_1);
-    }
-
-    public Builder mqtt(String siteId, String brokerUri, MqttVersion version) {
-      connection.mqtt(siteId, brokerUri, version);
-      return this;
-    }
-
-    /** Telemetry over CoAP in JSON (the default) or CBOR. */
-    public Builder telemetryFormat(WireFormat format) {
-      connection.telemetryFormat(format);
-      return this;
-    }
-
-    /** Telemetry over CoAP as confirmable messages (the default) or non-confirmable ones. */
-    public Builder confirmableTelemetry(boolean confirmable) {
-      connection.confirmableTelemetry(confirmable);
       return this;
     }
 

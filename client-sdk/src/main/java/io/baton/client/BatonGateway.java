@@ -1,12 +1,10 @@
 package io.baton.client;
 
-import io.baton.client.mqtt.MqttVersion;
 import io.baton.client.spi.ClientTransport;
 import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.TelemetryReport;
-import io.baton.protocol.wire.WireFormat;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -104,35 +102,19 @@ public final class BatonGateway implements AutoCloseable {
     timers.shutdownNow();
   }
 
-  public static final class Builder {
-    private final Connection connection = new Connection();
+  public static final class Builder extends ConnectionBuilder<Builder> {
     private String gatewayId;
     private int maxBatch = 100;
     private Duration flushEvery = Duration.ofMillis(200);
     private Duration timeout = Duration.ofSeconds(2);
 
+    @Override
+    Builder self() {
+      return this;
+    }
+
     public Builder gatewayId(String id) {
       this.gatewayId = id;
-      return this;
-    }
-
-    public Builder site(String coapEndpoint) {
-      connection.coap(coapEndpoint);
-      return this;
-    }
-
-    public Builder mqtt(String siteId, String brokerUri) {
-      connection.mqtt(siteId, brokerUri, MqttVersion.V3_1_1);
-      return this;
-    }
-
-    public Builder mqtt(String siteId, String brokerUri, MqttVersion version) {
-      connection.mqtt(siteId, brokerUri, version);
-      return this;
-    }
-
-    public Builder telemetryFormat(WireFormat format) {
-      connection.telemetryFormat(format);
       return this;
     }
 

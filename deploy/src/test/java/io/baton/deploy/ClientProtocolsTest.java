@@ -23,8 +23,6 @@ import java.util.Map;
 import java.util.Random;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -89,7 +87,7 @@ class ClientProtocolsTest {
       client.attachBlocking();
       client.reportBlocking(report("phone-1", -61.25));
     }
-    TelemetryReported event = awaitPublished(1).get(0);
+    TelemetryReported event = MeshFixture.awaitPublished(published, 1).get(0);
     assertEquals("phone-1", event.clientId());
     assertEquals(-61.25, event.rssiDbm().get("site-a"));
   }
@@ -136,7 +134,7 @@ class ClientProtocolsTest {
       for (CompletableFuture<Void> one : sent) {
         MeshFixture.await(one);
       }
-      assertEquals(List.of("meter-1", "meter-2", "meter-3"), awaitPublished(3).stream().map(TelemetryReported::clientId).sorted().toList());
+      assertEquals(List.of("meter-1", "meter-2", "meter-3"), MeshFixture.awaitPublished(published, 3).stream().map(TelemetryReported::clientId).sorted().toList());
       published.clear();
 
       // One report about a device nobody attached: the whole batch is refused, the good reports too.
@@ -183,23 +181,9 @@ class ClientProtocolsTest {
   private static void assertNothingPublishedFor(String name) throws Exception {
     assertEquals(ResponseCode.CHANGED, post(CoapPaths.TELEMETRY, cbor(report("phone-1", -60).toJson()),
         MediaTypeRegistry.APPLICATION_CBOR).getCode());
-    List<TelemetryReported> seen = awaitPublished(1);
+    List<TelemetryReported> seen = MeshFixture.awaitPublished(published, 1);
     assertEquals(1, seen.size(), name + " was published");
     published.clear();
-  }
-
-  private static List<TelemetryReported> awaitPublished(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (published.size() >= count) {
-        Thread.sleep(200); // anything published before the last report would have arrived before it
-        synchronized (published) {
-          return List.copyOf(published);
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("nothing published within 10 s");
   }
 
   private static CoapResponse post(String path, byte[] payload, int contentFormat) throws Exception {

@@ -48,7 +48,7 @@ class CoapInteropTest {
     String reported = coap("-m", "post", "-t", "json", "-e", GOOD, siteA("telemetry"));
     assertTrue(reported.contains("\"servingSite\":\"site-a\""), reported);
     coap("-N", "-m", "post", "-t", "json", "-e", GOOD.replace("-70.5", "-66"), siteA("telemetry"));
-    awaitPublished(2);
+    MeshFixture.awaitPublished(published, 2);
     assertEquals(List.of(-70.5, -66.0), published.stream().map(e -> e.rssiDbm().get("site-a")).toList(),
         "the confirmable and the non-confirmable report");
 
@@ -90,13 +90,6 @@ class CoapInteropTest {
 
   private static String jsonLine(String output) {
     return output.lines().filter(line -> line.startsWith("{")).findFirst().orElseThrow(() -> new AssertionError(output));
-  }
-
-  private static void awaitPublished(int count) throws InterruptedException {
-    for (int i = 0; i < 200 && published.size() < count; i++) {
-      Thread.sleep(25);
-    }
-    Thread.sleep(200);
   }
 
   private static String siteA(String path) {

@@ -5,6 +5,7 @@ import io.baton.broker.BrokerConfig;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.event.BatonEvent;
+import io.baton.protocol.event.HandoffCompleted;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -45,5 +46,46 @@ final class MeshFixture {
 
   static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Waits until {@code published} holds {@code count} events, then a little longer: anything
+   * published before the last of them would have arrived by then. Returns a copy.
+   */
+  static <T> List<T> awaitPublished(List<T> published, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (published.size() >= count) {
+        Thread.sleep(200);
+        synchronized (published) {
+          return List.copyOf(published);
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("fewer than " + count + " events published within 10 s");
+  }
+
+  /** The handoffs of one client, as "from->to", in the order they completed. */
+  static List<String> route(List<HandoffCompleted> completed, String clientId) {
+    synchronized (completed) {
+      return completed.stream().filter(h -> h.clientId().equals(clientId)).map(h -> h.sourceSite() + "->" + h.targetSite()).toList();
+    }
+  }
+
+  /**
+   * A test payload: verbatim, or {@code GOOD:old>new}, the good payload with one edit; an edit that
+   * changes nothing is a mistake in the test.
+   */
+  static String expand(String good, String payload) {
+    if (!payload.startsWith("GOOD:")) {
+      return payload;
+    }
+    String[] edit = payload.substring(5).split(">", -1);
+    String expanded = good.replace(edit[0], edit[1]);
+    if (expanded.equals(good)) {
+      throw new IllegalArgumentException("edit " + payload + " changed nothing");
+    }
+    return expanded;
   }
 }

@@ -86,7 +86,7 @@ class MqttInteropTest {
       assertTrue(assignment.contains("\"mqttEndpoint\":\"" + mosquitto.uri() + "\""), assignment);
 
       publish("baton/site/site-a/tram-7/telemetry", GOOD.replace("bus-1", "tram-7"));
-      assertEquals("tram-7", awaitPublished(1).get(0).clientId());
+      assertEquals("tram-7", MeshFixture.awaitPublished(published, 1).get(0).clientId());
 
       publish("baton/site/site-a/tram-7/call", "{\"requestId\":\"tram-7:cli-1\",\"op\":\"increment\"}");
       String result = inbox.await(line -> line.startsWith("baton/client/tram-7/result "), "the call's result");
@@ -123,14 +123,14 @@ class MqttInteropTest {
       throws Exception {
     try (Cli.Running errors = subscribe("baton/client/" + client + "/error")) {
       Thread.sleep(200); // let the subscription settle before the bad message
-      publish("baton/site/site-a/" + client + "/telemetry", expand(payload));
+      publish("baton/site/site-a/" + client + "/telemetry", MeshFixture.expand(GOOD, payload));
       JsonObject error = body(errors.await(line -> line.contains("\"code\""), "an error"));
       assertEquals(code, error.getString("code"), error.encode());
       assertTrue(error.getString("reason").contains(reason), error.encode());
       assertEquals("baton/site/site-a/" + client + "/telemetry", error.getString("topic"));
     }
     publish("baton/site/site-a/bus-1/telemetry", GOOD);
-    assertEquals(1, awaitPublished(1).size(), name + " was published");
+    assertEquals(1, MeshFixture.awaitPublished(published, 1).size(), name + " was published");
   }
 
   @Test
@@ -141,7 +141,7 @@ class MqttInteropTest {
       }
       MeshFixture.await(gateway.flush());
     }
-    assertEquals(List.of(-60.0, -61.0, -62.0), awaitPublished(3).stream().map(e -> e.rssiDbm().get("site-a")).sorted((a, b) -> Double.compare(b, a)).toList());
+    assertEquals(List.of(-60.0, -61.0, -62.0), MeshFixture.awaitPublished(published, 3).stream().map(e -> e.rssiDbm().get("site-a")).sorted((a, b) -> Double.compare(b, a)).toList());
   }
 
   @Test
@@ -159,7 +159,7 @@ class MqttInteropTest {
       client.attachBlocking();
       DriveReport drive = MeshFixture.await(new Drive(client, road, RadioModel.smallCell(0, 5), 40, 10, 50,
           seq -> new JsonObject().put("op", "increment")).start());
-      assertEquals(List.of("site-a->site-b", "site-b->site-c"), route("coach-5"));
+      assertEquals(List.of("site-a->site-b", "site-b->site-c"), MeshFixture.route(completed, "coach-5"));
       assertEquals(List.of(), drive.failures());
       assertEquals(0, drive.lost());
       assertEquals(LongStream.rangeClosed(1, drive.sent()).boxed().toList(),
@@ -217,33 +217,5 @@ class MqttInteropTest {
 
   private static JsonObject body(String line) {
     return new JsonObject(line.substring(line.indexOf(' ') + 1));
-  }
-
-  private static String expand(String payload) {
-    if (!payload.startsWith("GOOD:")) {
-      return payload;
-    }
-    String[] edit = payload.substring(5).split(">", -1);
-    String expanded = GOOD.replace(edit[0], edit[1]);
-    if (expanded.equals(GOOD)) {
-      throw new IllegalArgumentException("edit " + payload + " changed nothing");
-    }
-    return expanded;
-  }
-
-  private static List<TelemetryReported> awaitPublished(int count) throws InterruptedException {
-    for (int i = 0; i < 400 && published.size() < count; i++) {
-      Thread.sleep(25);
-    }
-    Thread.sleep(200);
-    synchronized (published) {
-      return List.copyOf(published);
-    }
-  }
-
-  private static List<String> route(String clientId) {
-    synchronized (completed) {
-      return completed.stream().filter(h -> h.clientId().equals(clientId)).map(h -> h.sourceSite() + "->" + h.targetSite()).toList();
-    }
   }
 }

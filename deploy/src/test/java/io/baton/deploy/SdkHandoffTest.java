@@ -75,7 +75,7 @@ class SdkHandoffTest {
         @SuppressWarnings("unchecked")
         List<HandoffListener.End> ends = (List<HandoffListener.End>) run[2];
         String id = client.clientId();
-        assertEquals(List.of("site-a->site-b", "site-b->site-c"), route(id), id);
+        assertEquals(List.of("site-a->site-b", "site-b->site-c"), MeshFixture.route(completed, id), id);
         assertEquals(List.of(), drive.failures(), id);
         assertEquals(0, drive.lost(), id);
         assertTrue(drive.sent() > 400, id + " called 50 times a second: " + drive.sent());
@@ -161,12 +161,6 @@ class SdkHandoffTest {
   private static void awaitSize(List<?> list, int size) throws InterruptedException {
     for (int i = 0; i < 100 && list.size() < size; i++) {
       Thread.sleep(50);
-    }
-  }
-
-  private static List<String> route(String clientId) {
-    synchronized (completed) {
-      return completed.stream().filter(h -> h.clientId().equals(clientId)).map(h -> h.sourceSite() + "->" + h.targetSite()).toList();
     }
   }
 

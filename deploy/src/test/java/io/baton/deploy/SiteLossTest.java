@@ -6,7 +6,6 @@ import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
 import io.baton.deploy.cluster.LocalMesh;
-import io.baton.protocol.Addresses;
 import io.baton.protocol.event.ClientRedirected;
 import io.baton.protocol.wire.Assignment;
 import io.vertx.core.eventbus.DeliveryContext;

@@ -19,7 +19,7 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 
 /** Confirmable JSON POSTs to {@code /telemetry}, from a few UDP endpoints, each with a window of requests in flight. */
-final class CoapTelemetryLoad implements TelemetryLoad {
+final class CoapTelemetryLoad extends SenderPool {
   static {
     CoapConfig.register();
     UdpConfig.register();
@@ -30,9 +30,6 @@ final class CoapTelemetryLoad implements TelemetryLoad {
 
   private final String uri;
   private final List<CoapEndpoint> endpoints = new ArrayList<>();
-  private final List<Thread> senders = new ArrayList<>();
-  private final AtomicLong failures = new AtomicLong();
-  private volatile boolean running = true;
 
   CoapTelemetryLoad(String coapEndpoint) {
     this.uri = coapEndpoint + "/" + CoapPaths.TELEMETRY;
@@ -52,8 +49,8 @@ final class CoapTelemetryLoad implements TelemetryLoad {
       CoapClient client = new CoapClient(uri);
       client.setEndpoint(endpoint);
       Semaphore window = new Semaphore(WINDOW);
-      Thread sender = new Thread(() -> {
-        while (running) {
+      startSender("bench-coap-load-" + i, () -> {
+        while (running()) {
           try {
             if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
               continue;
@@ -79,28 +76,12 @@ final class CoapTelemetryLoad implements TelemetryLoad {
             }
           }, body, MediaTypeRegistry.APPLICATION_JSON);
         }
-      }, "bench-coap-load-" + i);
-      sender.setDaemon(true);
-      senders.add(sender);
-      sender.start();
+      });
     }
   }
 
   @Override
-  public long failures() {
-    return failures.get();
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    for (Thread sender : senders) {
-      try {
-        sender.join(2_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  void closeConnections() {
     endpoints.forEach(CoapEndpoint::destroy);
   }
 }

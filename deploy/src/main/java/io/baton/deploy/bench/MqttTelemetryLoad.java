@@ -21,7 +21,7 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * reports sent but not yet seen accepted on the bus. Without it the load would only measure how
  * fast the broker can queue.
  */
-final class MqttTelemetryLoad implements TelemetryLoad {
+final class MqttTelemetryLoad extends SenderPool {
   private static final int CONNECTIONS = 2;
   private static final int WINDOW = 128;
   private static final int END_TO_END_WINDOW = 256;
@@ -29,9 +29,6 @@ final class MqttTelemetryLoad implements TelemetryLoad {
   private final String brokerUri;
   private final String siteId;
   private final List<MqttAsyncClient> clients = new ArrayList<>();
-  private final List<Thread> senders = new ArrayList<>();
-  private final AtomicLong failures = new AtomicLong();
-  private volatile boolean running = true;
 
   private final LongSupplier accepted;
 
@@ -61,8 +58,8 @@ final class MqttTelemetryLoad implements TelemetryLoad {
           window.release();
         }
       };
-      Thread sender = new Thread(() -> {
-        while (running) {
+      startSender("bench-mqtt-load-" + i, () -> {
+        while (running()) {
           try {
             if (sequence.get() - (accepted.getAsLong() - acceptedBefore) >= END_TO_END_WINDOW) {
               Thread.sleep(1);
@@ -82,10 +79,7 @@ final class MqttTelemetryLoad implements TelemetryLoad {
             window.release();
           }
         }
-      }, "bench-mqtt-load-" + i);
-      sender.setDaemon(true);
-      senders.add(sender);
-      sender.start();
+      });
     }
   }
 
@@ -103,20 +97,7 @@ final class MqttTelemetryLoad implements TelemetryLoad {
   }
 
   @Override
-  public long failures() {
-    return failures.get();
-  }
-
-  @Override
-  public void close() {
-    running = false;
-    for (Thread sender : senders) {
-      try {
-        sender.join(2_000);
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-      }
-    }
+  void closeConnections() {
     for (MqttAsyncClient client : clients) {
       try {
         client.disconnectForcibly(0, 1_000);
