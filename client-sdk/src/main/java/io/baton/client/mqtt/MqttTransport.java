@@ -123,7 +123,8 @@ public final class MqttTransport implements ClientTransport {
         throw new BatonException("unreachable", "cannot connect to " + broker + ": " + failure.getMessage());
       }
       if (previous != null) {
-        previous.close();
+        // Not on this thread: a Paho disconnect may wait, and the first call at the new site waits on this future.
+        CompletableFuture.runAsync(previous::close);
       }
       return next;
     });

@@ -3,6 +3,7 @@ package io.baton.agent.handoff;
 import io.baton.agent.runtime.Snapshot;
 import io.baton.protocol.event.HandoffRequested;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 
@@ -15,6 +16,14 @@ public final class HandoffLedger {
   private final Map<String, HandoffRequested> prepared = new HashMap<>();
   private final Map<String, Snapshot> received = new HashMap<>();
   private final Map<String, Frozen> frozen = new HashMap<>();
+  /** Handoffs aborted here before their freeze ran: bounded, the oldest forgotten first. */
+  private final Map<String, Boolean> abortedBeforeFreeze = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > ABORTED_MEMORY;
+    }
+  };
+  private static final int ABORTED_MEMORY = 4_096;
 
   /** A source instance frozen for a handoff, with the snapshot taken at the freeze. */
   record Frozen(HandoffRequested request, Snapshot snapshot) {
@@ -42,6 +51,18 @@ public final class HandoffLedger {
 
   Optional<Frozen> frozenFor(String handoffId) {
     return Optional.ofNullable(frozen.get(handoffId));
+  }
+
+  /**
+   * The broker gave up on a handoff whose freeze has not run here (its request is late, stuck
+   * behind a slow directory read): when it does run, it must not freeze.
+   */
+  void abortedBeforeFreeze(String handoffId) {
+    abortedBeforeFreeze.put(handoffId, Boolean.TRUE);
+  }
+
+  boolean wasAbortedBeforeFreeze(String handoffId) {
+    return abortedBeforeFreeze.containsKey(handoffId);
   }
 
   void forget(String handoffId) {

@@ -103,6 +103,10 @@ public final class HandoffParticipant {
 
   private Future<SourceFrozen> freeze(HandoffRequested request) {
     return requireRecord(lockedRecord(request)).compose(v -> {
+      if (ledger.wasAbortedBeforeFreeze(request.handoffId())) {
+        // The record read above predates the broker's abort, which this site has already answered.
+        return Future.failedFuture(new FencedException("handoff " + request.handoffId() + " was aborted before its freeze ran"));
+      }
       long start = System.nanoTime();
       return runtime.freeze(request.instanceId()).map(snapshot -> {
         ledger.frozen(request, snapshot);
@@ -182,6 +186,8 @@ public final class HandoffParticipant {
     }
     HandoffRequested request = ledger.frozenFor(handoffId).map(HandoffLedger.Frozen::request).orElse(null);
     if (request == null) {
+      // Nothing frozen yet; the freeze request may still be on its way: it must find this.
+      ledger.abortedBeforeFreeze(handoffId);
       return Future.succeededFuture(new JsonObject().put("resumed", false));
     }
     ClientRecord serving = lockedRecord(request).serving();
