@@ -116,13 +116,35 @@ public final class BatonClient implements AutoCloseable {
    * or if that site does not answer, at the bootstrap site. Then follows redirects from there.
    */
   public CompletableFuture<Assignment> attach() {
+    CompletableFuture<Assignment> attached = new CompletableFuture<>();
+    attachAttempt(System.nanoTime(), attached);
+    return attached.thenApply(this::adopt);
+  }
+
+  /**
+   * One round: the last known site, then the bootstrap site. A refusal (4.xx) ends it; anything
+   * else (no answer, no connection) is tried again after the backoff, for as long as a call may be held.
+   */
+  private void attachAttempt(long startNanos, CompletableFuture<Assignment> attached) {
     AttachRequest request = new AttachRequest(clientId, service);
     Assignment last = assignment.get();
-    CompletableFuture<Assignment> attached = last == null
+    CompletableFuture<Assignment> round = last == null
         ? transport.attach(bootstrap, request, retry.attemptTimeout())
         : transport.attach(last, request, retry.attemptTimeout())
             .exceptionallyCompose(lost -> transport.attach(bootstrap, request, retry.attemptTimeout()));
-    return attached.thenApply(this::adopt);
+    round.whenComplete((done, failure) -> {
+      if (failure == null) {
+        attached.complete(done);
+        return;
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      boolean refused = cause instanceof BatonException baton && baton.code().startsWith("4.");
+      if (refused || System.nanoTime() - startNanos > retry.maxHold().toNanos()) {
+        attached.completeExceptionally(cause);
+      } else {
+        timers.schedule(() -> attachAttempt(startNanos, attached), retry.backoff().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    });
   }
 
   public Assignment attachBlocking() {

@@ -36,7 +36,7 @@ public final class ClientsBench {
 
   /** One run's numbers. */
   public record Row(String transport, int clients, int movers, double telemetryPerSecond, long telemetryFailures,
-      double redirectP50, double redirectP99, double interruptionP50, double interruptionP99, int handoffs,
+      double redirectP50, double redirectP99, double interruptionP50, double interruptionP99, int handoffs, int aborted,
       long calls, long lost, long duplicated) {
   }
 
@@ -102,7 +102,7 @@ public final class ClientsBench {
       return new Row(transport, clients, moverCount, accepted / seconds, load.failures(),
           Percentiles.of(outcome.redirectMillis(), 50), Percentiles.of(outcome.redirectMillis(), 99),
           Percentiles.of(outcome.interruptionMillis(), 50), Percentiles.of(outcome.interruptionMillis(), 99),
-          outcome.redirectMillis().size(), outcome.sent(), outcome.lost(), outcome.duplicated());
+          outcome.redirectMillis().size(), outcome.aborted(), outcome.sent(), outcome.lost(), outcome.duplicated());
     }
   }
 
@@ -143,13 +143,14 @@ public final class ClientsBench {
   private void print(List<Row> rows) {
     out.println();
     out.println("Clients benchmark (one agent takes all the telemetry; movers are handed site-a -> site-b -> site-c)");
-    out.printf("  %-9s %8s %7s %13s %13s %13s %15s %15s %9s %8s %6s %6s%n", "transport", "clients", "movers", "telemetry/s",
-        "redirect p50", "redirect p99", "interrupt. p50", "interrupt. p99", "handoffs", "calls", "lost", "dup");
+    out.printf("  %-9s %8s %7s %13s %13s %13s %15s %15s %9s %8s %8s %6s %6s%n", "transport", "clients", "movers", "telemetry/s",
+        "redirect p50", "redirect p99", "interrupt. p50", "interrupt. p99", "handoffs", "aborted", "calls", "lost", "dup");
     for (Row r : rows) {
-      out.printf("  %-9s %8d %7d %13.0f %10.1f ms %10.1f ms %12.1f ms %12.1f ms %9d %8d %6d %6d%n", r.transport(), r.clients(),
-          r.movers(), r.telemetryPerSecond(), r.redirectP50(), r.redirectP99(), r.interruptionP50(), r.interruptionP99(),
-          r.handoffs(), r.calls(), r.lost(), r.duplicated());
+      out.printf("  %-9s %8d %7d %13.0f %10.1f ms %10.1f ms %12.1f ms %12.1f ms %9d %8d %8d %6d %6d%n", r.transport(),
+          r.clients(), r.movers(), r.telemetryPerSecond(), r.redirectP50(), r.redirectP99(), r.interruptionP50(),
+          r.interruptionP99(), r.handoffs(), r.aborted(), r.calls(), r.lost(), r.duplicated());
     }
+    out.println("  handoffs: completed and measured; aborted: a step timed out, the source kept serving (its calls count too).");
     out.println("  redirect: HandoffCompleted on the bus -> the client's first answer from the new site (negative: served");
     out.println("  there before the saga finished releasing the source). interrupt.: as the SDK reports it to the app.");
   }

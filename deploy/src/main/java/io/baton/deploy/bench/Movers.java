@@ -5,6 +5,7 @@ import io.baton.client.CallResult;
 import io.baton.client.HandoffListener;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.protocol.Addresses;
+import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
@@ -17,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.Function;
 
 /**
@@ -28,7 +30,7 @@ import java.util.function.Function;
  */
 final class Movers implements AutoCloseable {
   /** What the movers saw. */
-  record Outcome(List<Double> redirectMillis, List<Double> interruptionMillis, long sent, long lost, long duplicated) {
+  record Outcome(List<Double> redirectMillis, List<Double> interruptionMillis, int aborted, long sent, long lost, long duplicated) {
   }
 
   private final LocalMesh mesh;
@@ -39,6 +41,8 @@ final class Movers implements AutoCloseable {
   private final Map<String, List<CompletableFuture<CallResult>>> calls = new ConcurrentHashMap<>();
   private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
   private final MessageConsumer<HandoffCompleted> listener;
+  private final MessageConsumer<HandoffAborted> abortListener;
+  private final AtomicInteger aborted = new AtomicInteger();
 
   Movers(LocalMesh mesh, List<String> ids, Function<String, BatonClient> clientFor) {
     this.mesh = mesh;
@@ -47,6 +51,11 @@ final class Movers implements AutoCloseable {
       Map<Long, Long> byEpoch = completedAt.get(done.clientId());
       if (byEpoch != null) {
         byEpoch.put(done.epoch(), System.nanoTime());
+      }
+    });
+    abortListener = mesh.brokerVertx().eventBus().consumer(Addresses.HANDOFF_ABORTED, message -> {
+      if (completedAt.containsKey(message.body().clientId())) {
+        aborted.incrementAndGet();
       }
     });
     for (String id : ids) {
@@ -69,6 +78,7 @@ final class Movers implements AutoCloseable {
   /** Attaches every mover and starts its calls, {@code callHz} a second each. */
   void start(double callHz) {
     listener.completion().toCompletionStage().toCompletableFuture().join();
+    abortListener.completion().toCompletionStage().toCompletableFuture().join();
     clients.forEach(BatonClient::attachBlocking);
     long period = Math.round(1e6 / callHz);
     for (BatonClient client : clients) {
@@ -133,13 +143,14 @@ final class Movers implements AutoCloseable {
         }
       });
     }
-    return new Outcome(redirects, List.copyOf(interruptions), sent, lost, duplicated);
+    return new Outcome(redirects, List.copyOf(interruptions), aborted.get(), sent, lost, duplicated);
   }
 
   @Override
   public void close() {
     clock.shutdownNow();
     listener.unregister();
+    abortListener.unregister();
     clients.forEach(BatonClient::close);
   }
 }
