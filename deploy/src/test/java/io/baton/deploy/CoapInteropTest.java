@@ -64,8 +64,10 @@ class CoapInteropTest {
       String now = observer.await(line -> line.contains("\"epoch\":1"), "the current assignment");
       assertTrue(now.contains("\"site\":\"site-a\""), now);
       // The rider comes close to site-b: reports (half a second of them) that make the A3 trigger fire.
-      for (int i = 0; i < 6; i++) {
-        coap("-m", "post", "-t", "json", "-e", GOOD.replace("1700000000000", Long.toString(1_700_000_001_000L + i * 100))
+      // Timestamps from now: the broker forgets clients whose latest report is over two minutes old.
+      long reportTime = System.currentTimeMillis();
+      for (int i = 0; i < 8; i++) {
+        coap("-m", "post", "-t", "json", "-e", GOOD.replace("1700000000000", Long.toString(reportTime + i * 100))
             .replace("\"site-a\":-70.5,\"site-b\":-90", "\"site-a\":-95,\"site-b\":-60"), siteA("telemetry"));
       }
       JsonObject redirect = new JsonObject(observer.await(line -> line.contains("\"epoch\":2"), "the redirect"));
