@@ -10,8 +10,10 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -62,6 +64,7 @@ public final class BatonClient implements AutoCloseable {
   private final List<HandoffListener> handoffListeners = new CopyOnWriteArrayList<>();
   private final List<Consumer<BatonException>> errorListeners = new CopyOnWriteArrayList<>();
   private final HandoffTracker handoffs;
+  private final Set<CompletableFuture<CallResult>> outstanding = ConcurrentHashMap.newKeySet();
 
   private BatonClient(Builder builder) {
     this.clientId = Objects.requireNonNull(builder.clientId, "clientId");
@@ -169,6 +172,8 @@ public final class BatonClient implements AutoCloseable {
   public CompletableFuture<CallResult> call(JsonObject request) {
     String requestId = clientId + ":" + incarnation + "-" + sequence.incrementAndGet();
     CompletableFuture<CallResult> result = new CompletableFuture<>();
+    outstanding.add(result);
+    result.whenComplete((r, e) -> outstanding.remove(result));
     attempt(requestId, request.copy(), System.nanoTime(), 1, result);
     return result;
   }
@@ -274,10 +279,12 @@ public final class BatonClient implements AutoCloseable {
     }
   }
 
+  /** Stops the client; calls still held fail (with code "closed") rather than wait forever. */
   @Override
   public void close() {
     transport.close();
     timers.shutdownNow();
+    outstanding.forEach(call -> call.completeExceptionally(new BatonException("closed", "the client was closed")));
   }
 
   /** Settings of a client: the client id, the service kind and one bootstrap site are required. */

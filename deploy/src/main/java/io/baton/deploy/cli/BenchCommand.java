@@ -3,7 +3,6 @@ package io.baton.deploy.cli;
 import io.baton.agent.MqttSettings;
 import io.baton.deploy.bench.ClientsBench;
 import io.baton.deploy.cluster.MeshLayout;
-import io.baton.protocol.MqttTopics;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -33,6 +32,10 @@ final class BenchCommand {
         defaultValue = "127.0.10.")
     String prefix;
 
+    @Option(names = "--mqtt-port", description = "port of each site's embedded MQTT broker (default ${DEFAULT-VALUE})",
+        defaultValue = "1883")
+    int mqttPort;
+
     @Override
     public Integer call() {
       System.setProperty("org.slf4j.simpleLogger.log.io.baton", "warn");
@@ -45,7 +48,7 @@ final class BenchCommand {
           movers == null ? options.maxMovers() : movers, options.moverCallHz(),
           seconds == null ? options.window() : Duration.ofSeconds(seconds), options.transports());
       MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443,
-          MqttSettings.embedded(MqttTopics.DEFAULT_PORT));
+          MqttSettings.embedded(mqttPort));
       List<ClientsBench.Row> rows = new ClientsBench(options, System.out).run(layout);
       return rows.stream().allMatch(r -> r.lost() == 0 && r.duplicated() == 0) ? 0 : 1;
     }
