@@ -1,74 +1,94 @@
 package io.baton.client;
 
-import io.baton.protocol.CoapPaths;
-import io.baton.protocol.wire.AttachRequest;
+import io.baton.client.spi.CallOutcome;
+import io.baton.client.spi.ClientTransport;
+import io.baton.client.spi.ClientTransport.RemoteError;
 import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.TelemetryReport;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
-import org.eclipse.californium.core.CoapHandler;
-import org.eclipse.californium.core.CoapObserveRelation;
-import org.eclipse.californium.core.CoapResponse;
-import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+import java.util.function.Supplier;
 
 /**
- * An app's handle on the mesh, over CoAP. It attaches to a site, reports telemetry, calls the
- * service and follows redirects. A call made while the service moves is held ({@link HoldGate}):
- * it is re-sent, with the same request id, once the service answers again or the client is
- * redirected; the service's reply cache makes the replay execute at most once. The app sees
- * latency, never a handoff error.
+ * An app's handle on the mesh, over CoAP or MQTT (one builder, the same behaviour). It attaches to
+ * a site, reports telemetry, calls the service and follows redirects. A call made while the service
+ * moves is held: it is re-sent, with the same request id, until a site answers; the service's reply
+ * cache makes the replay execute at most once. The app sees latency, never a handoff error.
+ *
+ * <p>A client that loses its site (the site restarts, the network drops, the app restarts with a
+ * saved {@link #assignment()}) attaches again where it was last sent, and only then at the bootstrap
+ * site: attach is idempotent, so it gets its running service back, not a new one.
  *
  * <pre>{@code
- * try (BatonClient client = BatonClient.builder().clientId("car-1").site("coap://127.0.0.2:5683").service("kv").build()) {
- *   client.attach().join();
- *   client.call(new JsonObject().put("op", "incr").put("key", "trip")).join();
+ * try (BatonClient client = BatonClient.builder().clientId("car-1").service("kv")
+ *     .mqtt("site-a", "tcp://127.0.0.2:1883").build()) {
+ *   client.attachBlocking();
+ *   client.callBlocking(new JsonObject().put("op", "incr").put("key", "trip"));
  * }
  * }</pre>
  */
 public final class BatonClient implements AutoCloseable {
   private final String clientId;
   private final String service;
-  private final Duration attemptTimeout;
-  private final Duration attachTimeout;
-  private final Duration maxHold;
-  private final Duration retryBackoff;
+  private final RetryPolicy retry;
+  private final Assignment bootstrap;
   private final ScheduledExecutorService timers;
-  private final CoapChannel channel;
+  private final ClientTransport transport;
   private final AtomicReference<Assignment> assignment = new AtomicReference<>();
-  private final AtomicReference<CoapObserveRelation> observation = new AtomicReference<>();
   private final AtomicLong sequence = new AtomicLong();
+  /**
+   * Distinguishes this run of the app from earlier ones in its request ids: the service's reply
+   * cache outlives the app, and a restarted app counting from 1 again must not be answered from it.
+   */
+  private final String incarnation = Long.toString(System.currentTimeMillis(), 36)
+      + Integer.toString(ThreadLocalRandom.current().nextInt(36 * 36 * 36), 36);
+  private final AtomicInteger unanswered = new AtomicInteger();
+  private final AtomicReference<CompletableFuture<Assignment>> reattaching = new AtomicReference<>();
   private final List<Consumer<Assignment>> redirectListeners = new CopyOnWriteArrayList<>();
-  private final String bootstrapEndpoint;
+  private final List<HandoffListener> handoffListeners = new CopyOnWriteArrayList<>();
+  private final List<Consumer<BatonException>> errorListeners = new CopyOnWriteArrayList<>();
+  private final HandoffTracker handoffs;
+  private final Set<CompletableFuture<CallResult>> outstanding = ConcurrentHashMap.newKeySet();
   private final HoldGate gate;
   private final JsonObject serviceOptions;
 
   private BatonClient(Builder builder) {
     this.clientId = Objects.requireNonNull(builder.clientId, "clientId");
     this.service = Objects.requireNonNull(builder.service, "service");
-    this.bootstrapEndpoint = Objects.requireNonNull(builder.site, "site");
+    builder.connection.check();
+    this.retry = builder.retry;
     this.serviceOptions = builder.serviceOptions.copy();
-    this.attemptTimeout = builder.attemptTimeout;
-    this.attachTimeout = builder.attachTimeout;
-    this.maxHold = builder.maxHold;
-    this.retryBackoff = builder.retryBackoff;
+    this.bootstrap = builder.connection.bootstrap(clientId, service);
+    this.assignment.set(builder.lastKnown);
     this.timers = Executors.newSingleThreadScheduledExecutor(runnable -> {
       Thread thread = new Thread(runnable, "baton-client-" + clientId);
       thread.setDaemon(true);
       return thread;
     });
-    this.channel = new CoapChannel(timers);
-    this.gate = new HoldGate(timers, retryBackoff.toMillis());
+    this.gate = new HoldGate(timers, retry.backoff().toMillis());
+    this.transport = builder.connection.open(clientId, timers);
+    this.handoffs = new HandoffTracker(clientId, handoffListeners);
+    transport.onReconnect(() -> reattach());
+    transport.onError((RemoteError error) -> {
+      BatonException exception = new BatonException(error.code(), error.reason() + " (" + error.about() + ")");
+      errorListeners.forEach(listener -> listener.accept(exception));
+    });
   }
 
   public static Builder builder() {
@@ -79,7 +99,7 @@ public final class BatonClient implements AutoCloseable {
     return clientId;
   }
 
-  /** Where the service runs as far as this client knows; null before {@link #attach()}. */
+  /** Where the service runs as far as this client knows; null before {@link #attach()}. Save it to resume after a restart. */
   public Assignment assignment() {
     return assignment.get();
   }
@@ -89,38 +109,78 @@ public final class BatonClient implements AutoCloseable {
     redirectListeners.add(listener);
   }
 
-  /** Attaches at the bootstrap site and starts observing redirects where the service runs. */
+  public void onHandoff(HandoffListener listener) {
+    handoffListeners.add(listener);
+  }
+
+  /** Refusals the mesh sends outside any call (over MQTT, e.g. of a telemetry report). */
+  public void onError(Consumer<BatonException> listener) {
+    errorListeners.add(listener);
+  }
+
+  /**
+   * Attaches: at the last known assignment if there is one (a restarted app, a lost site), else,
+   * or if that site does not answer, at the bootstrap site. Then follows redirects from there.
+   */
   public CompletableFuture<Assignment> attach() {
-    String json = new AttachRequest(clientId, service, serviceOptions).toJson().encode();
-    return channel.post(bootstrapEndpoint + "/" + CoapPaths.ATTACH, json, attachTimeout)
-        .thenApply(response -> Assignment.fromJson(new JsonObject(success(response))))
-        .thenApply(attached -> {
-          assignment.set(attached);
-          observe(attached);
-          return attached;
-        });
+    CompletableFuture<Assignment> attached = new CompletableFuture<>();
+    attachAttempt(System.nanoTime(), attached);
+    return attached.thenApply(this::adopt);
+  }
+
+  /**
+   * One round: the last known site, then the bootstrap site. A refusal (4.xx) ends it; anything
+   * else (no answer, no connection) is tried again after the backoff, for as long as a call may be held.
+   */
+  private void attachAttempt(long startNanos, CompletableFuture<Assignment> attached) {
+    AttachRequest request = new AttachRequest(clientId, service, serviceOptions);
+    Assignment last = assignment.get();
+    CompletableFuture<Assignment> round = last == null
+        ? transport.attach(bootstrap, request, retry.attemptTimeout())
+        : transport.attach(last, request, retry.attemptTimeout())
+            .exceptionallyCompose(lost -> transport.attach(bootstrap, request, retry.attemptTimeout()));
+    round.whenComplete((done, failure) -> {
+      if (failure == null) {
+        attached.complete(done);
+        return;
+      }
+      Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+      boolean refused = cause instanceof BatonException baton && baton.code().startsWith("4.");
+      if (refused || System.nanoTime() - startNanos > retry.maxHold().toNanos()) {
+        attached.completeExceptionally(cause);
+      } else {
+        timers.schedule(() -> attachAttempt(startNanos, attached), retry.backoff().toMillis(), TimeUnit.MILLISECONDS);
+      }
+    });
+  }
+
+  public Assignment attachBlocking() {
+    return unwrap(attach());
   }
 
   /** Sends one telemetry report to the site that serves the client. */
   public CompletableFuture<Void> report(TelemetryReport report) {
-    return channel.post(endpoint() + "/" + CoapPaths.TELEMETRY, report.toJson().encode(), attemptTimeout)
-        .thenAccept(BatonClient::success);
+    return transport.report(current(), clientId, List.of(report), retry.attemptTimeout());
+  }
+
+  public void reportBlocking(TelemetryReport report) {
+    unwrap(report(report));
+  }
+
+  /** Reports {@code readings.get()} every {@code period} until the reporter (or the client) is closed. */
+  public TelemetryReporter startReporting(Duration period, Supplier<TelemetryReport> readings) {
+    return new TelemetryReporter(timers, period, readings, this::report);
   }
 
   /** Calls the service; completes once some site answered, or fails after the maximum hold time. */
   public CompletableFuture<CallResult> call(JsonObject request) {
-    String requestId = clientId + ":" + sequence.incrementAndGet();
-    String json = request.copy().put("requestId", requestId).encode();
+    String requestId = clientId + ":" + incarnation + "-" + sequence.incrementAndGet();
     CompletableFuture<CallResult> result = new CompletableFuture<>();
+    outstanding.add(result);
+    result.whenComplete((r, e) -> outstanding.remove(result));
+    JsonObject body = request.copy();
     long startNanos = System.nanoTime();
-    int[] attempts = {0};
-    gate.submit(new java.util.function.Consumer<Boolean>() {
-      @Override
-      public void accept(Boolean probe) {
-        attempts[0]++;
-        attempt(requestId, json, startNanos, attempts[0], result, this);
-      }
-    });
+    gate.submit(probe -> attempt(requestId, body, startNanos, 1, result));
     return result;
   }
 
@@ -128,73 +188,93 @@ public final class BatonClient implements AutoCloseable {
     return unwrap(call(request));
   }
 
-  public Assignment attachBlocking() {
-    return unwrap(attach());
-  }
-
-  private void attempt(String requestId, String json, long startNanos, int attempt, CompletableFuture<CallResult> result,
-      java.util.function.Consumer<Boolean> again) {
-    channel.post(endpoint() + "/" + CoapPaths.SERVICE + "/" + clientId, json, attemptTimeout).whenComplete((response, failure) -> {
-      if (failure == null && response.getCode() == ResponseCode.CONTENT) {
-        JsonObject reply = new JsonObject(response.getResponseText());
-        result.complete(new CallResult(requestId, reply.getJsonObject("result"), reply.getString("site"),
-            reply.getLong("epoch"), attempt, System.nanoTime() - startNanos));
+  private void attempt(String requestId, JsonObject request, long startNanos, int attempt, CompletableFuture<CallResult> result) {
+    Assignment at = current();
+    transport.call(at, clientId, requestId, request, retry.attemptTimeout()).thenAccept(outcome -> {
+      if (outcome instanceof CallOutcome.Answered answered) {
+        unanswered.set(0);
+        JsonObject reply = answered.reply();
+        CallResult done = new CallResult(requestId, reply.getJsonObject("result"), reply.getString("site"),
+            reply.getLong("epoch"), attempt, System.nanoTime() - startNanos);
+        handoffs.answered(done.site(), done.epoch(), startNanos);
+        result.complete(done);
         gate.release();
-      } else if (failure == null && response.getCode() != ResponseCode.SERVICE_UNAVAILABLE) {
-        result.completeExceptionally(new BatonException(response.getCode().text, response.getResponseText()));
-      } else if (System.nanoTime() - startNanos > maxHold.toNanos()) {
-        result.completeExceptionally(new BatonException("timeout", "call " + requestId + " held for "
-            + maxHold.toMillis() + " ms without an answer"));
+      } else if (outcome instanceof CallOutcome.Refused refused) {
+        result.completeExceptionally(new BatonException(refused.code(), refused.reason()));
       } else {
-        // Frozen for a handoff, or no answer: hold the call; it is sent again where the service is then.
-        gate.hold(again);
+        hold((CallOutcome.Unavailable) outcome, at, requestId, request, startNanos, attempt, result);
       }
     });
   }
 
-  private String endpoint() {
-    Assignment current = assignment.get();
-    return current == null ? bootstrapEndpoint : current.coapEndpoint();
-  }
-
-  private void observe(Assignment at) {
-    CoapObserveRelation relation = channel.observe(at.coapEndpoint() + "/" + CoapPaths.HANDOFF + "/" + clientId, new CoapHandler() {
-      @Override
-      public void onLoad(CoapResponse response) {
-        if (response.getCode() == ResponseCode.CONTENT) {
-          follow(Assignment.fromJson(new JsonObject(response.getResponseText())));
-        }
-      }
-
-      @Override
-      public void onError() {
-        // The site went away; calls keep being retried and the next redirect re-establishes observation.
-      }
-    });
-    CoapObserveRelation previous = observation.getAndSet(relation);
-    if (previous != null) {
-      previous.proactiveCancel();
+  /** Frozen for a handoff, or no answer: hold the call and send it again where the service is now. */
+  private void hold(CallOutcome.Unavailable why, Assignment at, String requestId, JsonObject request, long startNanos,
+      int attempt, CompletableFuture<CallResult> result) {
+    handoffs.held(at, startNanos, why.frozen());
+    if (!why.frozen() && unanswered.incrementAndGet() >= retry.reattachAfter()) {
+      unanswered.set(0);
+      reattach();
     }
+    if (System.nanoTime() - startNanos > retry.maxHold().toNanos()) {
+      result.completeExceptionally(new BatonException("timeout", "call " + requestId + " held for "
+          + retry.maxHold().toMillis() + " ms without an answer: " + why.why()));
+      return;
+    }
+    // One probe for all held calls (HoldGate): a long freeze must not turn into a retry storm.
+    gate.hold(probe -> attempt(requestId, request, startNanos, attempt + 1, result));
   }
 
-  /** Adopts a newer assignment (a higher epoch) and moves the observation to the new site. */
+  /** One re-attach at a time: the site may have lost the client (a restart) or the client the site. */
+  private CompletableFuture<Assignment> reattach() {
+    CompletableFuture<Assignment> running = reattaching.get();
+    if (running != null && !running.isDone()) {
+      return running;
+    }
+    CompletableFuture<Assignment> next = new CompletableFuture<>();
+    if (!reattaching.compareAndSet(running, next)) {
+      return reattaching.get();
+    }
+    attach().whenComplete((a, e) -> {
+      if (e != null) {
+        next.completeExceptionally(e);
+      } else {
+        next.complete(a);
+      }
+    });
+    return next;
+  }
+
+  private Assignment current() {
+    Assignment current = assignment.get();
+    return current == null ? bootstrap : current;
+  }
+
+  /** Takes what an attach answered as the truth (it comes from the directory) and listens for redirects there. */
+  private Assignment adopt(Assignment attached) {
+    Assignment previous = assignment.getAndSet(attached);
+    transport.follow(attached, clientId, this::follow);
+    gate.release();
+    if (previous != null && previous.epoch() > 0 && attached.epoch() > previous.epoch()) {
+      handoffs.redirected(previous);
+      redirectListeners.forEach(listener -> listener.accept(attached));
+    }
+    return attached;
+  }
+
+  /** Adopts a newer assignment (a higher epoch) and moves the listening to the new site. */
   private void follow(Assignment next) {
     Assignment current = assignment.get();
     if (current != null && next.epoch() <= current.epoch()) {
       return;
     }
     if (assignment.compareAndSet(current, next)) {
-      observe(next);
+      transport.follow(next, clientId, this::follow);
       gate.release();
+      if (current != null) {
+        handoffs.redirected(current);
+      }
       redirectListeners.forEach(listener -> listener.accept(next));
     }
-  }
-
-  private static String success(CoapResponse response) {
-    if (!response.isSuccess()) {
-      throw new BatonException(response.getCode().text, response.getResponseText());
-    }
-    return response.getResponseText();
   }
 
   private static <T> T unwrap(CompletableFuture<T> future) {
@@ -208,35 +288,29 @@ public final class BatonClient implements AutoCloseable {
     }
   }
 
+  /** Stops the client; calls still held fail (with code "closed") rather than wait forever. */
   @Override
   public void close() {
-    CoapObserveRelation relation = observation.getAndSet(null);
-    if (relation != null) {
-      relation.reactiveCancel();
-    }
-    channel.close();
+    transport.close();
     timers.shutdownNow();
+    outstanding.forEach(call -> call.completeExceptionally(new BatonException("closed", "the client was closed")));
   }
 
-  /** Settings of a client; only the client id, a site and the service kind are required. */
-  public static final class Builder {
+  /** Settings of a client: the client id, the service kind and one bootstrap site are required. */
+  public static final class Builder extends ConnectionBuilder<Builder> {
     private String clientId;
-    private String site;
     private String service;
-    private Duration attemptTimeout = Duration.ofMillis(1_000);
-    private Duration attachTimeout = Duration.ofSeconds(30);
-    private Duration maxHold = Duration.ofSeconds(30);
-    private Duration retryBackoff = Duration.ofMillis(20);
+    private Assignment lastKnown;
+    private RetryPolicy retry = RetryPolicy.defaults();
     private JsonObject serviceOptions = new JsonObject();
 
-    public Builder clientId(String clientId) {
-      this.clientId = clientId;
+    @Override
+    Builder self() {
       return this;
     }
 
-    /** The CoAP endpoint of any site, e.g. {@code coap://127.0.0.2:5683}. */
-    public Builder site(String coapEndpoint) {
-      this.site = coapEndpoint;
+    public Builder clientId(String clientId) {
+      this.clientId = clientId;
       return this;
     }
 
@@ -251,27 +325,26 @@ public final class BatonClient implements AutoCloseable {
       return this;
     }
 
-    /** How long one send waits for an answer before the call is held. */
+    /** The assignment a previous run of this client saved: attach goes there first. */
+    public Builder lastKnown(Assignment assignment) {
+      this.lastKnown = assignment;
+      return this;
+    }
+
+    public Builder retry(RetryPolicy policy) {
+      this.retry = Objects.requireNonNull(policy, "policy");
+      return this;
+    }
+
+    /** Shorthand for a retry policy with this attempt timeout. */
     public Builder attemptTimeout(Duration timeout) {
-      this.attemptTimeout = timeout;
+      this.retry = new RetryPolicy(timeout, retry.backoff(), retry.maxHold(), retry.reattachAfter());
       return this;
     }
 
-    /** How long an attach may take: the first one deploys the service, which may be large. */
-    public Builder attachTimeout(Duration timeout) {
-      this.attachTimeout = timeout;
-      return this;
-    }
-
-    /** How long a call may be held (through handoffs and retries) before it fails. */
+    /** Shorthand for a retry policy with this maximum hold. */
     public Builder maxHold(Duration hold) {
-      this.maxHold = hold;
-      return this;
-    }
-
-    /** The first wait before a held call probes again; it doubles up to a second. */
-    public Builder retryBackoff(Duration backoff) {
-      this.retryBackoff = backoff;
+      this.retry = new RetryPolicy(retry.attemptTimeout(), retry.backoff(), hold, retry.reattachAfter());
       return this;
     }
 

@@ -1,9 +1,11 @@
 package io.baton.deploy;
 
+import io.baton.agent.MqttSettings;
 import io.baton.broker.BrokerConfig;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.event.BatonEvent;
+import io.baton.protocol.event.HandoffCompleted;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -17,9 +19,17 @@ final class MeshFixture {
   }
 
   static LocalMesh start(int subnet, BrokerConfig broker) throws Exception {
+    return LocalMesh.start(layout(subnet), broker);
+  }
+
+  /** The sites also speak MQTT: each through its own embedded broker on {@code port}, or all through one external broker. */
+  static LocalMesh start(int subnet, BrokerConfig broker, MqttSettings mqtt) throws Exception {
+    return LocalMesh.start(layout(subnet).withMqtt(mqtt), broker);
+  }
+
+  private static MeshLayout layout(int subnet) {
     String prefix = "127.0." + subnet + ".";
-    MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
-    return LocalMesh.start(layout, broker);
+    return new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
   }
 
   /** Collects every event published on {@code address}, as seen by the given member. */
@@ -36,5 +46,46 @@ final class MeshFixture {
 
   static <T> T await(CompletableFuture<T> future) throws Exception {
     return future.get(60, TimeUnit.SECONDS);
+  }
+
+  /**
+   * Waits until {@code published} holds {@code count} events, then a little longer: anything
+   * published before the last of them would have arrived by then. Returns a copy.
+   */
+  static <T> List<T> awaitPublished(List<T> published, int count) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline) {
+      if (published.size() >= count) {
+        Thread.sleep(200);
+        synchronized (published) {
+          return List.copyOf(published);
+        }
+      }
+      Thread.sleep(20);
+    }
+    throw new AssertionError("fewer than " + count + " events published within 10 s");
+  }
+
+  /** The handoffs of one client, as "from->to", in the order they completed. */
+  static List<String> route(List<HandoffCompleted> completed, String clientId) {
+    synchronized (completed) {
+      return completed.stream().filter(h -> h.clientId().equals(clientId)).map(h -> h.sourceSite() + "->" + h.targetSite()).toList();
+    }
+  }
+
+  /**
+   * A test payload: verbatim, or {@code GOOD:old>new}, the good payload with one edit; an edit that
+   * changes nothing is a mistake in the test.
+   */
+  static String expand(String good, String payload) {
+    if (!payload.startsWith("GOOD:")) {
+      return payload;
+    }
+    String[] edit = payload.substring(5).split(">", -1);
+    String expanded = good.replace(edit[0], edit[1]);
+    if (expanded.equals(good)) {
+      throw new IllegalArgumentException("edit " + payload + " changed nothing");
+    }
+    return expanded;
   }
 }

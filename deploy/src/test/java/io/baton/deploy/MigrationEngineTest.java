@@ -165,6 +165,23 @@ class MigrationEngineTest {
   }
 
   @Test
+  void anExecutionStateLargerThanGrpcsDefaultMessageMoves() throws Exception {
+    // 200 replies of ~2 KB each in the reply cache: an execution state of ~400 KB.
+    try (BatonClient headset = BatonClient.builder().clientId("headset-1").service("ar")
+        .site(mesh.site("site-a").orElseThrow().config().coapEndpoint()).build()) {
+      headset.attachBlocking();
+      String frame = java.util.Base64.getEncoder().encodeToString(new byte[2048]);
+      for (int i = 1; i <= 200; i++) {
+        headset.callBlocking(new JsonObject().put("op", "frame").put("seq", i).put("data", frame));
+      }
+      HandoffCompleted done = MeshFixture.await(mesh.broker().handOff("headset-1", "site-c", "cold", "test"));
+      assertTrue(done.metrics().dumpBytes() > 256 * 1024, done.metrics().toString());
+      JsonObject stats = headset.callBlocking(new JsonObject().put("op", "stats")).result();
+      assertEquals(200, stats.getLong("frames"));
+    }
+  }
+
+  @Test
   void chunksTheTargetHoldsAreNeverSentAgain() throws Exception {
     try (Writer first = new Writer("twin-1", 12); Writer second = new Writer("twin-2", 12)) {
       HandoffCompleted firstMove = MeshFixture.await(mesh.broker().handOff("twin-1", "site-c", "cold", "test"));

@@ -35,8 +35,8 @@ class MultiProcessClusterTest {
   @BeforeAll
   static void startProcesses() throws Exception {
     start("broker up", "broker", "--host", "127.0.5.1", "--members", MEMBERS);
-    start("agent site-a serving", "agent", "--site", "site-a", "--host", "127.0.5.2", "--members", MEMBERS);
-    start("agent site-b serving", "agent", "--site", "site-b", "--host", "127.0.5.3", "--members", MEMBERS);
+    start("agent site-a serving", "agent", "--site", "site-a", "--host", "127.0.5.2", "--members", MEMBERS, "--mqtt-port", "18836");
+    start("agent site-b serving", "agent", "--site", "site-b", "--host", "127.0.5.3", "--members", MEMBERS, "--mqtt-port", "18836");
   }
 
   @AfterAll

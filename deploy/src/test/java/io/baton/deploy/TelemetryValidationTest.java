@@ -10,7 +10,6 @@ import io.baton.protocol.Addresses;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.event.TelemetryReported;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -77,7 +76,7 @@ class TelemetryValidationTest {
       "unknown site         | GOOD:site-b>site-z                                 | 4.04 | unknown site 'site-z'",
   })
   void badTelemetryIsRefusedWithAReasonAndNotPublished(String name, String payload, String code, String reason) throws Exception {
-    CoapResponse response = post(CoapPaths.TELEMETRY, expand(payload));
+    CoapResponse response = post(CoapPaths.TELEMETRY, MeshFixture.expand(GOOD, payload));
     assertEquals(code, response.getCode().text, response.getResponseText());
     assertTrue(response.getResponseText().contains(reason), response.getResponseText());
     assertEquals(MediaTypeRegistry.TEXT_PLAIN, response.getOptions().getContentFormat());
@@ -88,7 +87,7 @@ class TelemetryValidationTest {
   void goodTelemetryIsPublishedWithTheServingSite() throws Exception {
     CoapResponse response = post(CoapPaths.TELEMETRY, GOOD);
     assertEquals(ResponseCode.CHANGED, response.getCode(), response.getResponseText());
-    TelemetryReported event = awaitPublished(1).get(0);
+    TelemetryReported event = MeshFixture.awaitPublished(published, 1).get(0);
     assertEquals("phone-1", event.clientId());
     assertEquals("site-a", event.servingSite());
     assertEquals("site-a", event.reportingSite());
@@ -116,37 +115,11 @@ class TelemetryValidationTest {
   /** A good report sent after the bad one is the only thing that arrives: the bad one was never published. */
   private static void assertNothingPublishedFor(String name) throws Exception {
     assertEquals(ResponseCode.CHANGED, post(CoapPaths.TELEMETRY, GOOD).getCode());
-    List<TelemetryReported> seen = awaitPublished(1);
+    List<TelemetryReported> seen = MeshFixture.awaitPublished(published, 1);
     assertEquals(1, seen.size(), name + " was published");
     synchronized (published) {
       published.clear();
     }
-  }
-
-  private static List<TelemetryReported> awaitPublished(int count) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      synchronized (published) {
-        if (published.size() >= count) {
-          Thread.sleep(200); // anything published before the good report would have arrived before it
-          return List.copyOf(published);
-        }
-      }
-      Thread.sleep(20);
-    }
-    throw new AssertionError("nothing published within 10 s");
-  }
-
-  private static String expand(String payload) {
-    if (!payload.startsWith("GOOD:")) {
-      return payload;
-    }
-    String[] edit = payload.substring(5).split(">", -1);
-    String expanded = GOOD.replace(edit[0], edit[1]);
-    if (expanded.equals(GOOD)) {
-      throw new IllegalArgumentException("edit " + payload + " changed nothing");
-    }
-    return expanded;
   }
 
   private static CoapResponse post(String path, String payload) throws Exception {

@@ -3,17 +3,28 @@ package io.baton.agent;
 import io.baton.protocol.CoapPaths;
 
 /**
- * One site's agent: its id, the address it serves on (CoAP and state transfer bind there) and
- * its ports.
+ * One site's agent: its id, the address it serves on (CoAP, state transfer and an embedded MQTT
+ * broker bind there), its ports, and where its MQTT clients meet it.
  */
-public record AgentConfig(String siteId, String host, int coapPort, int transferPort) {
+public record AgentConfig(String siteId, String host, int coapPort, int transferPort, MqttSettings mqtt) {
   public static final int DEFAULT_TRANSFER_PORT = 7443;
 
+  /** A site without MQTT: CoAP clients only. */
+  public AgentConfig(String siteId, String host, int coapPort, int transferPort) {
+    this(siteId, host, coapPort, transferPort, MqttSettings.off());
+  }
+
+  /** The defaults of {@code baton agent}: standard ports and an embedded MQTT broker. */
   public static AgentConfig of(String siteId, String host) {
-    return new AgentConfig(siteId, host, CoapPaths.DEFAULT_PORT, DEFAULT_TRANSFER_PORT);
+    return new AgentConfig(siteId, host, CoapPaths.DEFAULT_PORT, DEFAULT_TRANSFER_PORT, MqttSettings.embedded(1883));
   }
 
   public String coapEndpoint() {
     return "coap://" + host + ":" + coapPort;
+  }
+
+  /** The broker the site's MQTT clients connect to; empty when the site speaks no MQTT. */
+  public String mqttEndpoint() {
+    return mqtt.endpoint(host);
   }
 }

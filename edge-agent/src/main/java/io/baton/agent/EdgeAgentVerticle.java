@@ -5,6 +5,8 @@ import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.agent.coap.AgentCoapServer;
 import io.baton.agent.handoff.HandoffParticipant;
+import io.baton.agent.mqtt.EmbeddedMqttBroker;
+import io.baton.agent.mqtt.MqttClientFace;
 import io.baton.agent.migration.MigrationSource;
 import io.baton.agent.migration.MigrationTarget;
 import io.baton.agent.migration.PrecopyLimits;
@@ -26,19 +28,26 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * One site's agent. It wires the pieces and owns their life cycle: the transfer endpoint, the
- * CoAP server, the handoff commands on the bus, and the site's entry in the directory (added
- * last, removed first, so nobody is sent to a half-started or half-stopped site).
+ * CoAP server, the MQTT face (and the broker it embeds, if it does), the handoff commands on the
+ * bus, and the site's entry in the directory (added last, removed first, so nobody is sent to a
+ * half-started or half-stopped site).
  */
 public final class EdgeAgentVerticle extends VerticleBase {
+  private static final Logger LOG = LoggerFactory.getLogger(EdgeAgentVerticle.class);
   private final AgentConfig config;
   private final ServiceRuntime runtime;
   private final ChunkStore chunkStore = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
   private SiteDirectory sites;
   private HandoffParticipant participant;
   private AgentCoapServer coap;
+  private EmbeddedMqttBroker mqttBroker;
+  private MqttClientFace mqtt;
   private HttpServer transferServer;
   private TransferClients transferClients;
   private LinkEmulator links;
@@ -78,15 +87,21 @@ public final class EdgeAgentVerticle extends VerticleBase {
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
     participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
-    coap = new AgentCoapServer(config, context, new TelemetryIngest(vertx, config.siteId()), attachments, router);
+    TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
+    coap = new AgentCoapServer(config, context, ingest, attachments, router);
+    if (config.mqtt().enabled()) {
+      mqtt = new MqttClientFace(config, context, ingest, attachments, router);
+    }
+    if (config.mqtt().mode() == MqttSettings.Mode.EMBEDDED) {
+      mqttBroker = new EmbeddedMqttBroker(config.host(), config.mqtt().port());
+    }
 
-    GrpcServer grpc = GrpcServer.server(vertx);
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
     grpc.addService(new TransferService(config.siteId(), target, source, links));
     transferServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.transferPort()))
         .requestHandler(grpc);
 
-    vertx.eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED,
-        message -> coap.handoffResource().notifyClient(message.body().clientId()));
+    vertx.eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED, message -> redirect(message.body()));
 
     return transferServer.listen()
         .compose(server -> selfCheck())
@@ -94,8 +109,34 @@ public final class EdgeAgentVerticle extends VerticleBase {
           coap.start();
           return null;
         }))
+        .compose(v -> startMqtt())
         .compose(v -> participant.register())
-        .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.host(), config.transferPort())));
+        .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.mqttEndpoint(),
+            config.host(), config.transferPort())));
+  }
+
+  /** The embedded broker first (if any), then the agent's own connection to whichever broker serves the site. */
+  private Future<Void> startMqtt() {
+    if (mqtt == null) {
+      return Future.succeededFuture();
+    }
+    Future<Void> broker = mqttBroker == null ? Future.succeededFuture() : vertx.executeBlocking(() -> {
+      mqttBroker.start();
+      return null;
+    });
+    return broker.compose(v -> mqtt.start());
+  }
+
+  /**
+   * Every agent tells the client, on every face: the client may still be talking to any site, and
+   * with embedded brokers the one it is connected to is not necessarily the new site's.
+   */
+  private void redirect(ClientRedirected redirected) {
+    coap.handoffResource().notifyClient(redirected.clientId());
+    if (mqtt != null) {
+      mqtt.redirect(redirected.clientId()).onFailure(e -> LOG.warn("cannot publish the redirect of {}: {}",
+          redirected.clientId(), e.getMessage()));
+    }
   }
 
   /**
@@ -114,8 +155,12 @@ public final class EdgeAgentVerticle extends VerticleBase {
   public Future<?> stop() {
     return sites.unregister(config.siteId())
         .eventually(() -> participant.unregister())
+        .eventually(() -> mqtt == null ? Future.succeededFuture() : mqtt.stop())
         .eventually(() -> vertx.executeBlocking(() -> {
           coap.stop();
+          if (mqttBroker != null) {
+            mqttBroker.stop();
+          }
           return null;
         }))
         .eventually(() -> transferServer.close())

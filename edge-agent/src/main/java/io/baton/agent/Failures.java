@@ -41,6 +41,11 @@ public final class Failures {
     return INTERNAL;
   }
 
+  /** The CoAP spelling of a status, e.g. 404 -> "4.04": what MQTT error messages carry too. */
+  public static String coapCode(int status) {
+    return status / 100 + "." + String.format("%02d", status % 100);
+  }
+
   public static String reason(Throwable failure) {
     return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
   }

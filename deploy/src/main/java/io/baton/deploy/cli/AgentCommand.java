@@ -2,6 +2,7 @@ package io.baton.deploy.cli;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.EdgeAgentVerticle;
+import io.baton.agent.MqttSettings;
 import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.vertx.core.Vertx;
@@ -25,19 +26,40 @@ final class AgentCommand implements Callable<Integer> {
       defaultValue = "embedded", completionCandidates = Runtimes.class)
   String runtime;
 
+  @Option(names = "--mqtt", description = "MQTT for clients: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}): "
+      + "embedded runs a broker on this host, external uses --mqtt-broker", defaultValue = "EMBEDDED")
+  MqttSettings.Mode mqttMode;
+
+  @Option(names = "--mqtt-port", description = "port of the embedded MQTT broker (default ${DEFAULT-VALUE})", defaultValue = "1883")
+  int mqttPort;
+
+  @Option(names = "--mqtt-broker", description = "the external broker, e.g. tcp://10.0.0.5:1883")
+  String mqttBroker;
+
   @Mixin
   MemberOptions member;
 
   @Override
   public Integer call() throws Exception {
-    AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort);
+    MqttSettings mqtt = switch (mqttMode) {
+      case OFF -> MqttSettings.off();
+      case EMBEDDED -> MqttSettings.embedded(mqttPort);
+      case EXTERNAL -> {
+        if (mqttBroker == null) {
+          throw new IllegalArgumentException("--mqtt external needs --mqtt-broker tcp://host:port");
+        }
+        yield MqttSettings.external(mqttBroker);
+      }
+    };
+    AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort, mqtt);
     if (!runtime.equals(EmbeddedRuntime.NAME)) {
       throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded");
     }
     Vertx vertx = member.join();
     ServiceRuntime serviceRuntime = new EmbeddedRuntime(vertx, site);
     vertx.deployVerticle(new EdgeAgentVerticle(config, serviceRuntime)).toCompletionStage().toCompletableFuture().join();
-    System.out.printf("agent %s serving CoAP on %s, state transfer on %s:%d%n", site, config.coapEndpoint(), member.host, transferPort);
+    System.out.printf("agent %s serving CoAP on %s, MQTT on %s, state transfer on %s:%d%n", site, config.coapEndpoint(),
+        mqtt.enabled() ? config.mqttEndpoint() : "(off)", member.host, transferPort);
     MemberOptions.runUntilStopped(vertx);
     return 0;
   }

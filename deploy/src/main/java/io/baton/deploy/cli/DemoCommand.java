@@ -25,6 +25,9 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of the radio noise (default ${DEFAULT-VALUE})", defaultValue = "7")
   long seed;
 
+  @Option(names = "--stay", description = "keep the mesh up after the drive, for other clients (the SDK's examples)")
+  boolean stay;
+
   @Mixin
   TriggerOptions trigger;
 
@@ -36,7 +39,7 @@ final class DemoCommand implements Callable<Integer> {
       throw new IllegalArgumentException("speed, call rate and spacing must be positive, shadowing not negative");
     }
     VehicleDemo.Options options = new VehicleDemo.Options(speed, callRate, 10, spacing, shadowing, seed, trigger.toConfig());
-    VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo());
+    VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo(), stay);
     return result.drive().lost() == 0 && result.duplicated() == 0 ? 0 : 1;
   }
 }

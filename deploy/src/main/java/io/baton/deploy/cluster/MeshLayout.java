@@ -1,20 +1,33 @@
 package io.baton.deploy.cluster;
 
 import io.baton.agent.AgentConfig;
+import io.baton.agent.MqttSettings;
+import io.baton.protocol.MqttTopics;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.IntStream;
 
 /**
  * Where the members of a single-host mesh live: the broker on one loopback address, each site on
- * its own, as real sites have their own hosts. Ports are the same on every address.
+ * its own, as real sites have their own hosts. Ports are the same on every address. {@code mqtt}
+ * applies to every site: each embeds a broker on its own address, or all share an external one.
  */
-public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcastPort, int coapPort, int transferPort) {
+public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcastPort, int coapPort, int transferPort,
+    MqttSettings mqtt) {
 
-  /** The demo's layout: broker on 127.0.0.1, sites site-a, site-b, site-c on 127.0.0.2 to .4. */
+  /** A mesh whose sites speak CoAP only. */
+  public MeshLayout(String brokerHost, List<String> siteHosts, int hazelcastPort, int coapPort, int transferPort) {
+    this(brokerHost, siteHosts, hazelcastPort, coapPort, transferPort, MqttSettings.off());
+  }
+
+  /** The demo's layout: broker on 127.0.0.1, sites site-a, site-b, site-c on 127.0.0.2 to .4, each with an MQTT broker on 1883. */
   public static MeshLayout demo() {
     return new MeshLayout("127.0.0.1", List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), ClusterMember.DEFAULT_PORT,
-        5683, AgentConfig.DEFAULT_TRANSFER_PORT);
+        5683, AgentConfig.DEFAULT_TRANSFER_PORT, MqttSettings.embedded(MqttTopics.DEFAULT_PORT));
+  }
+
+  public MeshLayout withMqtt(MqttSettings settings) {
+    return new MeshLayout(brokerHost, siteHosts, hazelcastPort, coapPort, transferPort, settings);
   }
 
   public static String siteId(int index) {
@@ -23,7 +36,7 @@ public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcas
 
   public List<AgentConfig> agents() {
     return IntStream.range(0, siteHosts.size())
-        .mapToObj(i -> new AgentConfig(siteId(i), siteHosts.get(i), coapPort, transferPort))
+        .mapToObj(i -> new AgentConfig(siteId(i), siteHosts.get(i), coapPort, transferPort, mqtt))
         .toList();
   }
 

@@ -80,15 +80,14 @@ public final class Drive {
       if (roadEnd.isDone()) {
         return;
       }
-      CompletableFuture<CallResult> call = client.call(callFor.apply(++sequence[0]));
-      calls.add(call);
-      call.whenComplete((result, failure) -> {
+      // Track the bookkeeping, not the call: the drive's end must wait until each answer is recorded.
+      calls.add(client.call(callFor.apply(++sequence[0])).whenComplete((result, failure) -> {
         if (failure == null) {
           answered.add(result);
         } else {
           failures.add(failure.getMessage());
         }
-      });
+      }));
     }, 0, periodMicros(callHz), TimeUnit.MICROSECONDS);
 
     return roadEnd

@@ -49,37 +49,64 @@ public final class VehicleDemo {
   }
 
   public Result run(MeshLayout layout) {
+    return run(layout, false);
+  }
+
+  /**
+   * Runs the drive; with {@code stay}, the mesh then keeps serving (for the SDK's examples, or any
+   * CoAP/MQTT client) until the process is stopped.
+   */
+  public Result run(MeshLayout layout, boolean stay) {
     out.printf("Starting %d sites (%s) and the broker (%s) as cluster members...%n", layout.siteHosts().size(),
         String.join(", ", layout.siteHosts()), layout.brokerHost());
     try (LocalMesh mesh = LocalMesh.start(layout, options.broker())) {
-      List<HandoffCompleted> handoffs = Collections.synchronizedList(new ArrayList<>());
-      List<HandoffAborted> aborts = Collections.synchronizedList(new ArrayList<>());
-      mesh.brokerVertx().eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, m -> {
-        handoffs.add(m.body());
-        out.printf("  handoff %s -> %s (%s): %.1f ms, downtime %.1f ms, %d bytes moved%n", m.body().sourceSite(),
-            m.body().targetSite(), m.body().technique(), m.body().handoffMillis(), m.body().downtimeMillis(), m.body().bytesMoved());
-      });
-      mesh.brokerVertx().eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, m -> {
-        aborts.add(m.body());
-        out.printf("  handoff %s -> %s aborted at %s: %s%n", m.body().sourceSite(), m.body().targetSite(),
-            m.body().failedStep(), m.body().reason());
-      });
-
-      Road road = new Road(mesh.sites().stream().map(s -> s.config().siteId()).toList(), options.spacingMeters(), 20);
-      String firstSite = mesh.sites().get(0).config().coapEndpoint();
-      try (BatonClient client = BatonClient.builder().clientId("vehicle-1").site(firstSite).service("kv").build()) {
-        client.attachBlocking();
-        out.printf("vehicle-1 attached at %s; driving %.0f m at %.0f m/s, %.0f calls/s, telemetry %.0f/s%n",
-            client.assignment().site(), road.lengthMeters(), options.speedMps(), options.callHz(), options.telemetryHz());
-        Drive drive = new Drive(client, road, RadioModel.smallCell(options.shadowingDb(), options.seed()),
-            options.speedMps(), options.telemetryHz(), options.callHz(), seq -> new JsonObject().put("op", "incr").put("key", "trip"));
-        DriveReport report = withProgress(drive, client);
-        CallResult total = client.callBlocking(new JsonObject().put("op", "get").put("key", "trip"));
-        long executed = Long.parseLong(total.result().getString("value", "0"));
-        Result result = new Result(List.copyOf(handoffs), List.copyOf(aborts), report, executed);
-        print(result);
-        return result;
+      mesh.sites().forEach(site -> out.printf("  %s: CoAP %s, MQTT %s%n", site.config().siteId(), site.config().coapEndpoint(),
+          site.config().mqtt().enabled() ? site.config().mqttEndpoint() : "(off)"));
+      Result result = drive(mesh);
+      if (stay) {
+        out.println("The mesh stays up for other clients; stop it with Ctrl-C.");
+        awaitStop();
       }
+      return result;
+    }
+  }
+
+  private static void awaitStop() {
+    try {
+      Thread.currentThread().join();
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  private Result drive(LocalMesh mesh) {
+    List<HandoffCompleted> handoffs = Collections.synchronizedList(new ArrayList<>());
+    List<HandoffAborted> aborts = Collections.synchronizedList(new ArrayList<>());
+    mesh.brokerVertx().eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, m -> {
+      handoffs.add(m.body());
+      out.printf("  handoff %s -> %s (%s): %.1f ms, downtime %.1f ms, %d bytes moved%n", m.body().sourceSite(),
+          m.body().targetSite(), m.body().technique(), m.body().handoffMillis(), m.body().downtimeMillis(), m.body().bytesMoved());
+    });
+    mesh.brokerVertx().eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, m -> {
+      aborts.add(m.body());
+      out.printf("  handoff %s -> %s aborted at %s: %s%n", m.body().sourceSite(), m.body().targetSite(),
+          m.body().failedStep(), m.body().reason());
+    });
+
+    Road road = new Road(mesh.sites().stream().map(s -> s.config().siteId()).toList(), options.spacingMeters(), 20);
+    String firstSite = mesh.sites().get(0).config().coapEndpoint();
+    try (BatonClient client = BatonClient.builder().clientId("vehicle-1").site(firstSite).service("kv").build()) {
+      client.attachBlocking();
+      out.printf("vehicle-1 attached at %s; driving %.0f m at %.0f m/s, %.0f calls/s, telemetry %.0f/s%n",
+          client.assignment().site(), road.lengthMeters(), options.speedMps(), options.callHz(), options.telemetryHz());
+      Drive drive = new Drive(client, road, RadioModel.smallCell(options.shadowingDb(), options.seed()),
+          options.speedMps(), options.telemetryHz(), options.callHz(), seq -> new JsonObject().put("op", "incr").put("key", "trip"));
+      DriveReport report = withProgress(drive, client);
+      CallResult total = client.callBlocking(new JsonObject().put("op", "get").put("key", "trip"));
+      long executed = Long.parseLong(total.result().getString("value", "0"));
+      Result result = new Result(List.copyOf(handoffs), List.copyOf(aborts), report, executed);
+      print(result);
+      return result;
     }
   }
 

@@ -46,20 +46,20 @@ public final class ClientAttachments {
       if (record == fresh) {
         return runtime.deploy(new InstanceSpec(record.instanceId(), record.clientId(), record.serviceKind(), record.epoch(),
                 request.options()))
-            .map(v -> assignment(record, config.coapEndpoint()));
+            .map(v -> assignment(record, config.coapEndpoint(), config.mqttEndpoint()));
       }
-      return sites.lookup(record.site()).map(site -> assignment(record, site.coapEndpoint()));
+      return sites.lookup(record.site()).map(site -> assignment(record, site.coapEndpoint(), site.mqttEndpoint()));
     });
   }
 
   /** Where the client's service runs now, as the client should see it. */
   public Future<Assignment> current(String clientId) {
     return clients.find(clientId).compose(found -> found
-        .map(record -> sites.lookup(record.site()).map(site -> assignment(record, site.coapEndpoint())))
+        .map(record -> sites.lookup(record.site()).map(site -> assignment(record, site.coapEndpoint(), site.mqttEndpoint())))
         .orElseGet(() -> Future.failedFuture(new io.baton.agent.Failures.UnknownClientException(clientId))));
   }
 
-  private static Assignment assignment(ClientRecord record, String endpoint) {
-    return new Assignment(record.clientId(), record.serviceKind(), record.site(), endpoint, record.epoch());
+  private static Assignment assignment(ClientRecord record, String coapEndpoint, String mqttEndpoint) {
+    return new Assignment(record.clientId(), record.serviceKind(), record.site(), coapEndpoint, mqttEndpoint, record.epoch());
   }
 }

@@ -1,5 +1,6 @@
 package io.baton.agent.clients;
 
+import io.baton.agent.Failures;
 import io.baton.agent.Failures.UnknownClientException;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.directory.ClientDirectory;
@@ -9,7 +10,10 @@ import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.TelemetryReport;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * Accepts a parsed telemetry report if it is about a known client and only names known sites, and
@@ -34,14 +38,47 @@ public final class TelemetryIngest {
   }
 
   public Future<TelemetryReported> accept(TelemetryReport report) {
+    return acceptAll(List.of(report)).map(events -> events.get(0));
+  }
+
+  /**
+   * Accepts a gateway's batch as one: every report is checked before any is published, so a batch
+   * with one bad report publishes nothing.
+   */
+  public Future<List<TelemetryReported>> acceptAll(List<TelemetryReport> reports) {
+    List<Future<TelemetryReported>> checked = new ArrayList<>(reports.size());
+    for (int i = 0; i < reports.size(); i++) {
+      Future<TelemetryReported> one = check(reports.get(i));
+      checked.add(reports.size() == 1 ? one : one.recover(inBatch(i)));
+    }
+    return Future.all(checked).map(all -> {
+      List<TelemetryReported> events = all.list();
+      events.forEach(event -> vertx.eventBus().publish(Addresses.TELEMETRY_REPORTED, event));
+      return events;
+    });
+  }
+
+  /** Names the culprit of a batch, keeping what kind of refusal it is (unknown: 4.04, invalid: 4.00). */
+  private static Function<Throwable, Future<TelemetryReported>> inBatch(int index) {
+    return failure -> {
+      boolean unknown = Failures.status(failure) == Failures.NOT_FOUND;
+      boolean invalid = Failures.status(failure) == Failures.BAD_REQUEST;
+      if (!unknown && !invalid) {
+        return Future.failedFuture(failure);
+      }
+      return Future.failedFuture(new InvalidPayloadException(unknown ? InvalidPayloadException.Kind.UNKNOWN
+          : InvalidPayloadException.Kind.INVALID, "report[" + index + "]: " + Failures.reason(failure)));
+    };
+  }
+
+  private Future<TelemetryReported> check(TelemetryReport report) {
     return clients.find(report.clientId())
         .compose(record -> record.isPresent()
             ? Future.succeededFuture(record.get())
             : Future.failedFuture(new UnknownClientException(report.clientId())))
         .compose(record -> checkSites(report).map(v -> new TelemetryReported(
             report.clientId(), siteId, record.site(), record.inHandoff(), report.timestampMs(),
-            report.x(), report.y(), report.speedMps(), report.headingDeg(), report.rssiDbm())))
-        .onSuccess(event -> vertx.eventBus().publish(Addresses.TELEMETRY_REPORTED, event));
+            report.x(), report.y(), report.speedMps(), report.headingDeg(), report.rssiDbm())));
   }
 
   private Future<Void> checkSites(TelemetryReport report) {

@@ -19,13 +19,20 @@ public final class AgentCoapServer {
     UdpConfig.register();
   }
 
+  /**
+   * The largest request or response body, reassembled from blocks (RFC 7959). Californium's default
+   * (8 KiB) is too small for an AR frame or a gateway's batch.
+   */
+  public static final int MAX_BODY_BYTES = 1 << 20;
+
   private final CoapServer server;
   private final HandoffResource handoff;
 
   public AgentCoapServer(AgentConfig config, Context context, TelemetryIngest ingest, ClientAttachments attachments,
       ServiceCallRouter router) {
     // Without a file: Californium would otherwise write Californium3.properties into the working directory.
-    Configuration coapConfig = Configuration.createStandardWithoutFile();
+    Configuration coapConfig = Configuration.createStandardWithoutFile()
+        .set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES);
     ContextBridge bridge = new ContextBridge(context);
     this.server = new CoapServer(coapConfig);
     server.addEndpoint(new CoapEndpoint.Builder()

@@ -23,7 +23,9 @@ import io.vertx.core.eventbus.Message;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Function;
 
 /**
@@ -44,6 +46,13 @@ public final class HandoffParticipant {
   private final ServiceCallRouter router;
   private final ClientDirectory clients;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  /** Handoffs aborted here before their freeze ran: bounded, the oldest forgotten first. */
+  private final Map<String, Boolean> abortedBeforeFreeze = new LinkedHashMap<>(16, 0.75f, false) {
+    @Override
+    protected boolean removeEldestEntry(Map.Entry<String, Boolean> eldest) {
+      return size() > 4_096;
+    }
+  };
 
   public HandoffParticipant(Vertx vertx, AgentConfig config, ServiceRuntime runtime, MigrationSource source,
       MigrationTarget target, ServiceCallRouter router) {
@@ -91,7 +100,13 @@ public final class HandoffParticipant {
   }
 
   private Future<SourceFrozen> freeze(HandoffRequested request) {
-    return requireRecord(lockedRecord(request)).compose(v -> source.freeze(request));
+    return requireRecord(lockedRecord(request)).compose(v -> {
+      if (abortedBeforeFreeze.containsKey(request.handoffId())) {
+        // The record read above predates the broker's abort, which this site has already answered.
+        return Future.failedFuture(new FencedException("handoff " + request.handoffId() + " was aborted before its freeze ran"));
+      }
+      return source.freeze(request);
+    });
   }
 
   private Future<TargetRestored> restore(StateTransferred transferred) {
@@ -127,15 +142,18 @@ public final class HandoffParticipant {
       return target.discard(aborted.handoffId(), aborted.instanceId()).map(v -> new JsonObject().put("discarded", aborted.instanceId()));
     }
     HandoffRequested request = source.requestOf(aborted.handoffId()).orElse(null);
-    if (request == null || runtime.state(request.instanceId()).isEmpty()) {
+    boolean frozen = request != null
+        && runtime.state(request.instanceId()).filter(s -> s == io.baton.agent.runtime.InstanceState.FROZEN).isPresent();
+    if (!frozen) {
+      // Nothing frozen yet; the freeze request may still be on its way: it must find this.
+      abortedBeforeFreeze.put(aborted.handoffId(), Boolean.TRUE);
+      source.close(aborted.handoffId());
       return Future.succeededFuture(new JsonObject().put("resumed", false));
     }
     ClientRecord serving = new ClientRecord(request.clientId(), request.serviceKind(), request.instanceId(), config.siteId(),
         aborted.epoch(), "");
     return requireRecord(serving)
-        .compose(v -> runtime.state(request.instanceId()).filter(s -> s == io.baton.agent.runtime.InstanceState.FROZEN).isPresent()
-            ? runtime.resume(request.instanceId(), aborted.epoch())
-            : Future.succeededFuture())
+        .compose(v -> runtime.resume(request.instanceId(), aborted.epoch()))
         .map(v -> {
           source.close(aborted.handoffId());
           return new JsonObject().put("resumed", true).put("site", config.siteId()).put("epoch", aborted.epoch());

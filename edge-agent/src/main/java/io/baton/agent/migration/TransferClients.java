@@ -5,16 +5,23 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One gRPC client for the agent, and a stub per peer transfer endpoint. */
 public final class TransferClients {
+  /**
+   * The largest transfer-plane message. gRPC's default (256 KB) is smaller than an execution state
+   * whose reply cache holds a few hundred AR overlays; pages travel in 4 KiB chunks either way.
+   */
+  public static final long MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
+
   private final GrpcClient client;
   private final Map<String, StateTransferGrpcClient> stubs = new ConcurrentHashMap<>();
 
   public TransferClients(Vertx vertx) {
-    this.client = GrpcClient.client(vertx);
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
   }
 
   public StateTransferGrpcClient to(String host, int port) {

@@ -4,9 +4,15 @@ import io.vertx.core.json.JsonObject;
 
 /**
  * Where a client's service runs: the answer to an attach and the body of every redirect
- * notification. {@code epoch} grows by one with each handoff, so a client can ignore stale news.
+ * notification, over CoAP and MQTT alike. It names the site and both of its client endpoints
+ * ({@code mqttEndpoint} is empty when the site speaks no MQTT). {@code epoch} grows by one with each
+ * handoff, so a client can ignore stale news.
  */
-public record Assignment(String clientId, String service, String site, String coapEndpoint, long epoch) {
+public record Assignment(String clientId, String service, String site, String coapEndpoint, String mqttEndpoint, long epoch) {
+
+  public Assignment {
+    mqttEndpoint = mqttEndpoint == null ? "" : mqttEndpoint;
+  }
 
   public JsonObject toJson() {
     return new JsonObject()
@@ -14,6 +20,7 @@ public record Assignment(String clientId, String service, String site, String co
         .put("service", service)
         .put("site", site)
         .put("coapEndpoint", coapEndpoint)
+        .put("mqttEndpoint", mqttEndpoint)
         .put("epoch", epoch);
   }
 
@@ -23,6 +30,7 @@ public record Assignment(String clientId, String service, String site, String co
         json.getString("service"),
         json.getString("site"),
         json.getString("coapEndpoint"),
+        json.getString("mqttEndpoint", ""),
         json.getLong("epoch"));
   }
 }

@@ -18,10 +18,19 @@ final class JsonFields {
     if (body == null || body.length() == 0) {
       throw new InvalidPayloadException(Kind.MALFORMED, "empty payload: expected a JSON object");
     }
+    Object parsed = parseTree(body);
+    if (parsed instanceof JsonObject object) {
+      return object;
+    }
+    throw new InvalidPayloadException(Kind.MALFORMED, "expected a JSON object, got " + typeName(parsed));
+  }
+
+  /** A JSON object or array; anything else is MALFORMED. */
+  static Object parseTree(Buffer body) throws InvalidPayloadException {
     try {
       Object parsed = Json.decodeValue(body);
-      if (parsed instanceof JsonObject object) {
-        return object;
+      if (parsed instanceof JsonObject || parsed instanceof io.vertx.core.json.JsonArray) {
+        return parsed;
       }
       throw new InvalidPayloadException(Kind.MALFORMED, "expected a JSON object, got " + typeName(parsed));
     } catch (DecodeException e) {
@@ -97,8 +106,11 @@ final class JsonFields {
     if (value instanceof Boolean) {
       return "a boolean";
     }
-    if (value instanceof io.vertx.core.json.JsonArray) {
+    if (value instanceof io.vertx.core.json.JsonArray || value instanceof java.util.List) {
       return "an array";
+    }
+    if (value instanceof byte[]) {
+      return "a byte string";
     }
     return "an object";
   }

@@ -7,7 +7,8 @@ import java.util.TreeMap;
 
 /**
  * What a client reports about itself: per-site signal strength, position and motion. This is the
- * CoAP/MQTT wire format; {@link #parse} is the only way in from the outside and checks every field.
+ * CoAP/MQTT wire format, in JSON or CBOR ({@link WireFormat}); {@link #parse} and {@link TelemetryBatch}
+ * are the only ways in from the outside and check every field.
  *
  * <pre>{"clientId":"car-1","timestamp":1700000000000,"position":{"x":12.5,"y":0},
  *  "speed":25,"heading":90,"rssi":{"site-a":-71.5,"site-b":-88}}</pre>

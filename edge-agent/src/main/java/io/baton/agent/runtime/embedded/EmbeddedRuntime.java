@@ -40,7 +40,8 @@ public final class EmbeddedRuntime implements ServiceRuntime {
   private final int replyCapacity;
 
   public EmbeddedRuntime(Vertx vertx, String site) {
-    this(vertx, site, List.of(CounterService.KIND, KeyValueService.KIND, SyntheticService.KIND), ReplyCache.DEFAULT_CAPACITY);
+    this(vertx, site, List.of(CounterService.KIND, KeyValueService.KIND, SyntheticService.KIND, ArSessionService.KIND),
+        ReplyCache.DEFAULT_CAPACITY);
   }
 
   public EmbeddedRuntime(Vertx vertx, String site, List<EmbeddedServiceKind> kinds, int replyCapacity) {

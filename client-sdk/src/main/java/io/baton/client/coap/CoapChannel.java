@@ -1,5 +1,6 @@
-package io.baton.client;
+package io.baton.client.coap;
 
+import io.baton.client.BatonException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.time.Duration;
@@ -10,7 +11,6 @@ import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapHandler;
 import org.eclipse.californium.core.CoapObserveRelation;
 import org.eclipse.californium.core.CoapResponse;
-import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
@@ -18,8 +18,9 @@ import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
 
 /**
- * The client's one CoAP endpoint (one UDP socket) and the two things the SDK does with it:
- * confirmable POSTs with a deadline, and observations.
+ * The client's one CoAP endpoint (one UDP socket) and the two things the SDK does with it: POSTs
+ * with a deadline (confirmable or not; large bodies go block-wise, RFC 7959, both ways), and
+ * observations.
  */
 final class CoapChannel implements AutoCloseable {
   static {
@@ -27,12 +28,16 @@ final class CoapChannel implements AutoCloseable {
     UdpConfig.register();
   }
 
+  /** As large as the agent accepts: an AR frame or a gateway's batch, reassembled from blocks. */
+  static final int MAX_BODY_BYTES = 1 << 20;
+
   private final CoapEndpoint endpoint;
   private final ScheduledExecutorService timers;
 
   CoapChannel(ScheduledExecutorService timers) {
     // Without a file: Californium would otherwise write Californium3.properties into the app's directory.
-    this.endpoint = new CoapEndpoint.Builder().setConfiguration(Configuration.createStandardWithoutFile()).build();
+    Configuration config = Configuration.createStandardWithoutFile().set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES);
+    this.endpoint = new CoapEndpoint.Builder().setConfiguration(config).build();
     this.timers = timers;
     try {
       endpoint.start();
@@ -41,13 +46,14 @@ final class CoapChannel implements AutoCloseable {
     }
   }
 
-  /** POSTs JSON; completes with the response, or exceptionally after {@code timeout}. */
-  CompletableFuture<CoapResponse> post(String uri, String json, Duration timeout) {
+  /** POSTs a body; completes with the response, or exceptionally after {@code timeout}. */
+  CompletableFuture<CoapResponse> post(String uri, byte[] payload, int contentFormat, boolean confirmable, Duration timeout) {
     CompletableFuture<CoapResponse> response = new CompletableFuture<>();
     Request request = Request.newPost();
     request.setURI(uri);
-    request.setPayload(json);
-    request.getOptions().setContentFormat(MediaTypeRegistry.APPLICATION_JSON);
+    request.setConfirmable(confirmable);
+    request.setPayload(payload);
+    request.getOptions().setContentFormat(contentFormat);
     CoapClient client = client(uri);
     client.advanced(new CoapHandler() {
       @Override

@@ -1,0 +1,113 @@
+package io.baton.client.coap;
+
+import io.baton.client.BatonException;
+import io.baton.client.spi.CallOutcome;
+import io.baton.client.spi.ClientTransport;
+import io.baton.protocol.CoapPaths;
+import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.AttachRequest;
+import io.baton.protocol.wire.TelemetryBatch;
+import io.baton.protocol.wire.TelemetryReport;
+import io.baton.protocol.wire.WireFormat;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
+import org.eclipse.californium.core.CoapHandler;
+import org.eclipse.californium.core.CoapObserveRelation;
+import org.eclipse.californium.core.CoapResponse;
+import org.eclipse.californium.core.coap.CoAP.ResponseCode;
+
+/**
+ * The client over CoAP: {@code POST /attach}, {@code POST /telemetry}, {@code POST /service/{id}}, and
+ * {@code GET /handoff/{id}} with Observe, where redirects arrive as notifications. Telemetry goes in
+ * JSON or CBOR, confirmable or not, as configured.
+ */
+public final class CoapTransport implements ClientTransport {
+  private final CoapChannel channel;
+  private final WireFormat telemetryFormat;
+  private final boolean confirmableTelemetry;
+  private final AtomicReference<CoapObserveRelation> observation = new AtomicReference<>();
+
+  public CoapTransport(ScheduledExecutorService timers, WireFormat telemetryFormat, boolean confirmableTelemetry) {
+    this.channel = new CoapChannel(timers);
+    this.telemetryFormat = telemetryFormat;
+    this.confirmableTelemetry = confirmableTelemetry;
+  }
+
+  @Override
+  public CompletableFuture<Assignment> attach(Assignment at, AttachRequest request, Duration timeout) {
+    return channel.post(at.coapEndpoint() + "/" + CoapPaths.ATTACH, WireFormat.JSON.encode(request.toJson()),
+            WireFormat.JSON.coapContentFormat(), true, timeout)
+        .thenApply(response -> Assignment.fromJson(new JsonObject(success(response))));
+  }
+
+  @Override
+  public CompletableFuture<Void> report(Assignment at, String senderId, List<TelemetryReport> reports, Duration timeout) {
+    Object body = reports.size() == 1 ? reports.get(0).toJson() : TelemetryBatch.toJson(reports);
+    return channel.post(at.coapEndpoint() + "/" + CoapPaths.TELEMETRY, telemetryFormat.encode(body),
+            telemetryFormat.coapContentFormat(), confirmableTelemetry, timeout)
+        .thenAccept(CoapTransport::success);
+  }
+
+  @Override
+  public CompletableFuture<CallOutcome> call(Assignment at, String clientId, String requestId, JsonObject request,
+      Duration timeout) {
+    byte[] body = WireFormat.JSON.encode(request.copy().put("requestId", requestId));
+    return channel.post(at.coapEndpoint() + "/" + CoapPaths.SERVICE + "/" + clientId, body,
+            WireFormat.JSON.coapContentFormat(), true, timeout)
+        .handle((response, failure) -> {
+          if (failure != null) {
+            return new CallOutcome.Unavailable(false, failure.getMessage());
+          }
+          if (response.getCode() == ResponseCode.CONTENT) {
+            return new CallOutcome.Answered(new JsonObject(response.getResponseText()));
+          }
+          if (response.getCode() == ResponseCode.SERVICE_UNAVAILABLE) {
+            return new CallOutcome.Unavailable(true, response.getResponseText());
+          }
+          return new CallOutcome.Refused(response.getCode().text, response.getResponseText());
+        });
+  }
+
+  @Override
+  public void follow(Assignment at, String clientId, Consumer<Assignment> assignments) {
+    CoapObserveRelation relation = channel.observe(at.coapEndpoint() + "/" + CoapPaths.HANDOFF + "/" + clientId,
+        new CoapHandler() {
+          @Override
+          public void onLoad(CoapResponse response) {
+            if (response.getCode() == ResponseCode.CONTENT) {
+              assignments.accept(Assignment.fromJson(new JsonObject(response.getResponseText())));
+            }
+          }
+
+          @Override
+          public void onError() {
+            // The site went away; calls keep being retried, and a re-attach observes again.
+          }
+        });
+    CoapObserveRelation previous = observation.getAndSet(relation);
+    if (previous != null) {
+      previous.proactiveCancel();
+    }
+  }
+
+  private static String success(CoapResponse response) {
+    if (!response.isSuccess()) {
+      throw new BatonException(response.getCode().text, response.getResponseText());
+    }
+    return response.getResponseText();
+  }
+
+  @Override
+  public void close() {
+    CoapObserveRelation relation = observation.getAndSet(null);
+    if (relation != null) {
+      relation.reactiveCancel();
+    }
+    channel.close();
+  }
+}

@@ -1,0 +1,186 @@
+package io.baton.client.mqtt;
+
+import io.baton.client.BatonException;
+import io.baton.client.spi.CallOutcome;
+import io.baton.client.spi.ClientTransport;
+import io.baton.protocol.MqttTopics;
+import io.baton.protocol.MqttTopics.Inbound;
+import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.AttachRequest;
+import io.baton.protocol.wire.TelemetryBatch;
+import io.baton.protocol.wire.TelemetryReport;
+import io.baton.protocol.wire.WireFormat;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
+
+/**
+ * The client over MQTT (3.1.1 or 5). It keeps one session, to the broker of the site that serves it,
+ * subscribed to the client's own topics ({@code baton/client/{id}/+}), and talks to the site by
+ * publishing on the site's topics. A call is a message on {@code .../call}; its answer comes back on
+ * the client's result topic, matched by request id (the correlation MQTT 3.1.1 has no header for).
+ * When a redirect names another broker, the session moves there; when it names the same broker
+ * (agents sharing one), only the topics change.
+ */
+public final class MqttTransport implements ClientTransport {
+  private final String clientId;
+  private final MqttSession.Factory sessions;
+  private final Map<String, CompletableFuture<CallOutcome>> pendingCalls = new ConcurrentHashMap<>();
+  private final List<CompletableFuture<Assignment>> pendingAttaches = new CopyOnWriteArrayList<>();
+  private final List<Consumer<RemoteError>> errorListeners = new CopyOnWriteArrayList<>();
+  private final List<Runnable> reconnectListeners = new CopyOnWriteArrayList<>();
+  private volatile Consumer<Assignment> assignments = a -> { };
+  private MqttSession session;
+  private CompletableFuture<MqttSession> opening;
+
+  public MqttTransport(String clientId, MqttVersion version) {
+    this.clientId = clientId;
+    this.sessions = MqttSession.Factory.of(version);
+  }
+
+  @Override
+  public CompletableFuture<Assignment> attach(Assignment at, AttachRequest request, Duration timeout) {
+    CompletableFuture<Assignment> answer = new CompletableFuture<>();
+    return session(at).thenCompose(s -> {
+      pendingAttaches.add(answer);
+      return s.publish(Inbound.ATTACH.topic(at.site(), clientId), WireFormat.JSON.encode(request.toJson()), false);
+    }).thenCompose(v -> answer.orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS))
+        .whenComplete((a, e) -> pendingAttaches.remove(answer));
+  }
+
+  @Override
+  public CompletableFuture<Void> report(Assignment at, String senderId, List<TelemetryReport> reports, Duration timeout) {
+    Object body = reports.size() == 1 ? reports.get(0).toJson() : TelemetryBatch.toJson(reports);
+    return session(at).thenCompose(s -> s.publish(Inbound.TELEMETRY.topic(at.site(), senderId), WireFormat.JSON.encode(body), false))
+        .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
+  @Override
+  public CompletableFuture<CallOutcome> call(Assignment at, String clientId, String requestId, JsonObject request,
+      Duration timeout) {
+    CompletableFuture<CallOutcome> outcome = new CompletableFuture<>();
+    pendingCalls.put(requestId, outcome);
+    byte[] body = WireFormat.JSON.encode(request.copy().put("requestId", requestId));
+    session(at).thenCompose(s -> s.publish(Inbound.CALL.topic(at.site(), clientId), body, false))
+        .whenComplete((v, failure) -> {
+          if (failure != null) {
+            outcome.complete(new CallOutcome.Unavailable(false, "cannot publish: " + failure.getMessage()));
+          }
+        });
+    return outcome.completeOnTimeout(new CallOutcome.Unavailable(false, "no answer within " + timeout.toMillis() + " ms"),
+            timeout.toMillis(), TimeUnit.MILLISECONDS)
+        .whenComplete((o, e) -> pendingCalls.remove(requestId, outcome));
+  }
+
+  @Override
+  public void follow(Assignment at, String clientId, Consumer<Assignment> assignments) {
+    this.assignments = assignments;
+    session(at);
+  }
+
+  @Override
+  public void onError(Consumer<RemoteError> errors) {
+    errorListeners.add(errors);
+  }
+
+  @Override
+  public void onReconnect(Runnable reconnected) {
+    reconnectListeners.add(reconnected);
+  }
+
+  /** The session to the broker {@code at} names: the current one, or a new one that replaces it once open. */
+  private synchronized CompletableFuture<MqttSession> session(Assignment at) {
+    String broker = at.mqttEndpoint();
+    if (broker.isEmpty()) {
+      return CompletableFuture.failedFuture(new BatonException("no-mqtt", "site " + at.site() + " has no MQTT endpoint"));
+    }
+    if (session != null && session.brokerUri().equals(broker) && !opening.isCompletedExceptionally()) {
+      return opening;
+    }
+    MqttSession next = sessions.create(broker, "baton-" + clientId, MqttTopics.clientFilter(clientId), new MqttSession.Listener() {
+      @Override
+      public void message(String topic, byte[] payload, boolean retained) {
+        onMessage(topic, payload, retained);
+      }
+
+      @Override
+      public void reconnected() {
+        reconnectListeners.forEach(Runnable::run);
+      }
+    });
+    MqttSession previous = session;
+    session = next;
+    opening = next.open().handle((v, failure) -> {
+      if (failure != null) {
+        next.close();
+        throw new BatonException("unreachable", "cannot connect to " + broker + ": " + failure.getMessage());
+      }
+      if (previous != null) {
+        // Not on this thread: a Paho disconnect may wait, and the first call at the new site waits on this future.
+        CompletableFuture.runAsync(previous::close);
+      }
+      return next;
+    });
+    return opening;
+  }
+
+  private void onMessage(String topic, byte[] payload, boolean retained) {
+    MqttTopics.parseOutbound(clientId, topic).ifPresent(kind -> {
+      JsonObject json;
+      try {
+        json = new JsonObject(Buffer.buffer(payload));
+      } catch (RuntimeException unreadable) {
+        return;
+      }
+      switch (kind) {
+        case REDIRECT -> {
+          Assignment assignment = Assignment.fromJson(json);
+          if (!retained) {
+            // A live assignment answers the attach in flight; a retained one is older news.
+            pendingAttaches.forEach(pending -> pending.complete(assignment));
+          }
+          assignments.accept(assignment);
+        }
+        case RESULT -> {
+          CompletableFuture<CallOutcome> pending = pendingCalls.get(json.getString("requestId", ""));
+          if (pending != null) {
+            pending.complete(new CallOutcome.Answered(json));
+          }
+        }
+        case ERROR -> onError(json);
+      }
+    });
+  }
+
+  private void onError(JsonObject error) {
+    String code = error.getString("code", "5.00");
+    String reason = error.getString("reason", "");
+    CompletableFuture<CallOutcome> pending = pendingCalls.get(error.getString("requestId", ""));
+    if (pending != null) {
+      pending.complete(code.equals("5.03") ? new CallOutcome.Unavailable(true, reason) : new CallOutcome.Refused(code, reason));
+      return;
+    }
+    String about = error.getString("topic", "");
+    if (about.endsWith("/" + Inbound.ATTACH.name().toLowerCase())) {
+      pendingAttaches.forEach(attach -> attach.completeExceptionally(new BatonException(code, reason)));
+    }
+    RemoteError remote = new RemoteError(code, reason, about);
+    errorListeners.forEach(listener -> listener.accept(remote));
+  }
+
+  @Override
+  public synchronized void close() {
+    if (session != null) {
+      session.close();
+      session = null;
+      opening = null;
+    }
+  }
+}

@@ -1,0 +1,114 @@
+package io.baton.client.mqtt;
+
+import java.util.concurrent.CompletableFuture;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/** MQTT 3.1.1 through Paho's {@code mqttv3} async client. */
+final class PahoV3Session implements MqttSession {
+  private final String brokerUri;
+  private final String filter;
+  private final MqttAsyncClient client;
+
+  PahoV3Session(String brokerUri, String clientId, String filter, Listener listener) {
+    this.brokerUri = brokerUri;
+    this.filter = filter;
+    try {
+      this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
+    } catch (MqttException e) {
+      throw new IllegalArgumentException("bad MQTT broker URI '" + brokerUri + "': " + e.getMessage(), e);
+    }
+    client.setCallback(new MqttCallbackExtended() {
+      @Override
+      public void connectComplete(boolean reconnect, String serverUri) {
+        if (reconnect) {
+          subscribe().thenRun(listener::reconnected);
+        }
+      }
+
+      @Override
+      public void connectionLost(Throwable cause) {
+        // Paho reconnects by itself; calls meanwhile fail fast and are held by the client.
+      }
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {
+        listener.message(topic, message.getPayload(), message.isRetained());
+      }
+
+      @Override
+      public void deliveryComplete(IMqttDeliveryToken token) {
+      }
+    });
+  }
+
+  @Override
+  public CompletableFuture<Void> open() {
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setMqttVersion(MqttConnectOptions.MQTT_VERSION_3_1_1);
+    options.setCleanSession(true);
+    options.setAutomaticReconnect(true);
+    options.setMaxReconnectDelay(1_000);
+    options.setKeepAliveInterval(5);
+    options.setMaxInflight(1_000);
+    return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
+  }
+
+  private CompletableFuture<Void> subscribe() {
+    return action(listener -> client.subscribe(filter, 1, null, listener));
+  }
+
+  @Override
+  public CompletableFuture<Void> publish(String topic, byte[] payload, boolean retained) {
+    return action(listener -> client.publish(topic, payload, 1, retained, null, listener));
+  }
+
+  @Override
+  public String brokerUri() {
+    return brokerUri;
+  }
+
+  @Override
+  public void close() {
+    try {
+      if (client.isConnected()) {
+        client.disconnectForcibly(0, 500);
+      }
+      client.close(true);
+    } catch (MqttException ignored) {
+      // closing anyway
+    }
+  }
+
+  private static CompletableFuture<Void> action(Action action) {
+    CompletableFuture<Void> done = new CompletableFuture<>();
+    try {
+      action.start(new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          done.complete(null);
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable failure) {
+          done.completeExceptionally(failure);
+        }
+      });
+    } catch (MqttException | RuntimeException e) {
+      done.completeExceptionally(e);
+    }
+    return done;
+  }
+
+  @FunctionalInterface
+  private interface Action {
+    void start(IMqttActionListener listener) throws MqttException;
+  }
+}

@@ -1,0 +1,156 @@
+package io.baton.deploy.bench;
+
+import io.baton.client.BatonClient;
+import io.baton.client.CallResult;
+import io.baton.client.HandoffListener;
+import io.baton.deploy.cluster.LocalMesh;
+import io.baton.protocol.Addresses;
+import io.baton.protocol.event.HandoffAborted;
+import io.baton.protocol.event.HandoffCompleted;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
+
+/**
+ * The clients that move: real SDK clients, each calling its counter at a steady rate while the bench
+ * hands it from site to site. For each handoff it records the redirect latency (HandoffCompleted on
+ * the bus to the client's first answer from the new site; negative when the client was already
+ * served there before the saga finished releasing the source) and the interruption the app
+ * perceived; for each client, whether every call was answered exactly once.
+ */
+final class Movers implements AutoCloseable {
+  /** What the movers saw. */
+  record Outcome(List<Double> redirectMillis, List<Double> interruptionMillis, int aborted, long sent, long lost, long duplicated) {
+  }
+
+  private final LocalMesh mesh;
+  private final List<BatonClient> clients = new ArrayList<>();
+  private final Map<String, Map<Long, Long>> completedAt = new ConcurrentHashMap<>();
+  private final Map<String, Map<Long, Long>> firstAnswerAt = new ConcurrentHashMap<>();
+  private final List<Double> interruptions = Collections.synchronizedList(new ArrayList<>());
+  private final Map<String, List<CompletableFuture<CallResult>>> calls = new ConcurrentHashMap<>();
+  private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
+  private final MessageConsumer<HandoffCompleted> listener;
+  private final MessageConsumer<HandoffAborted> abortListener;
+  private final AtomicInteger aborted = new AtomicInteger();
+
+  Movers(LocalMesh mesh, List<String> ids, Function<String, BatonClient> clientFor) {
+    this.mesh = mesh;
+    listener = mesh.brokerVertx().eventBus().consumer(Addresses.HANDOFF_COMPLETED, message -> {
+      HandoffCompleted done = message.body();
+      Map<Long, Long> byEpoch = completedAt.get(done.clientId());
+      if (byEpoch != null) {
+        byEpoch.put(done.epoch(), System.nanoTime());
+      }
+    });
+    abortListener = mesh.brokerVertx().eventBus().consumer(Addresses.HANDOFF_ABORTED, message -> {
+      if (completedAt.containsKey(message.body().clientId())) {
+        aborted.incrementAndGet();
+      }
+    });
+    for (String id : ids) {
+      BatonClient client = clientFor.apply(id);
+      clients.add(client);
+      completedAt.put(id, new ConcurrentHashMap<>());
+      firstAnswerAt.put(id, new ConcurrentHashMap<>());
+      calls.put(id, Collections.synchronizedList(new ArrayList<>()));
+      client.onHandoff(new HandoffListener() {
+        @Override
+        public void onHandoffEnd(End end) {
+          if (end.moved()) {
+            interruptions.add(end.interruption().toNanos() / 1e6);
+          }
+        }
+      });
+    }
+  }
+
+  /** Attaches every mover and starts its calls, {@code callHz} a second each. */
+  void start(double callHz) {
+    listener.completion().toCompletionStage().toCompletableFuture().join();
+    abortListener.completion().toCompletionStage().toCompletableFuture().join();
+    clients.forEach(BatonClient::attachBlocking);
+    long period = Math.round(1e6 / callHz);
+    for (BatonClient client : clients) {
+      // Spread the movers' calls over the period, so they do not all fire at the same instant.
+      long offset = Math.floorMod(client.clientId().hashCode(), Math.max(1, period));
+      clock.scheduleAtFixedRate(() -> call(client), offset, period, TimeUnit.MICROSECONDS);
+    }
+  }
+
+  private void call(BatonClient client) {
+    CompletableFuture<CallResult> call = client.call(new JsonObject().put("op", "increment")).whenComplete((result, failure) -> {
+      if (result != null) {
+        firstAnswerAt.get(client.clientId()).putIfAbsent(result.epoch(), System.nanoTime());
+      }
+    });
+    calls.get(client.clientId()).add(call);
+  }
+
+  /** Hands every mover to {@code target}, spread over {@code spreadMillis}; completes when all handoffs did. */
+  CompletableFuture<Void> handOffAll(String target, long spreadMillis) {
+    List<CompletableFuture<?>> handoffs = new ArrayList<>();
+    long step = clients.isEmpty() ? 0 : spreadMillis / clients.size();
+    for (int i = 0; i < clients.size(); i++) {
+      String id = clients.get(i).clientId();
+      CompletableFuture<Object> done = new CompletableFuture<>();
+      clock.schedule(() -> mesh.broker().handOff(id, target, "bench").onComplete(r -> done.complete(null)), i * step,
+          TimeUnit.MILLISECONDS);
+      handoffs.add(done);
+    }
+    return CompletableFuture.allOf(handoffs.toArray(CompletableFuture[]::new));
+  }
+
+  /** Stops calling, waits for every answer, and measures. */
+  Outcome finish() {
+    clock.shutdownNow();
+    List<Double> redirects = new ArrayList<>();
+    long sent = 0;
+    long lost = 0;
+    long duplicated = 0;
+    for (BatonClient client : clients) {
+      List<CompletableFuture<CallResult>> made;
+      synchronized (calls.get(client.clientId())) {
+        made = List.copyOf(calls.get(client.clientId()));
+      }
+      long answered = 0;
+      for (CompletableFuture<CallResult> call : made) {
+        try {
+          call.get(60, TimeUnit.SECONDS);
+          answered++;
+        } catch (Exception failed) {
+          lost++;
+        }
+      }
+      sent += made.size();
+      // The counter counts executions: more than the answers means a call ran twice.
+      long executed = client.callBlocking(new JsonObject().put("op", "get")).result().getLong("value");
+      duplicated += Math.max(0, executed - answered);
+      completedAt.get(client.clientId()).forEach((epoch, completed) -> {
+        Long firstAnswer = firstAnswerAt.get(client.clientId()).get(epoch);
+        if (firstAnswer != null) {
+          redirects.add((firstAnswer - completed) / 1e6);
+        }
+      });
+    }
+    return new Outcome(redirects, List.copyOf(interruptions), aborted.get(), sent, lost, duplicated);
+  }
+
+  @Override
+  public void close() {
+    clock.shutdownNow();
+    listener.unregister();
+    abortListener.unregister();
+    clients.forEach(BatonClient::close);
+  }
+}

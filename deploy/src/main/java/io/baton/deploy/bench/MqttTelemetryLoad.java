@@ -1,0 +1,110 @@
+package io.baton.deploy.bench;
+
+import io.baton.protocol.MqttTopics;
+import io.baton.protocol.wire.WireFormat;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.LongSupplier;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+
+/**
+ * QoS 1 JSON reports on each client's telemetry topic, from a few connections. A broker acknowledges
+ * a message when it has it, not when the agent has handled it, so the window here is end to end:
+ * reports sent but not yet seen accepted on the bus. Without it the load would only measure how
+ * fast the broker can queue.
+ */
+final class MqttTelemetryLoad extends SenderPool {
+  private static final int CONNECTIONS = 2;
+  private static final int WINDOW = 128;
+  private static final int END_TO_END_WINDOW = 256;
+
+  private final String brokerUri;
+  private final String siteId;
+  private final List<MqttAsyncClient> clients = new ArrayList<>();
+
+  private final LongSupplier accepted;
+
+  MqttTelemetryLoad(String brokerUri, String siteId, LongSupplier accepted) {
+    this.brokerUri = brokerUri;
+    this.siteId = siteId;
+    this.accepted = accepted;
+  }
+
+  @Override
+  public void start(String[] clientIds) {
+    AtomicLong sequence = new AtomicLong();
+    long acceptedBefore = accepted.getAsLong();
+    for (int i = 0; i < CONNECTIONS; i++) {
+      MqttAsyncClient client = connect("baton-bench-load-" + i);
+      clients.add(client);
+      Semaphore window = new Semaphore(WINDOW);
+      IMqttActionListener acked = new IMqttActionListener() {
+        @Override
+        public void onSuccess(IMqttToken token) {
+          window.release();
+        }
+
+        @Override
+        public void onFailure(IMqttToken token, Throwable failure) {
+          failures.incrementAndGet();
+          window.release();
+        }
+      };
+      startSender("bench-mqtt-load-" + i, () -> {
+        while (running()) {
+          try {
+            if (sequence.get() - (accepted.getAsLong() - acceptedBefore) >= END_TO_END_WINDOW) {
+              Thread.sleep(1);
+              continue;
+            }
+            if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+              continue;
+            }
+            long n = sequence.incrementAndGet();
+            String clientId = clientIds[(int) (n % clientIds.length)];
+            byte[] body = WireFormat.JSON.encode(TelemetryLoad.report(clientId, n).toJson());
+            client.publish(MqttTopics.Inbound.TELEMETRY.topic(siteId, clientId), body, 1, false, null, acked);
+          } catch (InterruptedException e) {
+            return;
+          } catch (MqttException e) {
+            failures.incrementAndGet();
+            window.release();
+          }
+        }
+      });
+    }
+  }
+
+  private MqttAsyncClient connect(String id) {
+    try {
+      MqttAsyncClient client = new MqttAsyncClient(brokerUri, id, new MemoryPersistence());
+      MqttConnectOptions options = new MqttConnectOptions();
+      options.setCleanSession(true);
+      options.setMaxInflight(WINDOW * 2);
+      client.connect(options).waitForCompletion(10_000);
+      return client;
+    } catch (MqttException e) {
+      throw new IllegalStateException("cannot connect the load to " + brokerUri + ": " + e.getMessage(), e);
+    }
+  }
+
+  @Override
+  void closeConnections() {
+    for (MqttAsyncClient client : clients) {
+      try {
+        client.disconnectForcibly(0, 1_000);
+        client.close(true);
+      } catch (MqttException | RuntimeException ignored) {
+        // the bench is over
+      }
+    }
+  }
+}

@@ -1,0 +1,223 @@
+package io.baton.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.agent.MqttSettings;
+import io.baton.broker.BrokerConfig;
+import io.baton.client.BatonClient;
+import io.baton.client.BatonGateway;
+import io.baton.client.CallResult;
+import io.baton.client.HandoffListener;
+import io.baton.client.mqtt.MqttVersion;
+import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.demo.Drive;
+import io.baton.deploy.demo.DriveReport;
+import io.baton.deploy.demo.RadioModel;
+import io.baton.deploy.demo.Road;
+import io.baton.protocol.Addresses;
+import io.baton.protocol.event.HandoffCompleted;
+import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.wire.TelemetryReport;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.stream.LongStream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * MQTT against a real Mosquitto (Debian's), which the three agents share: mosquitto_pub and
+ * mosquitto_sub attach, report, call, and follow the redirect their own reports cause (live, and
+ * retained for a late subscriber); bad telemetry lands on the client's error topic and nowhere else; the SDK over MQTT 5
+ * crosses three sites at 50 calls a second; and a broker outage with a handoff in the middle of it
+ * costs the client latency, not a call.
+ */
+class MqttInteropTest {
+  private static final String GOOD = "{\"clientId\":\"bus-1\",\"timestamp\":1700000000000,\"position\":{\"x\":10,\"y\":20},"
+      + "\"speed\":8,\"heading\":90,\"rssi\":{\"site-a\":-70.5,\"site-b\":-90}}";
+  private static Mosquitto mosquitto;
+  private static LocalMesh mesh;
+  private static List<TelemetryReported> published;
+  private static List<HandoffCompleted> completed;
+  private static String pub;
+  private static String sub;
+
+  @BeforeAll
+  static void startMesh() throws Exception {
+    pub = Cli.tool("mosquitto_pub");
+    sub = Cli.tool("mosquitto_sub");
+    mosquitto = new Mosquitto("127.0.62.1", 18832);
+    mesh = MeshFixture.start(62, BrokerConfig.defaults(), MqttSettings.external(mosquitto.uri()));
+    published = MeshFixture.collect(mesh.brokerVertx(), Addresses.TELEMETRY_REPORTED);
+    completed = MeshFixture.collect(mesh.brokerVertx(), Addresses.HANDOFF_COMPLETED);
+    publish("baton/site/site-a/bus-1/attach", "{\"clientId\":\"bus-1\",\"service\":\"counter\"}");
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    if (mesh != null) {
+      mesh.close();
+    }
+    if (mosquitto != null) {
+      mosquitto.close();
+    }
+  }
+
+  @BeforeEach
+  void forgetEarlierEvents() throws InterruptedException {
+    Thread.sleep(100);
+    published.clear();
+  }
+
+  @Test
+  void mosquittoClientsAttachReportCallAndFollowTheRedirect() throws Exception {
+    try (Cli.Running inbox = subscribe("baton/client/tram-7/+")) {
+      publish("baton/site/site-a/tram-7/attach", "{\"clientId\":\"tram-7\",\"service\":\"counter\"}");
+      String assignment = inbox.await(line -> line.startsWith("baton/client/tram-7/redirect "), "the assignment");
+      assertTrue(assignment.contains("\"site\":\"site-a\"") && assignment.contains("\"epoch\":1"), assignment);
+      assertTrue(assignment.contains("\"mqttEndpoint\":\"" + mosquitto.uri() + "\""), assignment);
+
+      publish("baton/site/site-a/tram-7/telemetry", GOOD.replace("bus-1", "tram-7"));
+      assertEquals("tram-7", MeshFixture.awaitPublished(published, 1).get(0).clientId());
+
+      publish("baton/site/site-a/tram-7/call", "{\"requestId\":\"tram-7:cli-1\",\"op\":\"increment\"}");
+      String result = inbox.await(line -> line.startsWith("baton/client/tram-7/result "), "the call's result");
+      assertEquals(1, body(result).getJsonObject("result").getLong("value"), result);
+
+      // The tram comes close to site-b: half a second of reports that make the A3 trigger fire.
+      // Timestamps from now: the broker forgets clients whose latest report is over two minutes old.
+      long now = System.currentTimeMillis();
+      for (int i = 0; i < 8; i++) {
+        publish("baton/site/site-a/tram-7/telemetry", GOOD.replace("bus-1", "tram-7")
+            .replace("1700000000000", Long.toString(now + i * 100))
+            .replace("\"site-a\":-70.5,\"site-b\":-90", "\"site-a\":-95,\"site-b\":-60"));
+      }
+      String redirect = inbox.await(line -> line.contains("/redirect ") && line.contains("\"epoch\":2"), "the redirect");
+      assertEquals("site-b", body(redirect).getString("site"));
+      assertEquals(mesh.site("site-b").orElseThrow().config().coapEndpoint(), body(redirect).getString("coapEndpoint"));
+    }
+    // A client that (re)connects later learns where to go from the retained redirect.
+    String retained = Cli.run(sub, "-h", mosquitto.host(), "-p", Integer.toString(mosquitto.port()), "-C", "1", "-W", "5",
+        "-t", "baton/client/tram-7/redirect");
+    assertEquals("site-b", new JsonObject(retained.trim()).getString("site"), retained);
+    assertEquals(2, new JsonObject(retained.trim()).getLong("epoch"));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @CsvSource(delimiter = '|', value = {
+      "malformed JSON       | bus-1     | '{\"clientId\":\"bus-1\",\"rssi\":'   | 4.00 | malformed JSON",
+      "NaN RSSI             | bus-1     | GOOD:-70.5>\"NaN\"                      | 4.00 | not a finite number",
+      "RSSI above 0 dBm     | bus-1     | GOOD:-70.5>15                           | 4.00 | out of range",
+      "RSSI below -150 dBm  | bus-1     | GOOD:-70.5>-300                         | 4.00 | out of range",
+      "missing position     | bus-1     | GOOD:\"position\":{\"x\":10,\"y\":20},> | 4.00 | missing field 'position'",
+      "unknown client       | bus-404   | GOOD:bus-1>bus-404                      | 4.04 | unknown client 'bus-404'",
+      "unknown site         | bus-1     | GOOD:site-b>site-z                      | 4.04 | unknown site 'site-z'",
+  })
+  void badTelemetryGoesToTheErrorTopicAndIsNotPublished(String name, String client, String payload, String code, String reason)
+      throws Exception {
+    try (Cli.Running errors = subscribe("baton/client/" + client + "/error")) {
+      Thread.sleep(200); // let the subscription settle before the bad message
+      publish("baton/site/site-a/" + client + "/telemetry", MeshFixture.expand(GOOD, payload));
+      JsonObject error = body(errors.await(line -> line.contains("\"code\""), "an error"));
+      assertEquals(code, error.getString("code"), error.encode());
+      assertTrue(error.getString("reason").contains(reason), error.encode());
+      assertEquals("baton/site/site-a/" + client + "/telemetry", error.getString("topic"));
+    }
+    publish("baton/site/site-a/bus-1/telemetry", GOOD);
+    assertEquals(1, MeshFixture.awaitPublished(published, 1).size(), name + " was published");
+  }
+
+  @Test
+  void aGatewayReportsABatchOverMqtt() throws Exception {
+    try (BatonGateway gateway = BatonGateway.builder().gatewayId("depot-gw").mqtt("site-a", mosquitto.uri(), MqttVersion.V5).build()) {
+      for (int i = 0; i < 3; i++) {
+        gateway.submit(new TelemetryReport("bus-1", 1_700_000_000_000L + i, i, 0, 5, 90, Map.of("site-a", -60.0 - i)));
+      }
+      MeshFixture.await(gateway.flush());
+    }
+    assertEquals(List.of(-60.0, -61.0, -62.0), MeshFixture.awaitPublished(published, 3).stream().map(e -> e.rssiDbm().get("site-a")).sorted((a, b) -> Double.compare(b, a)).toList());
+  }
+
+  @Test
+  void anMqtt5ClientCrossesThreeSitesWithNothingLostOrTwice() throws Exception {
+    Road road = new Road(List.of("site-a", "site-b", "site-c"), 200, 20);
+    try (BatonClient client = BatonClient.builder().clientId("coach-5").service("counter")
+        .mqtt("site-a", mosquitto.uri(), MqttVersion.V5).build()) {
+      List<HandoffListener.End> ends = Collections.synchronizedList(new ArrayList<>());
+      client.onHandoff(new HandoffListener() {
+        @Override
+        public void onHandoffEnd(End end) {
+          ends.add(end);
+        }
+      });
+      client.attachBlocking();
+      DriveReport drive = MeshFixture.await(new Drive(client, road, RadioModel.smallCell(0, 5), 40, 10, 50,
+          seq -> new JsonObject().put("op", "increment")).start());
+      assertEquals(List.of("site-a->site-b", "site-b->site-c"), MeshFixture.route(completed, "coach-5"));
+      assertEquals(List.of(), drive.failures());
+      assertEquals(0, drive.lost());
+      assertEquals(LongStream.rangeClosed(1, drive.sent()).boxed().toList(),
+          drive.answered().stream().map(r -> r.result().getLong("value")).sorted().toList(), "each call executed once");
+      for (int i = 0; i < 100 && ends.size() < 2; i++) {
+        Thread.sleep(50);
+      }
+      assertEquals(List.of("site-a->site-b", "site-b->site-c"), ends.stream().map(e -> e.fromSite() + "->" + e.toSite()).toList());
+      ends.forEach(e -> System.out.printf("coach-5 (MQTT 5): handoff %s -> %s, perceived interruption %.1f ms%n",
+          e.fromSite(), e.toSite(), e.interruption().toNanos() / 1e6));
+    }
+  }
+
+  @Test
+  void aBrokerOutageWithAHandoffInItCostsLatencyNotCalls() throws Exception {
+    try (BatonClient client = BatonClient.builder().clientId("ferry-3").service("counter").mqtt("site-a", mosquitto.uri()).build()) {
+      client.attachBlocking();
+      List<CompletableFuture<CallResult>> calls = new ArrayList<>();
+      for (int i = 0; i < 150; i++) {
+        calls.add(client.call(new JsonObject().put("op", "increment")));
+        if (i == 40) {
+          mosquitto.stop();
+          // While the client is cut off, its service moves: the redirect cannot reach it.
+          MeshFixture.await(mesh.broker().handOff("ferry-3", "site-c", "test"));
+        }
+        if (i == 80) {
+          mosquitto.start();
+        }
+        Thread.sleep(20);
+      }
+      List<Long> values = new ArrayList<>();
+      for (CompletableFuture<CallResult> call : calls) {
+        values.add(MeshFixture.await(call).result().getLong("value"));
+      }
+      values.sort(Long::compare);
+      assertEquals(LongStream.rangeClosed(1, 150).boxed().toList(), values, "every call answered exactly once");
+      CallResult after = client.callBlocking(new JsonObject().put("op", "get"));
+      assertEquals(150, after.result().getLong("value"));
+      assertEquals("site-c", after.site());
+      assertEquals("site-c", client.assignment().site(), "the client reattached and learned where its service went");
+    }
+  }
+
+  private static Cli.Running subscribe(String topic) throws Exception {
+    Cli.Running running = new Cli.Running(sub, "-h", mosquitto.host(), "-p", Integer.toString(mosquitto.port()), "-q", "1", "-v",
+        "-t", topic);
+    Thread.sleep(300);
+    return running;
+  }
+
+  private static void publish(String topic, String payload) throws Exception {
+    String output = Cli.run(pub, "-h", mosquitto.host(), "-p", Integer.toString(mosquitto.port()), "-q", "1", "-t", topic, "-m", payload);
+    assertEquals("", output.trim(), output);
+  }
+
+  private static JsonObject body(String line) {
+    return new JsonObject(line.substring(line.indexOf(' ') + 1));
+  }
+}

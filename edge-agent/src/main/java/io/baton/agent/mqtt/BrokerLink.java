@@ -1,0 +1,133 @@
+package io.baton.agent.mqtt;
+
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import java.util.function.BiConsumer;
+import org.eclipse.paho.client.mqttv3.IMqttActionListener;
+import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
+import org.eclipse.paho.client.mqttv3.IMqttToken;
+import org.eclipse.paho.client.mqttv3.MqttAsyncClient;
+import org.eclipse.paho.client.mqttv3.MqttCallbackExtended;
+import org.eclipse.paho.client.mqttv3.MqttConnectOptions;
+import org.eclipse.paho.client.mqttv3.MqttException;
+import org.eclipse.paho.client.mqttv3.MqttMessage;
+import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's one MQTT connection (Paho, MQTT 3.1.1, so it works with the embedded broker and any
+ * other). Paho's async client never blocks the caller; its callbacks come on Paho's threads and are
+ * handed to the agent's context here. It reconnects by itself and subscribes again when it does,
+ * because a restarted broker has forgotten the subscription. What it cannot publish while
+ * disconnected is not kept: a client holds its calls and resends them, and a client that was cut
+ * off attaches again when it reconnects, which publishes its current assignment anew (a restarted
+ * broker has lost the retained one anyway).
+ */
+final class BrokerLink {
+  private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
+  /** QoS 1 messages in flight at once: a busy site answers thousands of calls a second. */
+  private static final int MAX_INFLIGHT = 20_000;
+
+  private final Context context;
+  private final MqttAsyncClient client;
+  private final String filter;
+  private final BiConsumer<String, byte[]> onMessage;
+
+  BrokerLink(Context context, String brokerUri, String clientId, String filter, BiConsumer<String, byte[]> onMessage) {
+    this.context = context;
+    this.filter = filter;
+    this.onMessage = onMessage;
+    try {
+      this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
+    } catch (MqttException e) {
+      throw new IllegalArgumentException("bad MQTT broker URI '" + brokerUri + "': " + e.getMessage(), e);
+    }
+    client.setCallback(new MqttCallbackExtended() {
+      @Override
+      public void connectComplete(boolean reconnect, String serverUri) {
+        if (reconnect) {
+          LOG.info("reconnected to {}; subscribing to {} again", serverUri, filter);
+          subscribe().onFailure(e -> LOG.warn("cannot subscribe to {} again: {}", filter, e.getMessage()));
+        }
+      }
+
+      @Override
+      public void connectionLost(Throwable cause) {
+        LOG.warn("lost the MQTT broker {}: {}; reconnecting", brokerUri, cause.getMessage());
+      }
+
+      @Override
+      public void messageArrived(String topic, MqttMessage message) {
+        byte[] payload = message.getPayload();
+        context.runOnContext(v -> onMessage.accept(topic, payload));
+      }
+
+      @Override
+      public void deliveryComplete(IMqttDeliveryToken token) {
+      }
+    });
+  }
+
+  Future<Void> connect() {
+    MqttConnectOptions options = new MqttConnectOptions();
+    options.setCleanSession(true);
+    options.setAutomaticReconnect(true);
+    options.setMaxReconnectDelay(2_000);
+    options.setMaxInflight(MAX_INFLIGHT);
+    options.setKeepAliveInterval(10);
+    return action(listener -> client.connect(options, null, listener)).compose(v -> subscribe());
+  }
+
+  private Future<Void> subscribe() {
+    return action(listener -> client.subscribe(filter, 1, null, listener));
+  }
+
+  Future<Void> publish(String topic, byte[] payload, boolean retained) {
+    return action(listener -> client.publish(topic, payload, 1, retained, null, listener));
+  }
+
+  Future<Void> close() {
+    if (!client.isConnected()) {
+      return closeClient();
+    }
+    return action(listener -> client.disconnect(1_000, null, listener)).eventually(this::closeClient);
+  }
+
+  private Future<Void> closeClient() {
+    try {
+      client.close(true);
+    } catch (MqttException e) {
+      LOG.debug("closing the MQTT client: {}", e.getMessage());
+    }
+    return Future.succeededFuture();
+  }
+
+  /** Runs one Paho action and completes, on the agent's context, when Paho reports its outcome. */
+  private Future<Void> action(PahoAction action) {
+    Promise<Void> done = Promise.promise();
+    IMqttActionListener listener = new IMqttActionListener() {
+      @Override
+      public void onSuccess(IMqttToken token) {
+        context.runOnContext(v -> done.tryComplete());
+      }
+
+      @Override
+      public void onFailure(IMqttToken token, Throwable failure) {
+        context.runOnContext(v -> done.tryFail(failure));
+      }
+    };
+    try {
+      action.start(listener);
+    } catch (MqttException e) {
+      done.tryFail(e);
+    }
+    return done.future();
+  }
+
+  @FunctionalInterface
+  private interface PahoAction {
+    void start(IMqttActionListener listener) throws MqttException;
+  }
+}

@@ -1,0 +1,125 @@
+package io.baton.agent.mqtt;
+
+import io.baton.agent.AgentConfig;
+import io.baton.agent.Failures;
+import io.baton.agent.clients.ClientAttachments;
+import io.baton.agent.clients.ServiceCallRouter;
+import io.baton.agent.clients.TelemetryIngest;
+import io.baton.protocol.MqttTopics;
+import io.baton.protocol.MqttTopics.InboundTopic;
+import io.baton.protocol.MqttTopics.Outbound;
+import io.baton.protocol.wire.AttachRequest;
+import io.baton.protocol.wire.InvalidPayloadException;
+import io.baton.protocol.wire.InvalidPayloadException.Kind;
+import io.baton.protocol.wire.ServiceCall;
+import io.baton.protocol.wire.TelemetryBatch;
+import io.baton.protocol.wire.WireFormat;
+import io.vertx.core.Context;
+import io.vertx.core.Future;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The agent's MQTT face, the twin of its CoAP server: it takes what clients publish to this site's
+ * topics (telemetry, attach, calls), hands it to the same ingest, attachments and router as CoAP,
+ * and answers on the client's own topics. An assignment goes to the retained redirect topic, so a
+ * client that (re)subscribes learns at once where its service runs; a refusal goes to the client's
+ * error topic with the same code and reason CoAP would answer, and nothing reaches the bus.
+ */
+public final class MqttClientFace {
+  private static final Logger LOG = LoggerFactory.getLogger(MqttClientFace.class);
+
+  private final AgentConfig config;
+  private final TelemetryIngest ingest;
+  private final ClientAttachments attachments;
+  private final ServiceCallRouter router;
+  private final BrokerLink link;
+
+  public MqttClientFace(AgentConfig config, Context context, TelemetryIngest ingest, ClientAttachments attachments,
+      ServiceCallRouter router) {
+    this.config = config;
+    this.ingest = ingest;
+    this.attachments = attachments;
+    this.router = router;
+    this.link = new BrokerLink(context, config.mqttEndpoint(), "baton-agent-" + config.siteId(),
+        MqttTopics.siteFilter(config.siteId()), this::onMessage);
+  }
+
+  public Future<Void> start() {
+    return link.connect();
+  }
+
+  public Future<Void> stop() {
+    return link.close();
+  }
+
+  /** Publishes where the client's service runs now, retained: the redirect after a handoff. */
+  public Future<Void> redirect(String clientId) {
+    return attachments.current(clientId).compose(assignment -> link.publish(Outbound.REDIRECT.topic(clientId),
+        assignment.toJson().toBuffer().getBytes(), true));
+  }
+
+  private void onMessage(String topic, byte[] payload) {
+    Optional<InboundTopic> parsed = MqttTopics.parseInbound(topic);
+    if (parsed.isEmpty()) {
+      LOG.debug("ignoring a message on {}", topic);
+      return;
+    }
+    InboundTopic inbound = parsed.get();
+    Future<?> handled;
+    try {
+      handled = switch (inbound.kind()) {
+        case TELEMETRY -> ingest.acceptAll(TelemetryBatch.parse(WireFormat.JSON, payload));
+        case ATTACH -> attach(inbound.clientId(), payload);
+        case CALL -> call(inbound.clientId(), payload);
+      };
+    } catch (InvalidPayloadException | RuntimeException e) {
+      handled = Future.failedFuture(e);
+    }
+    handled.onFailure(failure -> refuse(inbound, topic, payload, failure));
+  }
+
+  private Future<Void> attach(String clientId, byte[] payload) throws InvalidPayloadException {
+    AttachRequest request = AttachRequest.parse(Buffer.buffer(payload));
+    if (!request.clientId().equals(clientId)) {
+      throw new InvalidPayloadException(Kind.INVALID, "clientId '" + request.clientId() + "' does not match the topic's '"
+          + clientId + "'");
+    }
+    return attachments.attach(request).compose(assignment -> link.publish(Outbound.REDIRECT.topic(clientId),
+        assignment.toJson().toBuffer().getBytes(), true));
+  }
+
+  private Future<Void> call(String clientId, byte[] payload) throws InvalidPayloadException {
+    ServiceCall call = ServiceCall.parse(Buffer.buffer(payload));
+    return router.route(clientId, call).compose(reply -> link.publish(Outbound.RESULT.topic(clientId),
+        reply.toBuffer().getBytes(), false));
+  }
+
+  /** The client's error topic gets what CoAP would have answered: code, reason, and what it was about. */
+  private void refuse(InboundTopic inbound, String topic, byte[] payload, Throwable failure) {
+    int status = Failures.status(failure);
+    JsonObject error = new JsonObject()
+        .put("code", Failures.coapCode(status))
+        .put("reason", Failures.reason(failure))
+        .put("topic", topic)
+        .put("site", config.siteId());
+    requestId(inbound, payload).ifPresent(id -> error.put("requestId", id));
+    link.publish(Outbound.ERROR.topic(inbound.clientId()), error.toBuffer().getBytes(), false)
+        .onFailure(e -> LOG.warn("cannot publish an error for {}: {}", inbound.clientId(), e.getMessage()));
+  }
+
+  /** The request id of a call, when it can be read: lets the client match the error to its call. */
+  private static Optional<String> requestId(InboundTopic inbound, byte[] payload) {
+    if (inbound.kind() != MqttTopics.Inbound.CALL) {
+      return Optional.empty();
+    }
+    try {
+      return Optional.ofNullable(new JsonObject(Buffer.buffer(payload)).getString("requestId"));
+    } catch (RuntimeException unreadable) {
+      return Optional.empty();
+    }
+  }
+}

@@ -1,0 +1,89 @@
+package io.baton.protocol;
+
+import java.util.Optional;
+
+/**
+ * The MQTT topic scheme. What a client sends is addressed to the site that serves it, so several
+ * agents can share one broker and each message is handled by exactly one of them; what a site sends
+ * a client is addressed to the client alone, wherever it is connected.
+ *
+ * <pre>
+ * client -> site   baton/site/{siteId}/{clientId}/telemetry   one report, or a gateway's batch (array)
+ *                  baton/site/{siteId}/{clientId}/attach      {"clientId":..,"service":..}
+ *                  baton/site/{siteId}/{clientId}/call        {"requestId":"{clientId}:{run}-{n}", ...}
+ * site -> client   baton/client/{clientId}/redirect           the assignment; QoS 1, retained
+ *                  baton/client/{clientId}/result             {"requestId":..,"result":{..},"site":..,"epoch":..}
+ *                  baton/client/{clientId}/error              {"code":"4.00","reason":..,"topic":..,"requestId":..}
+ * </pre>
+ */
+public final class MqttTopics {
+  private MqttTopics() {
+  }
+
+  public static final String ROOT = "baton";
+  public static final int DEFAULT_PORT = 1883;
+
+  /** What a client asks of a site: the last level of an inbound topic. */
+  public enum Inbound {
+    TELEMETRY, ATTACH, CALL;
+
+    public String topic(String siteId, String clientId) {
+      return ROOT + "/site/" + siteId + "/" + clientId + "/" + name().toLowerCase();
+    }
+
+    static Optional<Inbound> of(String level) {
+      for (Inbound kind : values()) {
+        if (kind.name().toLowerCase().equals(level)) {
+          return Optional.of(kind);
+        }
+      }
+      return Optional.empty();
+    }
+  }
+
+  /** What a site tells a client. */
+  public enum Outbound {
+    REDIRECT, RESULT, ERROR;
+
+    public String topic(String clientId) {
+      return ROOT + "/client/" + clientId + "/" + name().toLowerCase();
+    }
+  }
+
+  /** The one filter an agent subscribes to: everything addressed to its site. */
+  public static String siteFilter(String siteId) {
+    return ROOT + "/site/" + siteId + "/+/+";
+  }
+
+  /** The filter a client subscribes to: everything addressed to it. */
+  public static String clientFilter(String clientId) {
+    return ROOT + "/client/" + clientId + "/+";
+  }
+
+  /** An inbound topic split into its client id and kind; empty if it is not one. */
+  public record InboundTopic(String siteId, String clientId, Inbound kind) {
+  }
+
+  public static Optional<InboundTopic> parseInbound(String topic) {
+    String[] levels = topic.split("/", -1);
+    if (levels.length != 5 || !levels[0].equals(ROOT) || !levels[1].equals("site")) {
+      return Optional.empty();
+    }
+    return Inbound.of(levels[4]).map(kind -> new InboundTopic(levels[2], levels[3], kind));
+  }
+
+  /** The kind of an outbound topic for {@code clientId}; empty if it is not one. */
+  public static Optional<Outbound> parseOutbound(String clientId, String topic) {
+    String prefix = ROOT + "/client/" + clientId + "/";
+    if (!topic.startsWith(prefix)) {
+      return Optional.empty();
+    }
+    String level = topic.substring(prefix.length());
+    for (Outbound kind : Outbound.values()) {
+      if (kind.name().toLowerCase().equals(level)) {
+        return Optional.of(kind);
+      }
+    }
+    return Optional.empty();
+  }
+}
