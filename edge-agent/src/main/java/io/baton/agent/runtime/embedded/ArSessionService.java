@@ -24,22 +24,8 @@ public final class ArSessionService implements EmbeddedService {
   private static final long BYTES = 8;
   private static final long CHAIN = 16;
 
-  public static final EmbeddedServiceKind KIND = new EmbeddedServiceKind() {
-    @Override
-    public String name() {
-      return NAME;
-    }
-
-    @Override
-    public long memoryBytes(JsonObject options) {
-      return PagedMemory.PAGE_SIZE;
-    }
-
-    @Override
-    public EmbeddedService create(PagedMemory memory, JsonObject options, boolean fresh) {
-      return new ArSessionService(memory);
-    }
-  };
+  public static final EmbeddedServiceKind KIND =
+      EmbeddedServiceKind.fixedSize(NAME, PagedMemory.PAGE_SIZE, ArSessionService::new);
 
   private final PagedMemory memory;
 

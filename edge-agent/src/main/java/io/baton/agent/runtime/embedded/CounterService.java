@@ -6,22 +6,8 @@ import io.vertx.core.json.JsonObject;
 
 /** A single counter at offset 0: {@code {"op":"increment","by":1}} and {@code {"op":"get"}}. */
 public final class CounterService implements EmbeddedService {
-  public static final EmbeddedServiceKind KIND = new EmbeddedServiceKind() {
-    @Override
-    public String name() {
-      return "counter";
-    }
-
-    @Override
-    public long memoryBytes(JsonObject options) {
-      return PagedMemory.PAGE_SIZE;
-    }
-
-    @Override
-    public EmbeddedService create(PagedMemory memory, JsonObject options, boolean fresh) {
-      return new CounterService(memory);
-    }
-  };
+  public static final EmbeddedServiceKind KIND =
+      EmbeddedServiceKind.fixedSize("counter", PagedMemory.PAGE_SIZE, CounterService::new);
 
   private final PagedMemory memory;
 

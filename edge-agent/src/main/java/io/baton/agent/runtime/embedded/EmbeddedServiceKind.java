@@ -16,4 +16,24 @@ public interface EmbeddedServiceKind {
    *              migrated memory (read it; it may still be filling in)
    */
   EmbeddedService create(PagedMemory memory, JsonObject options, boolean fresh);
+
+  /** A kind without options whose state fits a fixed memory, fresh or restored alike. */
+  static EmbeddedServiceKind fixedSize(String name, long bytes, java.util.function.Function<PagedMemory, EmbeddedService> create) {
+    return new EmbeddedServiceKind() {
+      @Override
+      public String name() {
+        return name;
+      }
+
+      @Override
+      public long memoryBytes(JsonObject options) {
+        return bytes;
+      }
+
+      @Override
+      public EmbeddedService create(PagedMemory memory, JsonObject options, boolean fresh) {
+        return create.apply(memory);
+      }
+    };
+  }
 }
