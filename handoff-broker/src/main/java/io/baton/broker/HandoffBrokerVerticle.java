@@ -48,7 +48,7 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     saga = new HandoffSaga(vertx, config);
     clients = new ClientDirectory(vertx);
     sites = new SiteDirectory(vertx);
-    vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> trigger.expireIdle(System.currentTimeMillis()));
+    vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> trigger.expireIdle());
     vertx.eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, message -> metrics.record(message.body()));
     vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> metrics.record(message.body()));
     return vertx.eventBus().<TelemetryReported>consumer(Addresses.TELEMETRY_REPORTED, message -> onTelemetry(message.body()))

@@ -5,6 +5,7 @@ import io.baton.protocol.event.TelemetryReported;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.LongSupplier;
 
 /**
  * Decides, report by report, when a client should be handed off: when the best neighbour's
@@ -17,10 +18,17 @@ public final class A3Trigger {
   private static final long IDLE_EXPIRY_MS = 120_000;
 
   private final BrokerConfig config;
+  private final LongSupplier clock;
   private final Map<String, ClientTrack> tracks = new HashMap<>();
 
   public A3Trigger(BrokerConfig config) {
+    this(config, System::currentTimeMillis);
+  }
+
+  /** {@code clock}: the broker's own time in ms, for idle expiry (clients' clocks may be off). */
+  public A3Trigger(BrokerConfig config, LongSupplier clock) {
     this.config = config;
+    this.clock = clock;
   }
 
   /** Feeds one report; returns the target site when the trigger fires. */
@@ -30,6 +38,7 @@ public final class A3Trigger {
       return Optional.empty();
     }
     track.lastReportMs = report.timestampMs();
+    track.lastHeardMs = clock.getAsLong();
     if (!report.servingSite().equals(track.servingSite)) {
       track.servingSite = report.servingSite();
       track.candidate = null;
@@ -72,9 +81,13 @@ public final class A3Trigger {
     }
   }
 
-  /** Forgets clients not heard from for two minutes (of report time), bounding memory. */
-  public void expireIdle(long nowMs) {
-    tracks.values().removeIf(track -> nowMs - track.lastReportMs > IDLE_EXPIRY_MS);
+  /**
+   * Forgets clients this broker has not heard from for two minutes of its own time, bounding
+   * memory. (Report timestamps order a client's reports; they come from the client's clock.)
+   */
+  public void expireIdle() {
+    long now = clock.getAsLong();
+    tracks.values().removeIf(track -> now - track.lastHeardMs > IDLE_EXPIRY_MS);
   }
 
   public int trackedClients() {
@@ -88,5 +101,6 @@ public final class A3Trigger {
     long candidateSinceMs;
     boolean fired;
     long lastReportMs = Long.MIN_VALUE;
+    long lastHeardMs;
   }
 }

@@ -64,14 +64,18 @@ class A3TriggerTest {
   }
 
   @Test
-  void idleClientsAreForgotten() {
-    trigger.observe(report(0, "site-a", -80, -90));
-    assertEquals(1, trigger.trackedClients());
-    trigger.expireIdle(60_000);
-    assertEquals(1, trigger.trackedClients());
-    trigger.expireIdle(200_000);
-    assertEquals(0, trigger.trackedClients());
-    assertTrue(trigger.observe(report(200_001, "site-a", -80, -90)).isEmpty());
+  void idleClientsAreForgottenByTheBrokersClockNotTheirs() {
+    long[] brokerNow = {1_000_000};
+    A3Trigger timed = new A3Trigger(new BrokerConfig(3.0, 300, 1.0, 1_000), () -> brokerNow[0]);
+    // The client's clock is an hour behind the broker's: that alone must not make it idle.
+    timed.observe(report(1_000_000 - 3_600_000, "site-a", -80, -90));
+    brokerNow[0] += 60_000;
+    timed.expireIdle();
+    assertEquals(1, timed.trackedClients());
+    brokerNow[0] += 140_000;
+    timed.expireIdle();
+    assertEquals(0, timed.trackedClients());
+    assertTrue(timed.observe(report(0, "site-a", -80, -90)).isEmpty());
   }
 
   private static TelemetryReported report(long t, String serving, double siteA, double siteB) {
