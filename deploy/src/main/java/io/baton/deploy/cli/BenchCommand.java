@@ -72,6 +72,9 @@ final class BenchCommand {
     @Option(names = "--configs", split = ",", description = "which of A,B,C,D (default: all)")
     List<String> configs;
 
+    @Option(names = "--techniques", split = ",", description = "which of cold,pre-copy,post-copy,hybrid,adaptive (default: all)")
+    List<String> techniques;
+
     @Option(names = "--out", description = "where to write migration.csv and migration.png (default ${DEFAULT-VALUE})",
         defaultValue = "bench-results")
     Path out;
@@ -88,7 +91,12 @@ final class BenchCommand {
       if (chosen.isEmpty()) {
         throw new IllegalArgumentException("no configuration among " + configs + "; use A, B, C or D");
       }
-      MigrationBench.Options options = new MigrationBench.Options(chosen, base.techniques(), runs == null ? base.runs() : runs,
+      List<String> chosenTechniques = techniques == null ? base.techniques()
+          : base.techniques().stream().filter(techniques::contains).toList();
+      if (chosenTechniques.isEmpty()) {
+        throw new IllegalArgumentException("no technique among " + techniques + "; use " + base.techniques());
+      }
+      MigrationBench.Options options = new MigrationBench.Options(chosen, chosenTechniques, runs == null ? base.runs() : runs,
           sizeMb == null ? base.sizeMb() : sizeMb, base.warmupMillis(), out, subnet);
       boolean allOk = new MigrationBench(options, System.out).run().stream().allMatch(io.baton.deploy.bench.RunResult::ok);
       return allOk ? 0 : 1;

@@ -50,8 +50,15 @@ public final class LinkEmulator {
    */
   private static final long SLACK_NANOS = 5_000_000;
 
-  /** Completes when {@code bytes} have (nearly) left on the link to {@code toSite}. */
+  /**
+   * Completes when {@code bytes} have (nearly) left on the link to {@code toSite}: for streams of
+   * many messages, which may run {@link #SLACK_NANOS} ahead.
+   */
   public Future<Void> transmit(String toSite, long bytes) {
+    return pace(toSite, bytes, SLACK_NANOS);
+  }
+
+  private Future<Void> pace(String toSite, long bytes, long slackNanos) {
     Optional<LinkProfile> profile = profile(toSite);
     if (profile.isEmpty()) {
       return Future.succeededFuture();
@@ -63,7 +70,7 @@ public final class LinkEmulator {
       done = start + (long) (bytes * 8 * 1e9 / profile.get().bandwidthBitsPerSecond());
       busyUntilNanos.put(toSite, done);
     }
-    return after(done - now - SLACK_NANOS);
+    return after(done - now - slackNanos);
   }
 
   /** Completes after the link's one-way delay. */
@@ -71,9 +78,12 @@ public final class LinkEmulator {
     return profile(toSite).map(p -> after((long) (p.oneWayDelayMillis() * 1e6))).orElse(Future.succeededFuture());
   }
 
-  /** Transmission then propagation: one whole message on the link. */
+  /**
+   * Transmission then propagation: one whole message on the link, paced exactly (a single message,
+   * such as the bandwidth probe's, must take its full wire time).
+   */
   public Future<Void> deliver(String toSite, long bytes) {
-    return transmit(toSite, bytes).compose(v -> propagate(toSite));
+    return pace(toSite, bytes, 0).compose(v -> propagate(toSite));
   }
 
   private Future<Void> after(long nanos) {

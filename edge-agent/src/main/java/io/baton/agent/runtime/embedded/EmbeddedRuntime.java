@@ -78,7 +78,7 @@ public final class EmbeddedRuntime implements ServiceRuntime {
       EmbeddedServiceKind kind = kind(spec.serviceKind());
       PagedMemory memory = PagedMemory.allocate(kind.memoryBytes(spec.options()));
       EmbeddedService service = kind.create(memory, spec.options(), true);
-      memory.drainDirty(); // a fresh instance starts with nothing "changed since the last round"
+      memory.startTracking(); // the fill is not a dirty rate, nor "changed since the last round"
       add(new EmbeddedInstance(spec, memory, service, new ReplyCache(replyCapacity), InstanceState.LIVE));
       return null;
     });

@@ -18,7 +18,7 @@ public final class PagedMemory {
 
   private final byte[][] pages;
   private final BitSet dirty;
-  private final DirtyRateMeter dirtyRate = new DirtyRateMeter();
+  private volatile DirtyRateMeter dirtyRate = new DirtyRateMeter();
   private final PageSource source;
   private final CompletableFuture<Void> complete = new CompletableFuture<>();
   private final java.util.Map<Integer, CompletableFuture<byte[]>> inFlight = new java.util.HashMap<>();
@@ -128,6 +128,15 @@ public final class PagedMemory {
     BitSet drained = (BitSet) dirty.clone();
     dirty.clear();
     return drained;
+  }
+
+  /**
+   * Forgets the dirty set and the rate measured so far: a service's initialization (75 MB of
+   * random data written at once) is not its dirty rate, and would make pre-copy look hopeless.
+   */
+  public synchronized void startTracking() {
+    dirty.clear();
+    dirtyRate = new DirtyRateMeter();
   }
 
   /** Bytes per second of newly dirtied pages, over the last few seconds. */

@@ -117,6 +117,7 @@ class EmbeddedRuntimeTest {
     PagedMemory memory = done(source.image(synthetic.instanceId())).memory();
     assertEquals(1024, memory.pageCount());
     assertTrue(memory.drainDirty().isEmpty(), "a fresh instance has nothing dirty");
+    assertEquals(0.0, memory.dirtyBytesPerSecond(), "filling 4 MB at deploy is not a dirty rate");
     JsonObject reply = done(source.call(synthetic.instanceId(), call("w:1", new JsonObject().put("op", "dirty").put("bytes", 40_960))));
     assertEquals(10, reply.getInteger("pagesDirtied"));
     int dirty = memory.drainDirty().cardinality();
