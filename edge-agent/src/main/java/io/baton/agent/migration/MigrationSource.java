@@ -24,7 +24,6 @@ import java.util.concurrent.ConcurrentHashMap;
  * decides what each phase sends.
  */
 public final class MigrationSource {
-  private final Vertx vertx;
   private final AgentConfig config;
   private final ServiceRuntime runtime;
   private final Techniques techniques;
@@ -37,7 +36,6 @@ public final class MigrationSource {
 
   public MigrationSource(Vertx vertx, AgentConfig config, ServiceRuntime runtime, Techniques techniques, LinkEmulator emulator,
       TransferClients clients) {
-    this.vertx = vertx;
     this.config = config;
     this.runtime = runtime;
     this.techniques = techniques;
@@ -85,7 +83,7 @@ public final class MigrationSource {
     ExecutionState state = ExecutionState.newBuilder()
         .setHandoffId(request.handoffId())
         .setState(com.google.protobuf.ByteString.copyFrom(session.executionState))
-        .setSha256(SourceSession.digest(session.executionState))
+        .setSha256(io.baton.agent.transfer.Hashes.address(session.executionState))
         .setPageCount(session.memory.pageCount())
         .addAllStalePages(session.stale.stream().boxed().toList())
         .setLazy(session.technique.lazy())

@@ -1,6 +1,5 @@
 package io.baton.agent.migration;
 
-import com.google.protobuf.ByteString;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.protocol.directory.SiteInfo;
 import io.baton.protocol.event.HandoffRequested;
@@ -117,9 +116,5 @@ public final class SourceSession {
 
   Future<PushReport> sendDump() {
     return pusher.push(request.handoffId(), target.siteId(), stub, memory.pageCount(), dump, link.worthCompressing(), 0);
-  }
-
-  static ByteString digest(byte[] data) {
-    return io.baton.agent.transfer.Hashes.address(data);
   }
 }
