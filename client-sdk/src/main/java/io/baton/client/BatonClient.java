@@ -201,9 +201,16 @@ public final class BatonClient implements AutoCloseable {
         gate.release();
       } else if (outcome instanceof CallOutcome.Refused refused) {
         result.completeExceptionally(new BatonException(refused.code(), refused.reason()));
+        // A refusal is an answer: the site is reachable, so the calls held behind this one may go.
+        gate.release();
       } else {
         hold((CallOutcome.Unavailable) outcome, at, requestId, request, startNanos, attempt, result);
       }
+    }).exceptionally(bug -> {
+      // Whatever went wrong, this call must end and must not keep the others held.
+      result.completeExceptionally(bug);
+      gate.release();
+      return null;
     });
   }
 
