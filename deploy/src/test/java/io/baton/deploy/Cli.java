@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
@@ -66,17 +67,26 @@ final class Cli {
 
     /** Waits for a line that matches, among those not yet returned by an earlier wait. */
     String await(Predicate<String> wanted, String what) throws InterruptedException {
-      long deadline = System.currentTimeMillis() + 15_000;
+      return poll(wanted, 15_000).orElseThrow(() -> {
+        synchronized (lines) {
+          return new AssertionError("no line with " + what + " within 15 s; printed: " + lines);
+        }
+      });
+    }
+
+    /** The first line that matches within {@code waitMillis}, among those not yet returned. */
+    Optional<String> poll(Predicate<String> wanted, long waitMillis) throws InterruptedException {
+      long deadline = System.currentTimeMillis() + waitMillis;
       synchronized (lines) {
         while (true) {
           for (int i = 0; i < lines.size(); i++) {
             if (wanted.test(lines.get(i))) {
-              return lines.remove(i);
+              return Optional.of(lines.remove(i));
             }
           }
           long left = deadline - System.currentTimeMillis();
           if (left <= 0) {
-            throw new AssertionError("no line with " + what + " within 15 s; printed: " + lines);
+            return Optional.empty();
           }
           lines.wait(left);
         }
