@@ -66,7 +66,8 @@ public final class MqttTopics {
 
   public static Optional<InboundTopic> parseInbound(String topic) {
     String[] levels = topic.split("/", -1);
-    if (levels.length != 5 || !levels[0].equals(ROOT) || !levels[1].equals("site")) {
+    if (levels.length != 5 || !levels[0].equals(ROOT) || !levels[1].equals("site") || !Ids.isValid(levels[2])
+        || !Ids.isValid(levels[3])) {
       return Optional.empty();
     }
     return Inbound.of(levels[4]).map(kind -> new InboundTopic(levels[2], levels[3], kind));

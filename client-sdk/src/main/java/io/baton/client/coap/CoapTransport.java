@@ -5,10 +5,12 @@ import io.baton.client.spi.CallOutcome;
 import io.baton.client.spi.ClientTransport;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.TelemetryReport;
 import io.baton.protocol.wire.WireFormat;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
@@ -42,7 +44,7 @@ public final class CoapTransport implements ClientTransport {
   public CompletableFuture<Assignment> attach(Assignment at, AttachRequest request, Duration timeout) {
     return channel.post(at.coapEndpoint() + "/" + CoapPaths.ATTACH, WireFormat.JSON.encode(request.toJson()),
             WireFormat.JSON.coapContentFormat(), true, timeout)
-        .thenApply(response -> Assignment.fromJson(new JsonObject(success(response))));
+        .thenApply(response -> assignment(success(response)));
   }
 
   @Override
@@ -80,7 +82,11 @@ public final class CoapTransport implements ClientTransport {
           @Override
           public void onLoad(CoapResponse response) {
             if (response.getCode() == ResponseCode.CONTENT) {
-              assignments.accept(Assignment.fromJson(new JsonObject(response.getResponseText())));
+              try {
+                assignments.accept(Assignment.parse(Buffer.buffer(response.getPayload())));
+              } catch (InvalidPayloadException malformed) {
+                // Not an assignment: ignored, the client stays where it is.
+              }
             }
           }
 
@@ -92,6 +98,14 @@ public final class CoapTransport implements ClientTransport {
     CoapObserveRelation previous = observation.getAndSet(relation);
     if (previous != null) {
       previous.proactiveCancel();
+    }
+  }
+
+  private static Assignment assignment(String body) {
+    try {
+      return Assignment.parse(Buffer.buffer(body));
+    } catch (InvalidPayloadException malformed) {
+      throw new BatonException("malformed", "the site's answer is not an assignment: " + malformed.getMessage());
     }
   }
 

@@ -6,6 +6,7 @@ import io.baton.client.spi.ClientTransport;
 import io.baton.protocol.MqttTopics;
 import io.baton.protocol.MqttTopics.Inbound;
 import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.TelemetryReport;
@@ -141,7 +142,12 @@ public final class MqttTransport implements ClientTransport {
       }
       switch (kind) {
         case REDIRECT -> {
-          Assignment assignment = Assignment.fromJson(json);
+          Assignment assignment;
+          try {
+            assignment = Assignment.parse(Buffer.buffer(payload));
+          } catch (InvalidPayloadException malformed) {
+            return; // not an assignment: ignored, the session and the client stay as they are
+          }
           if (!retained) {
             // A live assignment answers the attach in flight; a retained one is older news.
             pendingAttaches.forEach(pending -> pending.complete(assignment));

@@ -1,5 +1,7 @@
 package io.baton.protocol.wire;
 
+import io.baton.protocol.wire.InvalidPayloadException.Kind;
+import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 
 /**
@@ -22,6 +24,32 @@ public record Assignment(String clientId, String service, String site, String co
         .put("coapEndpoint", coapEndpoint)
         .put("mqttEndpoint", mqttEndpoint)
         .put("epoch", epoch);
+  }
+
+  /**
+   * An assignment as a client receives it from the network (an attach answer, a redirect): strictly
+   * checked, so a malformed or forged message is refused with a reason instead of breaking the
+   * client's session.
+   */
+  public static Assignment parse(Buffer body) throws InvalidPayloadException {
+    JsonObject json = JsonFields.parseObject(body);
+    Object epoch = json.getValue("epoch");
+    if (!(epoch instanceof Number number) || number.doubleValue() != number.longValue() || number.longValue() < 0) {
+      throw new InvalidPayloadException(Kind.INVALID, "field 'epoch' must be a non-negative integer");
+    }
+    return new Assignment(JsonFields.id(json, "clientId"), JsonFields.id(json, "service"), JsonFields.id(json, "site"),
+        endpoint(json, "coapEndpoint", true), endpoint(json, "mqttEndpoint", false), number.longValue());
+  }
+
+  private static String endpoint(JsonObject json, String field, boolean required) throws InvalidPayloadException {
+    Object value = json.getValue(field);
+    if (value == null && !required) {
+      return "";
+    }
+    if (!(value instanceof String text) || (required && text.isEmpty()) || text.length() > 256) {
+      throw new InvalidPayloadException(Kind.INVALID, "field '" + field + "' must be an endpoint URI");
+    }
+    return text;
   }
 
   public static Assignment fromJson(JsonObject json) {

@@ -1,16 +1,14 @@
 package io.baton.protocol.wire;
 
+import io.baton.protocol.Ids;
 import io.baton.protocol.wire.InvalidPayloadException.Kind;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.DecodeException;
 import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
-import java.util.regex.Pattern;
 
 /** Strict readers for the fields of client payloads; each failure names the field. */
 final class JsonFields {
-  private static final Pattern ID = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,127}");
-
   private JsonFields() {
   }
 
@@ -43,7 +41,7 @@ final class JsonFields {
     if (value == null) {
       throw new InvalidPayloadException(Kind.INVALID, "missing field '" + field + "'");
     }
-    if (!(value instanceof String text) || !ID.matcher(text).matches()) {
+    if (!(value instanceof String text) || !Ids.isValid(text)) {
       throw new InvalidPayloadException(Kind.INVALID,
           "field '" + field + "' must be an id of 1-128 letters, digits, '.', '_', ':' or '-'");
     }
@@ -51,7 +49,7 @@ final class JsonFields {
   }
 
   static boolean isId(String text) {
-    return ID.matcher(text).matches();
+    return Ids.isValid(text);
   }
 
   static double finite(JsonObject json, String field, double min, double max, String unit)
