@@ -17,7 +17,7 @@ import io.vertx.core.buffer.Buffer;
  */
 class ClientRequestFuzzTest {
 
-  @FuzzTest(maxDuration = "20s")
+  @FuzzTest(maxDuration = "15s")
   @DictionaryEntries({"\"clientId\"", "\"service\"", "\"options\"", "\"requestId\"", "\"op\"", "\"site\"",
       "\"coapEndpoint\"", "\"mqttEndpoint\"", "\"epoch\"", "\"counter\"", "coap://", "1e400", "-0", "{}"})
   void clientPayloadsAreParsedOrRefusedClearly(FuzzedDataProvider data) {

@@ -12,7 +12,7 @@ import io.baton.protocol.MqttTopics;
  */
 class MqttTopicFuzzTest {
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   @DictionaryEntries({"baton/", "site/", "client/", "/telemetry", "/attach", "/call", "/", "+", "#"})
   void inboundTopicsRoundTrip(FuzzedDataProvider data) {
     String topic = data.consumeRemainingAsString();
