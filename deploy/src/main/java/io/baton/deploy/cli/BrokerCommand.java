@@ -17,9 +17,10 @@ final class BrokerCommand implements Callable<Integer> {
   @Override
   public Integer call() throws Exception {
     Vertx vertx = member.join();
-    vertx.deployVerticle(new HandoffBrokerVerticle(trigger.toConfig(), member.host)).toCompletionStage().toCompletableFuture().join();
-    System.out.printf("broker up on %s: hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, trigger.hysteresisDb,
-        trigger.timeToTriggerMs);
+    HandoffBrokerVerticle broker = new HandoffBrokerVerticle(trigger.toConfig(), member.host);
+    vertx.deployVerticle(broker).toCompletionStage().toCompletableFuture().join();
+    System.out.printf("broker up on %s (node %s): hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, broker.nodeId(),
+        trigger.hysteresisDb, trigger.timeToTriggerMs);
     MemberOptions.runUntilStopped(vertx);
     return 0;
   }
