@@ -61,8 +61,14 @@ public final class FailoverDrill implements AutoCloseable {
   }
 
   /** What one drill saw: the journal's last word, the client's answers, the record, the failover time. */
-  public record Outcome(String handoffId, String killedBroker, JournalEntry entry, boolean completed, double failoverMillis,
-      List<CallResult> calls, ClientRecord record) {
+  public record Outcome(String handoffId, String killedBroker, long killedAtMs, JournalEntry entry, boolean completed,
+      double failoverMillis, List<CallResult> calls, ClientRecord record) {
+
+    /** From the kill to the survivor's claim of the journal entry (wall clock, ms). */
+    public long claimedAfterMs() {
+      return entry.steps().stream().filter(s -> s.step().equals("takeover")).mapToLong(s -> s.startedAtMs() - killedAtMs)
+          .findFirst().orElse(-1);
+    }
 
     public List<Long> sortedValues() {
       return calls.stream().map(c -> c.result().getLong("value")).sorted().toList();
@@ -108,6 +114,7 @@ public final class FailoverDrill implements AutoCloseable {
     CompletableFuture<BatonEvent> ended = new CompletableFuture<>();
     CompletableFuture<String> handoff = new CompletableFuture<>();
     CompletableFuture<Long> killedAt = new CompletableFuture<>();
+    CompletableFuture<Long> killedAtMs = new CompletableFuture<>();
     CompletableFuture<String> killed = new CompletableFuture<>();
     var completedConsumer = observer.eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, m -> {
       if (handoff.isDone() && m.body().handoffId().equals(handoff.join())) {
@@ -128,7 +135,7 @@ public final class FailoverDrill implements AutoCloseable {
       if (delivery.message().address().equals(point.command.address(point.site)) && armed.compareAndSet(true, false)) {
         String id = ((BatonEvent) delivery.message().body()).toJson().getString("handoffId");
         handoff.complete(id);
-        Thread thread = new Thread(() -> killOwner(id, killedAt, killed), "failover-drill-killer");
+        Thread thread = new Thread(() -> killOwner(id, killedAt, killedAtMs, killed), "failover-drill-killer");
         thread.start();
         if (point.drop) {
           return;
@@ -165,7 +172,7 @@ public final class FailoverDrill implements AutoCloseable {
       String id = handoff.join();
       JournalEntry entry = JournalEntry.decode(await(journal.raw()).get(id));
       ClientRecord record = await(new ClientDirectory(observer).find(clientId)).orElseThrow();
-      return new Outcome(id, killed.get(30, TimeUnit.SECONDS), entry, end instanceof HandoffCompleted,
+      return new Outcome(id, killed.get(30, TimeUnit.SECONDS), killedAtMs.get(30, TimeUnit.SECONDS), entry, end instanceof HandoffCompleted,
           (endedAt - killedAt.get(30, TimeUnit.SECONDS)) / 1e6, answers, record);
     } finally {
       site.eventBus().removeInboundInterceptor(killer);
@@ -175,14 +182,17 @@ public final class FailoverDrill implements AutoCloseable {
   }
 
   /** Finds the broker that owns {@code handoffId} in the journal and kills its process. */
-  private void killOwner(String handoffId, CompletableFuture<Long> killedAt, CompletableFuture<String> killed) {
+  private void killOwner(String handoffId, CompletableFuture<Long> killedAt, CompletableFuture<Long> killedAtMs,
+      CompletableFuture<String> killed) {
     try {
       String owner = JournalEntry.decode(await(journal.raw()).get(handoffId)).ownerName();
       brokers.kill(owner);
       killedAt.complete(System.nanoTime());
+      killedAtMs.complete(System.currentTimeMillis());
       killed.complete(owner);
     } catch (Exception e) {
       killedAt.completeExceptionally(e);
+      killedAtMs.completeExceptionally(e);
       killed.completeExceptionally(e);
     }
   }

@@ -16,6 +16,8 @@ import java.util.Map;
  */
 public final class HandoffJournal {
   public static final String MAP_NAME = "baton.handoffs";
+  /** Every entry written is also published here (as JSON): the live view of the sagas. */
+  public static final String UPDATES = "baton.handoff.journal";
 
   private final Vertx vertx;
 
@@ -31,7 +33,7 @@ public final class HandoffJournal {
   public Future<String> open(JournalEntry entry) {
     String encoded = entry.encode();
     return map().compose(m -> m.putIfAbsent(entry.handoffId(), encoded)).compose(existing -> existing == null
-        ? Future.succeededFuture(encoded)
+        ? Future.succeededFuture(published(encoded))
         : Future.failedFuture(new IllegalStateException("handoff " + entry.handoffId() + " is already journaled")));
   }
 
@@ -39,8 +41,13 @@ public final class HandoffJournal {
   public Future<String> advance(String written, JournalEntry next) {
     String encoded = next.encode();
     return map().compose(m -> m.replaceIfPresent(next.handoffId(), written, encoded)).compose(swapped -> swapped
-        ? Future.succeededFuture(encoded)
+        ? Future.succeededFuture(published(encoded))
         : Future.failedFuture(new OwnershipLostException(next.handoffId())));
+  }
+
+  private String published(String encoded) {
+    vertx.eventBus().publish(UPDATES, new io.vertx.core.json.JsonObject(encoded));
+    return encoded;
   }
 
   public Future<Map<String, String>> raw() {

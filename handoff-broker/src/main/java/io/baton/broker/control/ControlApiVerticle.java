@@ -1,0 +1,42 @@
+package io.baton.broker.control;
+
+import io.baton.broker.HandoffBrokerVerticle;
+import io.vertx.core.Future;
+import io.vertx.core.VerticleBase;
+import io.vertx.core.http.HttpServer;
+
+/** Serves the control API and the dashboard of one broker, next to its {@link HandoffBrokerVerticle}. */
+public final class ControlApiVerticle extends VerticleBase {
+  private static final long STALE_LOAD_MS = 15_000;
+
+  private final HandoffBrokerVerticle broker;
+  private final ControlApiConfig config;
+  private ControlService control;
+  private HttpServer server;
+
+  public ControlApiVerticle(HandoffBrokerVerticle broker, ControlApiConfig config) {
+    this.broker = broker;
+    this.config = config;
+  }
+
+  @Override
+  public Future<?> start() {
+    control = new ControlService(vertx, broker, new LoadBoard(config.overloadPercent(), STALE_LOAD_MS));
+    EventStream events = new EventStream(vertx);
+    return control.start()
+        .compose(v -> events.start())
+        .compose(v -> vertx.createHttpServer()
+            .requestHandler(RestApi.router(vertx, control, events, config.token()))
+            .listen(config.port(), config.host()))
+        .onSuccess(listening -> server = listening);
+  }
+
+  public ControlService control() {
+    return control;
+  }
+
+  /** The port actually bound (the configured one, or the one the OS chose for 0). */
+  public int port() {
+    return server.actualPort();
+  }
+}
