@@ -157,7 +157,8 @@ function onJournal(entry) {
 // ---- events ------------------------------------------------------------------------------------
 function logEvent(name, data) {
   const li = document.createElement('li');
-  const summary = data.clientId ? `${data.clientId} ${data.sourceSite || ''}${data.targetSite ? ' → ' + data.targetSite : ''}` :
+  const summary = name === 'placement' ? `${data.node} overloaded, ${data.policy}: ` +
+    Object.entries(data.targets).map(([c, t]) => `${c} → ${t}`).join(', ') : data.clientId ? `${data.clientId} ${data.sourceSite || ''}${data.targetSite ? ' → ' + data.targetSite : ''}` :
     data.node ? `${data.node} cpu ${Number(data.cpuPercent).toFixed(0)}%` : data.kind ? `${data.kind} ${data.record.name || data.record.clientId}` : '';
   const cls = name === 'handoff-aborted' ? 'bad' : name === 'handoff-completed' ? 'good' : '';
   li.innerHTML = `<span class="t">${new Date().toLocaleTimeString()}</span><span class="n ${cls}">${esc(name)}</span>${esc(summary)}`;
@@ -181,6 +182,7 @@ function connect() {
   on('node-load', onNodeLoad);
   on('telemetry', onTelemetry);
   on('changed', () => refresh());
+  on('placement', () => {});
   ['handoff-requested', 'client-redirected', 'handoff-completed', 'handoff-aborted'].forEach((n) => on(n, () => refreshServices()));
   ['target-prepared', 'technique-chosen', 'state-precopied', 'source-frozen', 'state-transferred', 'target-restored', 'source-released']
     .forEach((n) => on(n, () => {}));

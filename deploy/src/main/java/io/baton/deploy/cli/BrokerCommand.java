@@ -25,6 +25,10 @@ final class BrokerCommand implements Callable<Integer> {
       defaultValue = "50")
   double overloadPercent;
 
+  @Option(names = "--placement", description = "moves services off an overloaded node: off, nearest-green, consolidate or "
+      + "mobility-aware (default ${DEFAULT-VALUE})", defaultValue = "off")
+  String placement;
+
   @Override
   public Integer call() throws Exception {
     Vertx vertx = member.join();
@@ -32,7 +36,7 @@ final class BrokerCommand implements Callable<Integer> {
     vertx.deployVerticle(broker).toCompletionStage().toCompletableFuture().join();
     if (apiPort != 0) {
       String token = ApiToken.fromEnvironment();
-      ControlApiVerticle api = new ControlApiVerticle(broker, new ControlApiConfig(member.host, apiPort, token, overloadPercent));
+      ControlApiVerticle api = new ControlApiVerticle(broker, new ControlApiConfig(member.host, apiPort, token, overloadPercent, placement));
       vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().join();
       System.out.printf("control API and dashboard on http://%s:%d/ (token %s)%n", member.host, api.port(),
           System.getenv(ApiToken.VARIABLE) == null ? token : "from $" + ApiToken.VARIABLE);

@@ -1,6 +1,8 @@
 package io.baton.broker.control;
 
 import io.baton.broker.HandoffBrokerVerticle;
+import io.baton.broker.placement.OverloadRescue;
+import io.baton.broker.placement.PlacementPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
@@ -8,6 +10,7 @@ import io.vertx.core.http.HttpServer;
 /** Serves the control API and the dashboard of one broker, next to its {@link HandoffBrokerVerticle}. */
 public final class ControlApiVerticle extends VerticleBase {
   private static final long STALE_LOAD_MS = 15_000;
+  private static final long RESCUE_COOLDOWN_MS = 30_000;
 
   private final HandoffBrokerVerticle broker;
   private final ControlApiConfig config;
@@ -25,6 +28,8 @@ public final class ControlApiVerticle extends VerticleBase {
     EventStream events = new EventStream(vertx);
     return control.start()
         .compose(v -> events.start())
+        .compose(v -> config.placement().equals("off") ? Future.succeededFuture()
+            : new OverloadRescue(vertx, control, broker, PlacementPolicy.named(config.placement()), RESCUE_COOLDOWN_MS).start())
         .compose(v -> vertx.createHttpServer()
             .requestHandler(RestApi.router(vertx, control, events, config.token()))
             .listen(config.port(), config.host()))

@@ -41,6 +41,7 @@ public final class EventStream {
     NAMES.put(Addresses.NODE_LOAD, "node-load");
     NAMES.put(ControlService.CHANGED, "changed");
     NAMES.put(Addresses.TELEMETRY_REPORTED, "telemetry");
+    NAMES.put(io.baton.broker.placement.OverloadRescue.DECIDED, "placement");
   }
 
   /** One event as subscribers get it. */
