@@ -7,7 +7,18 @@ import io.baton.broker.BrokerConfig;
 import io.baton.broker.control.ControlApiConfig;
 import io.baton.broker.control.ControlApiVerticle;
 import io.baton.deploy.cluster.LocalMesh;
+import io.baton.protocol.grpc.control.ControlGrpcClient;
+import io.baton.protocol.grpc.control.Event;
+import io.baton.protocol.grpc.control.ListRequest;
+import io.baton.protocol.grpc.control.Migration;
+import io.baton.protocol.grpc.control.Node;
+import io.baton.protocol.grpc.control.NodeList;
 import io.vertx.core.json.JsonArray;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientRequest;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.common.ServiceMethod;
 import io.vertx.core.json.JsonObject;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -31,6 +42,7 @@ class ControlApiTest {
   static final String TOKEN = "test-operator-token-0123456789";
   private static LocalMesh mesh;
   private static String base;
+  private static int port;
   private static final HttpClient http = HttpClient.newHttpClient();
 
   @BeforeAll
@@ -38,7 +50,8 @@ class ControlApiTest {
     mesh = MeshFixture.start(42, BrokerConfig.defaults().withTechnique("pre-copy"));
     ControlApiVerticle api = new ControlApiVerticle(mesh.broker(), new ControlApiConfig("127.0.42.1", 0, TOKEN, 50));
     MeshFixture.await(mesh.brokerVertx().deployVerticle(api));
-    base = "http://127.0.42.1:" + api.port();
+    port = api.port();
+    base = "http://127.0.42.1:" + port;
   }
 
   @AfterAll
@@ -160,6 +173,66 @@ class ControlApiTest {
       assertTrue(events.contains("event: journal"), "journal entries are streamed");
       assertTrue(events.contains("event: handoff-completed"), "the outcome is streamed");
     }
+  }
+
+  @Test
+  void theSameOperationsOverGrpcOnTheSamePort() throws Exception {
+    GrpcClient grpc = GrpcClient.client(mesh.brokerVertx());
+    try {
+      Node lab = Node.newBuilder().setName("grpc-lab").setEndpoint("coap://10.0.0.9:5683").setRole("edge").setNetwork("lab-net").build();
+      assertTrue(grpcFailure(grpc, ControlGrpcClient.RegisterNode, lab, false).startsWith("UNAUTHENTICATED"));
+      assertTrue(grpcFailure(grpc, ControlGrpcClient.RegisterNode, lab.toBuilder().setRole("toaster").build(), true)
+          .startsWith("INVALID_ARGUMENT: 'role' must be one of edge, cloud, client"));
+      assertTrue(grpcFailure(grpc, ControlGrpcClient.Migrate, Migration.newBuilder().setClientId("nobody").setTarget("site-b").build(),
+          true).startsWith("NOT_FOUND"));
+
+      List<Event> events = Collections.synchronizedList(new ArrayList<>());
+      GrpcClientRequest<ListRequest, Event> subscription = MeshFixture.await(
+          grpc.request(SocketAddress.inetSocketAddress(port, "127.0.42.1"), ControlGrpcClient.Subscribe));
+      subscription.headers().set("authorization", "Bearer " + TOKEN);
+      subscription.end(ListRequest.getDefaultInstance());
+      MeshFixture.await(subscription.response()).handler(events::add);
+
+      assertEquals("grpc-lab", grpcCall(grpc, ControlGrpcClient.RegisterNode, lab).getName());
+      NodeList nodes = grpcCall(grpc, ControlGrpcClient.ListNodes, ListRequest.getDefaultInstance());
+      assertTrue(nodes.getNodesList().stream().anyMatch(n -> n.getName().equals("grpc-lab") && n.getStatus().equals("unknown")));
+      assertTrue(grpcCall(grpc, ControlGrpcClient.ListHandoffs, ListRequest.getDefaultInstance()) != null);
+      long deadline = System.currentTimeMillis() + 10_000;
+      while (System.currentTimeMillis() < deadline && events.stream().noneMatch(e -> e.getName().equals("changed")
+          && e.getJson().contains("grpc-lab"))) {
+        Thread.sleep(50);
+      }
+      assertTrue(events.stream().anyMatch(e -> e.getName().equals("changed") && e.getJson().contains("grpc-lab")),
+          "the registration came down the server stream: " + events);
+    } finally {
+      grpc.close();
+    }
+  }
+
+  private static <Req, Resp> Resp grpcCall(GrpcClient grpc, ServiceMethod<Resp, Req> method, Req message) throws Exception {
+    return MeshFixture.await(grpcExchange(grpc, method, message, true));
+  }
+
+  /** The status and message of a call that must fail. */
+  private static <Req, Resp> String grpcFailure(GrpcClient grpc, ServiceMethod<Resp, Req> method, Req message, boolean token)
+      throws Exception {
+    Throwable failure = grpcExchange(grpc, method, message, token).toCompletionStage().toCompletableFuture()
+        .handle((reply, error) -> error).get(30, TimeUnit.SECONDS);
+    assertTrue(failure != null, "the call should have been refused");
+    return failure.getMessage();
+  }
+
+  private static <Req, Resp> io.vertx.core.Future<Resp> grpcExchange(GrpcClient grpc, ServiceMethod<Resp, Req> method, Req message,
+      boolean token) {
+    return grpc.request(SocketAddress.inetSocketAddress(port, "127.0.42.1"), method).compose((GrpcClientRequest<Req, Resp> request) -> {
+      if (token) {
+        request.headers().set("authorization", "Bearer " + TOKEN);
+      }
+      request.end(message);
+      return request.response().compose(response -> response.last().transform(done -> response.status() == GrpcStatus.OK
+          ? io.vertx.core.Future.<Resp>succeededFuture(done.result())
+          : io.vertx.core.Future.<Resp>failedFuture(response.status().name() + ": " + response.statusMessage())));
+    });
   }
 
   private static JsonObject awaitHandoff(String clientId, String status) throws Exception {

@@ -6,8 +6,10 @@ import io.baton.broker.placement.PlacementPolicy;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
+import io.vertx.ext.web.Router;
+import io.vertx.grpc.server.GrpcServer;
 
-/** Serves the control API and the dashboard of one broker, next to its {@link HandoffBrokerVerticle}. */
+/** Serves the control API (REST and gRPC on one port) and the dashboard of one broker, next to its {@link HandoffBrokerVerticle}. */
 public final class ControlApiVerticle extends VerticleBase {
   private static final long STALE_LOAD_MS = 15_000;
   private static final long RESCUE_COOLDOWN_MS = 30_000;
@@ -30,9 +32,21 @@ public final class ControlApiVerticle extends VerticleBase {
         .compose(v -> events.start())
         .compose(v -> config.placement().equals("off") ? Future.succeededFuture()
             : new OverloadRescue(vertx, control, broker, PlacementPolicy.named(config.placement()), RESCUE_COOLDOWN_MS).start())
-        .compose(v -> vertx.createHttpServer()
-            .requestHandler(RestApi.router(vertx, control, events, config.token()))
-            .listen(config.port(), config.host()))
+        .compose(v -> {
+          Router rest = RestApi.router(vertx, control, events, config.token());
+          GrpcServer grpc = GrpcControl.server(vertx, control, events, config.token());
+          // One port for both: gRPC requests (HTTP/2, application/grpc) go to gRPC, the rest to REST and the dashboard.
+          return vertx.createHttpServer()
+              .requestHandler(request -> {
+                String type = request.getHeader("Content-Type");
+                if (type != null && type.startsWith("application/grpc")) {
+                  grpc.handle(request);
+                } else {
+                  rest.handle(request);
+                }
+              })
+              .listen(config.port(), config.host());
+        })
         .onSuccess(listening -> server = listening);
   }
 
