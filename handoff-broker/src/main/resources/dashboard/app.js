@@ -150,7 +150,8 @@ function renderHandoffs() {
 }
 
 function onJournal(entry) {
-  state.handoffs.set(entry.handoffId, entry);
+  if (entry.removed) state.handoffs.delete(entry.handoffId);
+  else state.handoffs.set(entry.handoffId, entry);
   renderHandoffs();
 }
 

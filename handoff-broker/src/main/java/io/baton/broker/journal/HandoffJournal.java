@@ -64,8 +64,13 @@ public final class HandoffJournal {
     });
   }
 
+  /** Removes the entry if it is still as written; watchers of {@link #UPDATES} get {"handoffId", "removed": true}. */
   public Future<Boolean> remove(String handoffId, String written) {
-    return map().compose(m -> m.removeIfPresent(handoffId, written));
+    return map().compose(m -> m.removeIfPresent(handoffId, written)).onSuccess(removed -> {
+      if (removed) {
+        vertx.eventBus().publish(UPDATES, new io.vertx.core.json.JsonObject().put("handoffId", handoffId).put("removed", true));
+      }
+    });
   }
 
   /** Another broker owns the entry now: the writer must stop driving the handoff. */

@@ -24,7 +24,11 @@ public final class TakeoverWatcher {
   private final String name;
   private final long retentionMs;
   private final Consumer<Claimed> takeOver;
+  private static final int FULL_SCAN_EVERY = 20;
+
   private boolean scanning;
+  private Set<String> lastAlive = Set.of();
+  private long ticks;
   private long timer = -1;
 
   /** A claimed entry and its encoded form, the token for its next journal write. */
@@ -42,7 +46,14 @@ public final class TakeoverWatcher {
   }
 
   public void start(long periodMs) {
-    timer = vertx.setPeriodic(periodMs, id -> scan());
+    timer = vertx.setPeriodic(periodMs, id -> {
+      // Read the whole journal when a member left, and every FULL_SCAN_EVERY ticks in case a claim was missed.
+      Set<String> alive = cluster.liveNodes();
+      if (!alive.equals(lastAlive) || ++ticks % FULL_SCAN_EVERY == 0) {
+        lastAlive = alive;
+        scan();
+      }
+    });
   }
 
   public void stop() {

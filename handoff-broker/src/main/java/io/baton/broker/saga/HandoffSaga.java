@@ -93,10 +93,14 @@ public final class HandoffSaga {
     // Journaled before the lock: a record locked by a handoff the journal does not know would stay locked.
     return journal.open(run.entry).compose(written -> {
       run.written = written;
-      return run.finish(clients.swap(record, run.locked)
-          .compose(locked -> locked ? run.journal("lock", lockStarted) : Future.failedFuture(
-              new IllegalStateException("client " + record.clientId() + " changed before the handoff could lock it")))
-          .compose(v -> run.execute()));
+      return clients.swap(record, run.locked).compose(locked -> {
+        if (!locked) {
+          // Another broker got there first (every broker hears the same telemetry): this handoff never was.
+          return journal.remove(request.handoffId(), written).transform(v -> Future.failedFuture(
+              new IllegalStateException("client " + record.clientId() + " changed before the handoff could lock it")));
+        }
+        return run.finish(run.journal("lock", lockStarted).compose(v -> run.execute()));
+      }, failure -> run.finish(Future.failedFuture(failure)));
     });
   }
 
