@@ -1,23 +1,17 @@
 package io.baton.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
-import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
+import io.baton.deploy.cluster.BatonProcess;
 import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.TelemetryReport;
 import io.vertx.core.json.JsonObject;
-import java.io.BufferedReader;
-import java.io.File;
-import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -30,7 +24,7 @@ import org.junit.jupiter.api.Test;
  */
 class MultiProcessClusterTest {
   private static final String MEMBERS = "127.0.5.1:5701,127.0.5.2:5701,127.0.5.3:5701";
-  private static final List<Process> processes = new ArrayList<>();
+  private static final List<BatonProcess> processes = new ArrayList<>();
 
   @BeforeAll
   static void startProcesses() throws Exception {
@@ -41,11 +35,8 @@ class MultiProcessClusterTest {
 
   @AfterAll
   static void stopProcesses() throws InterruptedException {
-    processes.forEach(Process::destroy);
-    for (Process process : processes) {
-      if (!process.waitFor(20, TimeUnit.SECONDS)) {
-        process.destroyForcibly();
-      }
+    for (BatonProcess process : processes) {
+      process.close();
     }
   }
 
@@ -73,38 +64,7 @@ class MultiProcessClusterTest {
     }
   }
 
-  /** Starts {@code baton ARGS} in a new JVM and waits for the line that says it is up. */
-  private static void start(String readyLine, String... args) throws IOException, InterruptedException {
-    List<String> command = new ArrayList<>(List.of(
-        System.getProperty("java.home") + File.separator + "bin" + File.separator + "java",
-        "-cp", System.getProperty("java.class.path"), "io.baton.deploy.cli.BatonCli"));
-    command.addAll(List.of(args));
-    Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-    processes.add(process);
-    CountDownLatch ready = new CountDownLatch(1);
-    StringBuilder output = new StringBuilder();
-    Thread reader = new Thread(() -> {
-      try (BufferedReader lines = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
-        String line;
-        while ((line = lines.readLine()) != null) {
-          synchronized (output) {
-            output.append(line).append('\n');
-          }
-          if (line.contains(readyLine)) {
-            ready.countDown();
-          }
-        }
-      } catch (IOException ignored) {
-        // the process ended
-      }
-    });
-    reader.setDaemon(true);
-    reader.start();
-    if (!ready.await(60, TimeUnit.SECONDS)) {
-      synchronized (output) {
-        throw new AssertionError("'baton " + String.join(" ", args) + "' did not print '" + readyLine + "':\n" + output);
-      }
-    }
-    assertTrue(process.isAlive());
+  private static void start(String readyLine, String... args) throws Exception {
+    processes.add(BatonProcess.start(readyLine, args));
   }
 }

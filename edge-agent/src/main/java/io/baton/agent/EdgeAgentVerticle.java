@@ -1,6 +1,8 @@
 package io.baton.agent;
 
 import io.baton.agent.clients.ClientAttachments;
+import io.baton.agent.clients.DeployCommand;
+import io.baton.agent.node.LoadReporter;
 import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.agent.coap.AgentCoapServer;
@@ -45,6 +47,8 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private final ChunkStore chunkStore = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
   private SiteDirectory sites;
   private HandoffParticipant participant;
+  private DeployCommand deployCommand;
+  private LoadReporter loadReporter;
   private AgentCoapServer coap;
   private EmbeddedMqttBroker mqttBroker;
   private MqttClientFace mqtt;
@@ -87,6 +91,8 @@ public final class EdgeAgentVerticle extends VerticleBase {
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
     participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
+    deployCommand = new DeployCommand(vertx, config, attachments);
+    loadReporter = new LoadReporter(vertx, config.siteId());
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
     coap = new AgentCoapServer(config, context, ingest, attachments, router);
     if (config.mqtt().enabled()) {
@@ -111,8 +117,10 @@ public final class EdgeAgentVerticle extends VerticleBase {
         }))
         .compose(v -> startMqtt())
         .compose(v -> participant.register())
+        .compose(v -> deployCommand.register())
         .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.mqttEndpoint(),
-            config.host(), config.transferPort())));
+            config.host(), config.transferPort())))
+        .onSuccess(v -> loadReporter.start(LoadReporter.DEFAULT_PERIOD_MS));
   }
 
   /** The embedded broker first (if any), then the agent's own connection to whichever broker serves the site. */
@@ -154,6 +162,10 @@ public final class EdgeAgentVerticle extends VerticleBase {
   @Override
   public Future<?> stop() {
     return sites.unregister(config.siteId())
+        .eventually(() -> {
+          loadReporter.stop();
+          return deployCommand.unregister();
+        })
         .eventually(() -> participant.unregister())
         .eventually(() -> mqtt == null ? Future.succeededFuture() : mqtt.stop())
         .eventually(() -> vertx.executeBlocking(() -> {

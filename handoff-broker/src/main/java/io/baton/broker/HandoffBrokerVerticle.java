@@ -1,5 +1,8 @@
 package io.baton.broker;
 
+import io.baton.broker.journal.ClusterView;
+import io.baton.broker.journal.HandoffJournal;
+import io.baton.broker.journal.TakeoverWatcher;
 import io.baton.broker.saga.HandoffSaga;
 import io.baton.broker.trigger.A3Trigger;
 import io.baton.protocol.Addresses;
@@ -26,6 +29,8 @@ import org.slf4j.LoggerFactory;
 public final class HandoffBrokerVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(HandoffBrokerVerticle.class);
   private static final long EXPIRY_PERIOD_MS = 30_000;
+  private static final long TAKEOVER_SCAN_MS = 500;
+  private static final long JOURNAL_RETENTION_MS = 3_600_000;
 
   private final BrokerConfig config;
   private final Set<String> inFlight = new HashSet<>();
@@ -35,6 +40,9 @@ public final class HandoffBrokerVerticle extends VerticleBase {
   private HandoffSaga saga;
   private ClientDirectory clients;
   private SiteDirectory sites;
+  private HandoffJournal journal;
+  private TakeoverWatcher watcher;
+  private ClusterView cluster;
 
   public HandoffBrokerVerticle(BrokerConfig config, String metricsHost) {
     this.config = config;
@@ -45,7 +53,11 @@ public final class HandoffBrokerVerticle extends VerticleBase {
   public Future<?> start() {
     EventCodecs.registerAll(vertx.eventBus());
     trigger = new A3Trigger(config);
-    saga = new HandoffSaga(vertx, config);
+    cluster = ClusterView.of(vertx);
+    journal = new HandoffJournal(vertx);
+    saga = new HandoffSaga(vertx, config, journal, cluster.localNode(), metricsHost);
+    watcher = new TakeoverWatcher(vertx, journal, cluster, metricsHost, JOURNAL_RETENTION_MS, this::takeOver);
+    watcher.start(TAKEOVER_SCAN_MS);
     clients = new ClientDirectory(vertx);
     sites = new SiteDirectory(vertx);
     vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> trigger.expireIdle());
@@ -59,6 +71,26 @@ public final class HandoffBrokerVerticle extends VerticleBase {
                 .end(metrics.exposition()))
             .listen(config.metricsPort(), metricsHost)
             .mapEmpty());
+  }
+
+  /** The journal of every handoff (running, completed, aborted) this cluster's brokers ran. */
+  public HandoffJournal journal() {
+    return journal;
+  }
+
+  /** This broker's cluster node id: the owner named in the journal entries of the handoffs it runs. */
+  public String nodeId() {
+    return cluster.localNode();
+  }
+
+  private void takeOver(TakeoverWatcher.Claimed claimed) {
+    String clientId = claimed.entry().request().clientId();
+    inFlight.add(clientId);
+    saga.resume(claimed.entry(), claimed.written())
+        .onSuccess(done -> LOG.info("handoff {} of {} finished after takeover", done.handoffId(), clientId))
+        .onFailure(failure -> LOG.warn("handoff {} of {} ended after takeover: {}", claimed.entry().handoffId(), clientId,
+            failure.getMessage()))
+        .onComplete(done -> inFlight.remove(clientId));
   }
 
   /** The metrics of the handoffs this broker ran or saw, as Prometheus text. */

@@ -27,9 +27,14 @@ public final class Addresses {
   public static final String HANDOFF_COMPLETED = "baton.handoff.completed";
   public static final String HANDOFF_ABORTED = "baton.handoff.aborted";
 
+  /** Every agent's {@code NodeLoad}, every 5 s. */
+  public static final String NODE_LOAD = "baton.node.load";
+
   /** Commands one agent answers; the broker drives the saga through them. */
   public enum AgentCommand {
-    PREPARE, ASSESS, PRECOPY, FREEZE, TRANSFER, RESTORE, AWAIT_PAGES, RELEASE, ABORT, CALL;
+    PREPARE, ASSESS, PRECOPY, FREEZE, TRANSFER, RESTORE, AWAIT_PAGES, RELEASE, ABORT, CALL,
+    /** Deploy a client's service here (an attach on the client's behalf): body and reply are JSON. */
+    DEPLOY;
 
     public String address(String siteId) {
       return "baton.agent." + siteId + "." + name().toLowerCase();

@@ -53,7 +53,8 @@ class EventCodecsTest {
       new MigrationAssessed("h-3", 1.4e6, 123.0, 78_643_200, 10_240, 512),
       new TechniqueChosen("h-3", "post-copy", "least downtime", new io.vertx.core.json.JsonObject().put("cold", 53.0)),
       new StatePrecopied("h-3", 3, 80_000_000, 250_000, 55_000_000, "dirty set small"),
-      new PagesCompleted("h-3", "site-b", 12, 19200, 78_643_200, 54_000_000));
+      new PagesCompleted("h-3", "site-b", 12, 19200, 78_643_200, 54_000_000),
+      new io.baton.protocol.event.NodeLoad("lab3", 62.5, 40.25, -1, 4, 8_000_000_000L, 1234L));
 
   @Test
   void everyEventSurvivesTheWireFieldForField() {

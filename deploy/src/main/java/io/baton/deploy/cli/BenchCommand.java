@@ -13,8 +13,28 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; prints a table.",
-    subcommands = {BenchCommand.Clients.class, BenchCommand.Migration.class})
+    subcommands = {BenchCommand.Clients.class, BenchCommand.Migration.class, BenchCommand.Failover.class})
 final class BenchCommand {
+
+  @Command(name = "failover", mixinStandardHelpOptions = true,
+      description = "Kills (SIGKILL) the broker process that owns a handoff at a saga step; times the takeover to the handoff's end.")
+  static final class Failover implements Callable<Integer> {
+    @Option(names = "--runs", description = "handoffs, each losing its broker (default ${DEFAULT-VALUE})", defaultValue = "10")
+    int runs;
+
+    @Option(names = "--host-prefix", description = "the mesh's loopback /24 (default ${DEFAULT-VALUE}: sites .2-.3, brokers .11-.29)",
+        defaultValue = "127.0.41.")
+    String prefix;
+
+    @Override
+    public Integer call() throws Exception {
+      System.setProperty("org.slf4j.simpleLogger.log.io.baton", "error");
+      if (runs < 1 || runs > 17) {
+        throw new IllegalArgumentException("--runs must be 1 to 17 (each run uses up one broker address)");
+      }
+      return new io.baton.deploy.bench.FailoverBench(runs, prefix, System.out).run() ? 0 : 1;
+    }
+  }
 
   @Command(name = "clients", mixinStandardHelpOptions = true,
       description = "N simulated clients (CoAP and MQTT) report to one agent while a sample of them is handed across three sites.")

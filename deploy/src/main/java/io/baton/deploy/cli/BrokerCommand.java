@@ -5,6 +5,9 @@ import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import io.baton.broker.control.ControlApiConfig;
+import io.baton.broker.control.ControlApiVerticle;
 
 @Command(name = "broker", mixinStandardHelpOptions = true, description = "Runs a handoff broker as a cluster member.")
 final class BrokerCommand implements Callable<Integer> {
@@ -14,12 +17,32 @@ final class BrokerCommand implements Callable<Integer> {
   @Mixin
   TriggerOptions trigger;
 
+  @Option(names = "--api-port", description = "control API and dashboard port on the broker's host, 0 for none (default ${DEFAULT-VALUE})",
+      defaultValue = "0")
+  int apiPort;
+
+  @Option(names = "--overload", description = "CPU percent above which a node is overloaded (default ${DEFAULT-VALUE})",
+      defaultValue = "50")
+  double overloadPercent;
+
+  @Option(names = "--placement", description = "moves services off an overloaded node: off, nearest-green, consolidate or "
+      + "mobility-aware (default ${DEFAULT-VALUE})", defaultValue = "off")
+  String placement;
+
   @Override
   public Integer call() throws Exception {
     Vertx vertx = member.join();
-    vertx.deployVerticle(new HandoffBrokerVerticle(trigger.toConfig(), member.host)).toCompletionStage().toCompletableFuture().join();
-    System.out.printf("broker up on %s: hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, trigger.hysteresisDb,
-        trigger.timeToTriggerMs);
+    HandoffBrokerVerticle broker = new HandoffBrokerVerticle(trigger.toConfig(), member.host);
+    vertx.deployVerticle(broker).toCompletionStage().toCompletableFuture().join();
+    if (apiPort != 0) {
+      String token = ApiToken.fromEnvironment();
+      ControlApiVerticle api = new ControlApiVerticle(broker, new ControlApiConfig(member.host, apiPort, token, overloadPercent, placement));
+      vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().join();
+      System.out.printf("control API and dashboard on http://%s:%d/ (token %s)%n", member.host, api.port(),
+          System.getenv(ApiToken.VARIABLE) == null ? token : "from $" + ApiToken.VARIABLE);
+    }
+    System.out.printf("broker up on %s (node %s): hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, broker.nodeId(),
+        trigger.hysteresisDb, trigger.timeToTriggerMs);
     MemberOptions.runUntilStopped(vertx);
     return 0;
   }

@@ -4,6 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
+import io.baton.broker.journal.HandoffJournal;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.SiteDirectory;
 import io.vertx.core.Future;
@@ -65,6 +66,8 @@ public final class ClusterMember {
     // The directories are the fence of every handoff: keep a synchronous backup of each entry.
     config.addMapConfig(new MapConfig(ClientDirectory.MAP_NAME).setBackupCount(1));
     config.addMapConfig(new MapConfig(SiteDirectory.MAP_NAME).setBackupCount(1));
+    // The saga journal must outlive the broker that writes it: that is when it is read.
+    config.addMapConfig(new MapConfig(HandoffJournal.MAP_NAME).setBackupCount(1));
     return config;
   }
 }

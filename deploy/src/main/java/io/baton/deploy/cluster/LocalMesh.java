@@ -5,6 +5,7 @@ import io.baton.agent.EdgeAgentVerticle;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.HandoffBrokerVerticle;
+import io.baton.protocol.codec.EventCodecs;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -39,12 +40,26 @@ public final class LocalMesh implements AutoCloseable {
    * Blocks: call it from a plain thread, not from a Vert.x context.
    */
   public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig) {
-    List<String> members = layout.members();
-    HandoffBrokerVerticle brokerVerticle = new HandoffBrokerVerticle(brokerConfig, layout.brokerHost());
+    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members());
+  }
+
+  /**
+   * The sites, and on the broker's address a member that runs no broker: brokers run elsewhere (in
+   * processes of their own, on addresses among {@code members}). {@link #broker()} is null.
+   */
+  public static LocalMesh withoutBroker(MeshLayout layout, List<String> members) {
+    return start(layout, null, members);
+  }
+
+  private static LocalMesh start(MeshLayout layout, HandoffBrokerVerticle brokerVerticle, List<String> members) {
     Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members));
     Map<String, Site> sites = new LinkedHashMap<>();
     try {
-      join(broker.deployVerticle(brokerVerticle));
+      if (brokerVerticle != null) {
+        join(broker.deployVerticle(brokerVerticle));
+      } else {
+        EventCodecs.registerAll(broker.eventBus());
+      }
       for (AgentConfig config : layout.agents()) {
         Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), members));
         EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(member, config.siteId()));

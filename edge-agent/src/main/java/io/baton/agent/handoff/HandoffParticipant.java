@@ -46,6 +46,7 @@ public final class HandoffParticipant {
   private final ServiceCallRouter router;
   private final ClientDirectory clients;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+  private final CommandMemo memo = new CommandMemo();
   /** Handoffs aborted here before their freeze ran: bounded, the oldest forgotten first. */
   private final Map<String, Boolean> abortedBeforeFreeze = new LinkedHashMap<>(16, 0.75f, false) {
     @Override
@@ -69,11 +70,14 @@ public final class HandoffParticipant {
     consume(AgentCommand.PREPARE, target::prepare);
     consume(AgentCommand.ASSESS, source::assess);
     consume(AgentCommand.PRECOPY, source::precopy);
-    consume(AgentCommand.FREEZE, this::freeze);
+    // The commands a broker taking a handoff over may send again: each runs once per handoff id.
+    consume(AgentCommand.FREEZE, (HandoffRequested request) -> memo.once("freeze", request.handoffId(), () -> freeze(request)));
     consume(AgentCommand.TRANSFER, source::transfer);
-    consume(AgentCommand.RESTORE, this::restore);
-    consume(AgentCommand.AWAIT_PAGES, (HandoffRequested request) -> target.awaitPages(request.handoffId()));
-    consume(AgentCommand.RELEASE, this::release);
+    consume(AgentCommand.RESTORE, (StateTransferred sent) -> memo.once("restore", sent.handoffId(), () -> restore(sent)));
+    consume(AgentCommand.AWAIT_PAGES, (HandoffRequested request) -> memo.once("await-pages", request.handoffId(),
+        () -> target.awaitPages(request.handoffId())));
+    consume(AgentCommand.RELEASE, (ClientRedirected redirected) -> memo.once("release", redirected.handoffId(),
+        () -> release(redirected)));
     consume(AgentCommand.ABORT, this::abort);
     consume(AgentCommand.CALL, router::executeForwarded);
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();

@@ -3,6 +3,10 @@ package io.baton.broker.saga;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.adaptive.AdaptiveObjective;
 import io.baton.broker.adaptive.MigrationModel;
+import io.baton.broker.journal.HandoffJournal;
+import io.baton.broker.journal.HandoffJournal.OwnershipLostException;
+import io.baton.broker.journal.JournalEntry;
+import io.baton.broker.journal.StepTiming;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.directory.ClientDirectory;
@@ -46,6 +50,12 @@ import org.slf4j.LoggerFactory;
  * the commit, a post-copy target that disappears before it holds every page is failed back to the
  * source (which still has every page) under a new epoch; a source that disappears first leaves
  * the target without part of the state, and the handoff fails loudly with that reason.
+ *
+ * <p>Every transition is also written to the replicated {@link HandoffJournal}, before the next
+ * command goes out, as a compare-and-swap that doubles as this broker's lease on the handoff. A
+ * broker that claims the entry of a broker that died {@link #resume resumes} it: the client record
+ * says which side of the commit point it is on, so it finishes a committed handoff and compensates
+ * any other.
  */
 public final class HandoffSaga {
   private static final Logger LOG = LoggerFactory.getLogger(HandoffSaga.class);
@@ -56,10 +66,17 @@ public final class HandoffSaga {
   private final DeliveryOptions controlStep;
   private final DeliveryOptions transferStep;
   private final MigrationModel model = MigrationModel.withDefaultLimits();
+  private final HandoffJournal journal;
+  private final String ownerNode;
+  private final String ownerName;
 
-  public HandoffSaga(Vertx vertx, BrokerConfig config) {
+  /** {@code ownerNode}: this broker's cluster node id, its lease on the handoffs it runs; {@code ownerName}: for people. */
+  public HandoffSaga(Vertx vertx, BrokerConfig config, HandoffJournal journal, String ownerNode, String ownerName) {
     this.vertx = vertx;
     this.config = config;
+    this.journal = journal;
+    this.ownerNode = ownerNode;
+    this.ownerName = ownerName;
     this.clients = new ClientDirectory(vertx);
     this.controlStep = new DeliveryOptions().setSendTimeout(config.stepTimeoutMs());
     this.transferStep = new DeliveryOptions().setSendTimeout(config.transferTimeoutMs());
@@ -71,10 +88,53 @@ public final class HandoffSaga {
         record.instanceId(), record.serviceKind(), record.site(), target.siteId(), record.epoch(), technique, trigger,
         System.currentTimeMillis());
     Run run = new Run(request, record.lockedBy(request.handoffId()), target, source.coapEndpoint());
-    return clients.swap(record, run.locked)
-        .compose(locked -> locked ? Future.succeededFuture() : Future.failedFuture(
-            new IllegalStateException("client " + record.clientId() + " changed before the handoff could lock it")))
-        .compose(v -> run.execute());
+    run.entry = JournalEntry.started(request, target, source.coapEndpoint(), ownerNode, ownerName);
+    long lockStarted = System.currentTimeMillis();
+    // Journaled before the lock: a record locked by a handoff the journal does not know would stay locked.
+    return journal.open(run.entry).compose(written -> {
+      run.written = written;
+      return clients.swap(record, run.locked).compose(locked -> {
+        if (!locked) {
+          // Another broker got there first (every broker hears the same telemetry): this handoff never was.
+          return journal.remove(request.handoffId(), written).transform(v -> Future.failedFuture(
+              new IllegalStateException("client " + record.clientId() + " changed before the handoff could lock it")));
+        }
+        return run.finish(run.journal("lock", lockStarted).compose(v -> run.execute()));
+      }, failure -> run.finish(Future.failedFuture(failure)));
+    });
+  }
+
+  /**
+   * Takes over a handoff whose broker left the cluster, from its journal entry (already claimed:
+   * {@code written} is the claim as written). The client record tells where the saga stands: still
+   * locked, so abort (or finish, if the target commits first); committed to the target, so finish;
+   * back at the source, so complete the compensation.
+   */
+  public Future<HandoffCompleted> resume(JournalEntry claimed, String written) {
+    HandoffRequested request = claimed.request();
+    ClientRecord locked = new ClientRecord(request.clientId(), request.serviceKind(), request.instanceId(),
+        request.sourceSite(), request.epoch(), request.handoffId());
+    Run run = new Run(request, locked, claimed.target(), claimed.sourceEndpoint());
+    run.entry = claimed;
+    run.written = written;
+    long nowMs = System.currentTimeMillis();
+    run.startNanos = System.nanoTime() - (nowMs - request.requestedAtMs()) * 1_000_000;
+    claimed.steps().stream().filter(s -> s.step().equals("freeze")).findFirst()
+        .ifPresent(freeze -> run.freezeNanos = System.nanoTime() - (nowMs - freeze.startedAtMs()) * 1_000_000);
+    StepFailure lost = new StepFailure(claimed.step(), new IllegalStateException("its broker left the cluster"));
+    return run.finish(clients.find(request.clientId()).compose(current -> {
+      if (current.isPresent() && current.get().equals(locked)) {
+        return run.abortOrFinish(lost);
+      }
+      if (current.isPresent() && current.get().equals(locked.movedTo(request.targetSite()))) {
+        return run.finishCommitted();
+      }
+      if (current.isPresent() && current.get().equals(locked.serving())) {
+        return run.compensate(lost);
+      }
+      return Future.failedFuture(run.abort(lost, request.epoch(), "none: the client record is "
+          + current.map(ClientRecord::encode).orElse("gone")));
+    }));
   }
 
   /** The state of one saga run: the steps' replies and the clock readings for the metrics. */
@@ -83,7 +143,9 @@ public final class HandoffSaga {
     final ClientRecord locked;
     final SiteInfo target;
     final String sourceEndpoint;
-    final long startNanos = System.nanoTime();
+    long startNanos = System.nanoTime();
+    JournalEntry entry;
+    String written;
     long freezeNanos;
     long restoredNanos;
     StatePrecopied precopied;
@@ -124,7 +186,37 @@ public final class HandoffSaga {
             restoredNanos = System.nanoTime();
             restored = publish(Addresses.TARGET_RESTORED, done);
             return finishCommitted();
-          }, failure -> abortOrFinish(failure instanceof StepFailure step ? step : new StepFailure("saga", failure)));
+          }, failure -> failure instanceof OwnershipLostException
+              ? Future.failedFuture(failure)
+              : abortOrFinish(failure instanceof StepFailure step ? step : new StepFailure("saga", failure)));
+    }
+
+    /** Records that {@code step}, begun at {@code startedAtMs}, is done; fails if another broker owns the handoff now. */
+    Future<Void> journal(String step, long startedAtMs) {
+      JournalEntry next = entry.after(step, startedAtMs, request);
+      return journal.advance(written, next).map(encoded -> {
+        entry = next;
+        written = encoded;
+        return null;
+      });
+    }
+
+    /** Writes the outcome to the journal, unless another broker owns the handoff now; returns the outcome. */
+    Future<HandoffCompleted> finish(Future<HandoffCompleted> outcome) {
+      return outcome.transform(result -> {
+        if (result.failed() && result.cause() instanceof OwnershipLostException) {
+          LOG.warn("{}; this broker stops driving it", result.cause().getMessage());
+          return outcome;
+        }
+        JournalEntry end = result.succeeded()
+            ? entry.finished(JournalEntry.Status.COMPLETED, result.result().toJson())
+            : entry.finished(JournalEntry.Status.ABORTED, result.cause() instanceof HandoffAbortedException aborted
+                ? aborted.event().toJson()
+                : new JsonObject().put("reason", String.valueOf(result.cause().getMessage())));
+        return journal.advance(written, end)
+            .onFailure(failure -> LOG.warn("handoff {}: outcome not journaled: {}", request.handoffId(), failure.getMessage()))
+            .transform(ignored -> outcome);
+      });
     }
 
     /** Asks the source to measure, runs the model, and fixes the technique for the other steps. */
@@ -151,11 +243,13 @@ public final class HandoffSaga {
       }
       publish(Addresses.CLIENT_REDIRECTED, new ClientRedirected(request.handoffId(), request.clientId(), target.siteId(),
           target.coapEndpoint(), request.epoch() + 1));
-      return awaitPages(System.nanoTime() + config.transferTimeoutMs() * 1_000_000)
-          .compose(pages -> {
-            publish(Addresses.PAGES_COMPLETED, pages);
-            return release().map(v -> complete(pages));
-          }, this::postCopyFailed);
+      long awaitStarted = System.currentTimeMillis();
+      return journal("redirect", awaitStarted)
+          .compose(v -> awaitPages(System.nanoTime() + config.transferTimeoutMs() * 1_000_000)
+              .compose(pages -> {
+                publish(Addresses.PAGES_COMPLETED, pages);
+                return journal("await-pages", awaitStarted).compose(journaled -> release()).map(released -> complete(pages));
+              }, failure -> failure instanceof OwnershipLostException ? Future.failedFuture(failure) : postCopyFailed(failure)));
     }
 
     /**
@@ -270,9 +364,11 @@ public final class HandoffSaga {
     }
 
     <R> Future<R> step(String name, String address, BatonEvent command, DeliveryOptions options) {
+      long startedAtMs = System.currentTimeMillis();
       return vertx.eventBus().<R>request(address, command, options)
           .map(Message::body)
-          .recover(cause -> Future.failedFuture(new StepFailure(name, cause)));
+          .recover(cause -> Future.failedFuture(new StepFailure(name, cause)))
+          .compose(reply -> journal(name, startedAtMs).map(reply));
     }
 
     <E extends BatonEvent> E publish(String address, E event) {

@@ -7,6 +7,7 @@ import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.event.MigrationAssessed;
+import io.baton.protocol.event.NodeLoad;
 import io.baton.protocol.event.PagesCompleted;
 import io.baton.protocol.event.StatePrecopied;
 import io.baton.protocol.event.TechniqueChosen;
@@ -45,7 +46,8 @@ public final class EventCodecs {
       codec(MigrationAssessed.class, MigrationAssessed::fromJson),
       codec(TechniqueChosen.class, TechniqueChosen::fromJson),
       codec(StatePrecopied.class, StatePrecopied::fromJson),
-      codec(PagesCompleted.class, PagesCompleted::fromJson));
+      codec(PagesCompleted.class, PagesCompleted::fromJson),
+      codec(NodeLoad.class, NodeLoad::fromJson));
 
   private static <T extends BatonEvent> JsonEventCodec<T> codec(Class<T> type, Function<JsonObject, T> decoder) {
     return new JsonEventCodec<>(type, decoder);

@@ -27,6 +27,15 @@ public final class ClientDirectory {
     return map().compose(m -> m.get(clientId)).map(encoded -> Optional.ofNullable(encoded).map(ClientRecord::decode));
   }
 
+  /** Every client's record, by client id. */
+  public Future<java.util.Map<String, ClientRecord>> all() {
+    return map().compose(AsyncMap::entries).map(entries -> {
+      java.util.Map<String, ClientRecord> records = new java.util.TreeMap<>();
+      entries.forEach((id, encoded) -> records.put(id, ClientRecord.decode(encoded)));
+      return records;
+    });
+  }
+
   /** Registers a new client; returns the record that is in force, ours or the one already there. */
   public Future<ClientRecord> registerIfAbsent(ClientRecord record) {
     return map().compose(m -> m.putIfAbsent(record.clientId(), record.encode()))
