@@ -20,6 +20,7 @@ final class HandoffTracker {
   private Instant startedAt;
   private boolean announced;
   private int held;
+  private long latestEpoch;
 
   HandoffTracker(String clientId, List<HandoffListener> listeners) {
     this.clientId = clientId;
@@ -29,6 +30,11 @@ final class HandoffTracker {
   void held(Assignment at, long callStartNanos, boolean frozen) {
     Optional<HandoffListener.Start> start;
     synchronized (this) {
+      if (at.epoch() < latestEpoch) {
+        // A call sent to where the service was before a handoff already seen to end: it is sent
+        // again to the new site, and must not open the same handoff a second time.
+        return;
+      }
       open(at, callStartNanos);
       held++;
       start = frozen ? announce("frozen") : Optional.empty();
@@ -48,6 +54,7 @@ final class HandoffTracker {
   void answered(String site, long epoch, long callStartNanos) {
     HandoffListener.End end;
     synchronized (this) {
+      latestEpoch = Math.max(latestEpoch, epoch);
       if (startNanos < 0) {
         return;
       }
