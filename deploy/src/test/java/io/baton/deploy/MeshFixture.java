@@ -9,9 +9,7 @@ import io.baton.protocol.event.HandoffCompleted;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
 import java.util.Collections;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
@@ -71,11 +69,7 @@ final class MeshFixture {
   /** The handoffs of one client, as "from->to", in the order they completed. */
   static List<String> route(List<HandoffCompleted> completed, String clientId) {
     synchronized (completed) {
-      // By handoff id: the clustered bus delivers a publish at least once (see RecentIds).
-      Map<String, String> byHandoff = new LinkedHashMap<>();
-      completed.stream().filter(h -> h.clientId().equals(clientId))
-          .forEach(h -> byHandoff.putIfAbsent(h.handoffId(), h.sourceSite() + "->" + h.targetSite()));
-      return List.copyOf(byHandoff.values());
+      return completed.stream().filter(h -> h.clientId().equals(clientId)).map(h -> h.sourceSite() + "->" + h.targetSite()).toList();
     }
   }
 

@@ -5,7 +5,6 @@ import io.baton.client.CallResult;
 import io.baton.client.HandoffListener;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.protocol.Addresses;
-import io.baton.protocol.RecentIds;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -54,9 +53,8 @@ final class Movers implements AutoCloseable {
         byEpoch.put(done.epoch(), System.nanoTime());
       }
     });
-    RecentIds seenAborts = new RecentIds(1_024);
     abortListener = mesh.brokerVertx().eventBus().consumer(Addresses.HANDOFF_ABORTED, message -> {
-      if (completedAt.containsKey(message.body().clientId()) && seenAborts.firstTime(message.body().handoffId())) {
+      if (completedAt.containsKey(message.body().clientId())) {
         aborted.incrementAndGet();
       }
     });

@@ -6,7 +6,6 @@ import io.baton.client.CallResult;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.Addresses;
-import io.baton.protocol.RecentIds;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.vertx.core.json.JsonObject;
@@ -83,20 +82,12 @@ public final class VehicleDemo {
   private Result drive(LocalMesh mesh) {
     List<HandoffCompleted> handoffs = Collections.synchronizedList(new ArrayList<>());
     List<HandoffAborted> aborts = Collections.synchronizedList(new ArrayList<>());
-    RecentIds seenCompleted = new RecentIds(1_024);
-    RecentIds seenAborted = new RecentIds(1_024);
     mesh.brokerVertx().eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, m -> {
-      if (!seenCompleted.firstTime(m.body().handoffId())) {
-        return;
-      }
       handoffs.add(m.body());
       out.printf("  handoff %s -> %s (%s): %.1f ms, downtime %.1f ms, %d bytes moved%n", m.body().sourceSite(),
           m.body().targetSite(), m.body().technique(), m.body().handoffMillis(), m.body().downtimeMillis(), m.body().bytesMoved());
     });
     mesh.brokerVertx().eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, m -> {
-      if (!seenAborted.firstTime(m.body().handoffId())) {
-        return;
-      }
       aborts.add(m.body());
       out.printf("  handoff %s -> %s aborted at %s: %s%n", m.body().sourceSite(), m.body().targetSite(),
           m.body().failedStep(), m.body().reason());

@@ -1,6 +1,5 @@
 package io.baton.broker.metrics;
 
-import io.baton.protocol.RecentIds;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import java.util.LinkedHashMap;
@@ -35,21 +34,14 @@ public final class HandoffMetricsRegistry {
   private final Map<String, Map<String, double[]>> summaries = new TreeMap<>();
   private final Map<String, Long> completed = new TreeMap<>();
   private final Map<String, Long> aborted = new TreeMap<>();
-  private final RecentIds recorded = new RecentIds(4_096);
 
   public synchronized void record(HandoffCompleted handoff) {
-    if (!recorded.firstTime("completed:" + handoff.handoffId())) {
-      return;
-    }
     completed.merge(handoff.technique(), 1L, Long::sum);
     SECONDS.forEach((name, value) -> add(name, handoff.technique(), value.applyAsDouble(handoff)));
     BYTES.forEach((name, value) -> add(name, handoff.technique(), value.applyAsDouble(handoff)));
   }
 
   public synchronized void record(HandoffAborted handoff) {
-    if (!recorded.firstTime("aborted:" + handoff.handoffId())) {
-      return;
-    }
     aborted.merge(handoff.failedStep(), 1L, Long::sum);
   }
 
