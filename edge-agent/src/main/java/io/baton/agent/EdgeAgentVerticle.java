@@ -5,11 +5,13 @@ import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.agent.coap.AgentCoapServer;
 import io.baton.agent.handoff.HandoffParticipant;
+import io.baton.agent.handoff.PrestageParticipant;
 import io.baton.agent.mqtt.EmbeddedMqttBroker;
 import io.baton.agent.mqtt.MqttClientFace;
 import io.baton.agent.migration.MigrationSource;
 import io.baton.agent.migration.MigrationTarget;
 import io.baton.agent.migration.PrecopyLimits;
+import io.baton.agent.migration.PrestageSender;
 import io.baton.agent.migration.Techniques;
 import io.baton.agent.migration.TransferClients;
 import io.baton.agent.migration.TransferService;
@@ -40,11 +42,14 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeAgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeAgentVerticle.class);
+  private static final long PRESTAGE_OPEN_TIMEOUT_MS = 3_000;
   private final AgentConfig config;
   private final ServiceRuntime runtime;
   private final ChunkStore chunkStore = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
   private SiteDirectory sites;
   private HandoffParticipant participant;
+  private PrestageParticipant prestaging;
+  private MigrationTarget target;
   private AgentCoapServer coap;
   private EmbeddedMqttBroker mqttBroker;
   private MqttClientFace mqtt;
@@ -70,6 +75,11 @@ public final class EdgeAgentVerticle extends VerticleBase {
     return chunkStore;
   }
 
+  /** The pre-stages this site received as a target (tests look into it). */
+  public io.baton.agent.migration.PrestageReceptions prestages() {
+    return target.prestages();
+  }
+
   /** Faults to inject on this site's outgoing links (tests, fault-injection runs). */
   public LinkFaults linkFaults() {
     return links.faults();
@@ -83,10 +93,12 @@ public final class EdgeAgentVerticle extends VerticleBase {
     transferClients = new TransferClients(vertx);
     Techniques techniques = new Techniques(PrecopyLimits.defaults());
     MigrationSource source = new MigrationSource(vertx, config, runtime, techniques, links, transferClients);
-    MigrationTarget target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
+    target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
     participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
+    prestaging = new PrestageParticipant(vertx, config, new PrestageSender(vertx, config, runtime, links, transferClients,
+        PRESTAGE_OPEN_TIMEOUT_MS), target.prestages());
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
     coap = new AgentCoapServer(config, context, ingest, attachments, router);
     if (config.mqtt().enabled()) {
@@ -111,6 +123,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
         }))
         .compose(v -> startMqtt())
         .compose(v -> participant.register())
+        .compose(v -> prestaging.register())
         .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.mqttEndpoint(),
             config.host(), config.transferPort())));
   }
@@ -155,6 +168,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
   public Future<?> stop() {
     return sites.unregister(config.siteId())
         .eventually(() -> participant.unregister())
+        .eventually(() -> prestaging.unregister())
         .eventually(() -> mqtt == null ? Future.succeededFuture() : mqtt.stop())
         .eventually(() -> vertx.executeBlocking(() -> {
           coap.stop();

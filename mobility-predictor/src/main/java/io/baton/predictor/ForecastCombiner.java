@@ -10,9 +10,10 @@ import java.util.Map;
 import java.util.Optional;
 
 /**
- * Blends the models' views into one ranked list (plus a weak fallback, the strongest neighbour
- * now, so a client nothing else has an opinion on still gets a forecast). Each model's weights are added with the model's
- * own weight; the sum is normalised into probabilities. The ETA of a site is the signal trend's
+ * Blends the models' views into one ranked list (plus a weak fallback, the neighbour whose
+ * coverage is strongest where the client is now, so a client nothing else has an opinion on
+ * still gets a forecast). Each model's weights are added with the model's
+ * own weight; the sum, plus a fixed weight for "no handoff soon", is normalised into probabilities. The ETA of a site is the signal trend's
  * when it has one (it sees the trigger's own timer), else the motion model's, else the earliest
  * any model gives (a transition alone says where, not when).
  */
@@ -20,7 +21,7 @@ public final class ForecastCombiner {
   /** How much each model counts; a model may be switched off with 0. */
   public record Weights(double signal, double motion, double transitions, double coverage) {
     public static Weights defaults() {
-      return new Weights(1.0, 1.0, 0.6, 0.3);
+      return new Weights(1.0, 1.0, 0.6, 0.6);
     }
 
     public static Weights only(String model) {
@@ -33,6 +34,12 @@ public final class ForecastCombiner {
       };
     }
   }
+
+  /**
+   * The weight of "no handoff soon" in the normalisation: one weak opinion alone (a far ETA, a
+   * neighbour barely heard) must not become a probability of 1.
+   */
+  static final double NO_HANDOFF_WEIGHT = 0.5;
 
   private final Weights weights;
   private final int maxCandidates;
@@ -66,7 +73,7 @@ public final class ForecastCombiner {
       score.merge(p.siteId(), weights.transitions() * transitionConfidence * p.probability(), Double::sum);
     }
     coverage.ifPresent(p -> score.merge(p.siteId(), weights.coverage() * p.probability(), Double::sum));
-    double total = score.values().stream().mapToDouble(Double::doubleValue).sum();
+    double total = score.values().stream().mapToDouble(Double::doubleValue).sum() + NO_HANDOFF_WEIGHT;
     List<Forecast.Candidate> ranked = new ArrayList<>();
     if (total > 0) {
       long fallbackEta = earliest;

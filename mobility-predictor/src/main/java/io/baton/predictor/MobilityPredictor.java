@@ -77,12 +77,16 @@ public final class MobilityPredictor {
     int own = transitions.ownEvidence(state.clientId(), state.previousSite(), state.servingSite());
     // The crowd's table is a weak hint; a client's own repeated route is a strong one.
     double confidence = 0.3 + 0.7 * own / (own + 1.0);
-    return combiner.combine(state.clientId(), atMs, bySignal, byMotion, byTransitions, confidence, signal.strongestNeighbour(state));
+    return combiner.combine(state.clientId(), atMs, bySignal, byMotion, byTransitions, confidence, motion.coverage(state));
   }
 
   /** Forgets idle clients (their transition history stays: a commute comes back tomorrow). */
   public int expireIdle(long nowMs) {
     return clients.expire(nowMs);
+  }
+
+  public boolean tracks(String clientId) {
+    return clients.contains(clientId);
   }
 
   public int trackedClients() {

@@ -80,10 +80,7 @@ final class PredictorBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException(fcd + " holds no vehicles");
     }
     String name = fcd != null ? fcd.getFileName().toString().replaceAll("(\\.fcd)?\\.xml(\\.gz)?$", "") : "pedestrians";
-    PlannerConfig defaults = PlannerConfig.defaults();
-    PlannerConfig planner = new PlannerConfig(defaults.startProbability(), defaults.cancelProbability(), defaults.cancelGraceMs(),
-        defaults.maxTargetsPerClient(), defaults.safetyFactor(), defaults.marginMs(), budget, defaults.maxPerLink(),
-        linkMbps * 1e6 / 8);
+    PlannerConfig planner = PlannerConfig.defaults().withLink(budget, linkMbps * 1e6 / 8);
     BrokerConfig a3 = trigger.toConfig();
     PredictorBench.Result result = new PredictorBench(new PredictorBench.Options(name, reportMs, shadowing, seed, linkMbps, stateMb,
         lookaheadMs, a3, planner, !noAblation), System.out).run(traces, placed);

@@ -1,6 +1,5 @@
 package io.baton.predictor.model;
 
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -32,19 +31,15 @@ public final class ClientStates {
     return states.get(clientId);
   }
 
-  /** Forgets clients idle too long; returns how many. Access order means the idle ones come first. */
+  public boolean contains(String clientId) {
+    return states.containsKey(clientId);
+  }
+
+  /** Forgets clients idle too long; returns how many. */
   public int expire(long nowMs) {
-    int expired = 0;
-    Iterator<ClientState> oldestFirst = states.values().iterator();
-    while (oldestFirst.hasNext()) {
-      ClientState state = oldestFirst.next();
-      if (nowMs - state.lastHeardMs <= idleExpiryMs) {
-        break;
-      }
-      oldestFirst.remove();
-      expired++;
-    }
-    return expired;
+    int before = states.size();
+    states.values().removeIf(state -> nowMs - state.lastHeardMs > idleExpiryMs);
+    return before - states.size();
   }
 
   public int size() {

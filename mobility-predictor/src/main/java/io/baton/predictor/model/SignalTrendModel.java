@@ -16,7 +16,6 @@ public final class SignalTrendModel {
   static final double NOT_HEARD_DBM = -200.0;
   private static final double MIN_CLOSING_DB_PER_S = 0.05;
   private static final double TAU_MS = 4_000;
-  private static final double COVERAGE_SCALE_DB = 6.0;
 
   private final PredictorConfig config;
 
@@ -35,27 +34,6 @@ public final class SignalTrendModel {
         state.aboveSinceMs.putIfAbsent(site, reportMs);
       }
     }
-  }
-
-  /**
-   * The neighbour heard strongest now, weighted by how close it is to the trigger's margin: the
-   * fallback when no trend and no motion say anything (a parked client, a noisy slope).
-   */
-  public java.util.Optional<SitePrediction> strongestNeighbour(ClientState state) {
-    double serving = state.level(state.servingSite, NOT_HEARD_DBM);
-    String best = null;
-    double bestLevel = Double.NEGATIVE_INFINITY;
-    for (Map.Entry<String, SiteSignal> entry : state.signals.entrySet()) {
-      if (!entry.getKey().equals(state.servingSite) && entry.getValue().level() > bestLevel) {
-        best = entry.getKey();
-        bestLevel = entry.getValue().level();
-      }
-    }
-    if (best == null) {
-      return java.util.Optional.empty();
-    }
-    double gap = bestLevel - serving - config.hysteresisDb();
-    return java.util.Optional.of(new SitePrediction(best, 1 / (1 + Math.exp(-gap / COVERAGE_SCALE_DB)), -1));
   }
 
   public List<SitePrediction> predict(ClientState state, long nowMs) {

@@ -9,6 +9,7 @@ import java.util.ArrayDeque;
  */
 public final class SiteSignal {
   private static final int MAX_SAMPLES = 64;
+  private static final double SIGNIFICANT_ERRORS = 2.0;
 
   private final double smoothing;
   private final long windowMs;
@@ -38,7 +39,10 @@ public final class SiteSignal {
     return lastMs;
   }
 
-  /** dB per second; 0 until the window holds three samples spanning half a second. */
+  /**
+   * dB per second; 0 until the window holds three samples spanning half a second, and 0 while the
+   * fitted slope is within two standard errors of 0 (noise, not a trend: a walker's slope).
+   */
   public double slopeDbPerSecond() {
     if (samples.size() < 3 || samples.peekLast()[0] - samples.peekFirst()[0] < 500) {
       return 0;
@@ -57,6 +61,19 @@ public final class SiteSignal {
       sumTR += t * s[1];
     }
     double denominator = n * sumTT - sumT * sumT;
-    return denominator <= 0 ? 0 : (n * sumTR - sumT * sumR) / denominator;
+    if (denominator <= 0) {
+      return 0;
+    }
+    double slope = (n * sumTR - sumT * sumR) / denominator;
+    double intercept = (sumR - slope * sumT) / n;
+    double squaredResiduals = 0;
+    for (double[] s : samples) {
+      double t = (s[0] - t0) / 1000.0;
+      double residual = s[1] - (intercept + slope * t);
+      squaredResiduals += residual * residual;
+    }
+    double spreadT = sumTT - sumT * sumT / n;
+    double standardError = n > 2 ? Math.sqrt(squaredResiduals / (n - 2) / spreadT) : Double.POSITIVE_INFINITY;
+    return Math.abs(slope) >= SIGNIFICANT_ERRORS * standardError ? slope : 0;
   }
 }

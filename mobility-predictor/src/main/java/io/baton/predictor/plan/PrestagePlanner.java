@@ -42,6 +42,8 @@ public final class PrestagePlanner {
     String servingSite;
     long lastPlannedMs;
     final Map<String, ActivePrestage> byTarget = new LinkedHashMap<>();
+    /** Since when each candidate has been likely enough to stage, without a break. */
+    final Map<String, Long> likelySinceMs = new HashMap<>();
   }
 
   public PlanDecisions plan(String clientId, String instanceId, String servingSite, Forecast forecast, long nowMs) {
@@ -65,13 +67,18 @@ public final class PrestagePlanner {
       }
     }
 
+    plan.likelySinceMs.keySet().removeIf(site -> probabilityOf(forecast, site) < config.startProbability());
+    forecast.candidates().stream().filter(c -> c.probability() >= config.startProbability())
+        .forEach(c -> plan.likelySinceMs.putIfAbsent(c.siteId(), nowMs));
+
     List<PrestageRequested> started = new ArrayList<>();
     for (Forecast.Candidate candidate : forecast.candidates()) {
       if (plan.byTarget.size() >= config.maxTargetsPerClient()) {
         break;
       }
       if (candidate.probability() < config.startProbability() || candidate.siteId().equals(servingSite)
-          || plan.byTarget.containsKey(candidate.siteId())) {
+          || plan.byTarget.containsKey(candidate.siteId())
+          || nowMs - plan.likelySinceMs.getOrDefault(candidate.siteId(), nowMs) < config.confirmMs()) {
         continue;
       }
       String link = servingSite + ">" + candidate.siteId();
@@ -101,6 +108,7 @@ public final class PrestagePlanner {
     }
     plan.byTarget.values().forEach(active -> cancelled.add(cancel(active, "the client moved to " + newServing)));
     plan.byTarget.clear();
+    plan.likelySinceMs.clear();
     return cancelled;
   }
 
