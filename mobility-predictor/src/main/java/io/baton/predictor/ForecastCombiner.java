@@ -13,9 +13,11 @@ import java.util.Optional;
  * Blends the models' views into one ranked list (plus a weak fallback, the neighbour whose
  * coverage is strongest where the client is now, so a client nothing else has an opinion on
  * still gets a forecast). Each model's weights are added with the model's
- * own weight; the sum, plus a fixed weight for "no handoff soon", is normalised into probabilities. The ETA of a site is the signal trend's
- * when it has one (it sees the trigger's own timer), else the motion model's, else the earliest
- * any model gives (a transition alone says where, not when).
+ * own weight; the sum, plus a fixed weight for "no handoff soon", is normalised into
+ * probabilities. The ETA of a site is the signal trend's once the trigger's timer runs (it is then
+ * exact), else the motion model's (geometry extrapolates better than a straight line through
+ * decibels), else the signal trend's, else the earliest any model gives (a transition alone says
+ * where, not when).
  */
 public final class ForecastCombiner {
   /** How much each model counts; a model may be switched off with 0. */
@@ -44,9 +46,11 @@ public final class ForecastCombiner {
   private final Weights weights;
   private final int maxCandidates;
   private final long horizonMs;
+  private final long timeToTriggerMs;
 
-  public ForecastCombiner(Weights weights, int maxCandidates, long horizonMs) {
+  public ForecastCombiner(Weights weights, int maxCandidates, long horizonMs, long timeToTriggerMs) {
     this.weights = weights;
+    this.timeToTriggerMs = timeToTriggerMs;
     this.maxCandidates = maxCandidates;
     this.horizonMs = horizonMs;
   }
@@ -56,18 +60,21 @@ public final class ForecastCombiner {
     Map<String, Double> score = new HashMap<>();
     Map<String, Long> eta = new HashMap<>();
     long earliest = horizonMs;
-    for (SitePrediction p : signal) {
-      score.merge(p.siteId(), weights.signal() * p.probability(), Double::sum);
-      if (weights.signal() > 0) {
-        eta.put(p.siteId(), p.etaMs());
-        earliest = Math.min(earliest, p.etaMs());
-      }
-    }
     if (motion.isPresent() && weights.motion() > 0) {
       SitePrediction p = motion.get();
       score.merge(p.siteId(), weights.motion() * p.probability(), Double::sum);
-      eta.putIfAbsent(p.siteId(), p.etaMs());
+      eta.put(p.siteId(), p.etaMs());
       earliest = Math.min(earliest, p.etaMs());
+    }
+    for (SitePrediction p : signal) {
+      score.merge(p.siteId(), weights.signal() * p.probability(), Double::sum);
+      if (weights.signal() > 0) {
+        // A running trigger timer is exact; otherwise geometry beats a straight line through dB.
+        if (p.etaMs() <= timeToTriggerMs || !eta.containsKey(p.siteId())) {
+          eta.put(p.siteId(), p.etaMs());
+        }
+        earliest = Math.min(earliest, p.etaMs());
+      }
     }
     for (SitePrediction p : transitions) {
       score.merge(p.siteId(), weights.transitions() * transitionConfidence * p.probability(), Double::sum);

@@ -41,7 +41,7 @@ public final class MobilityPredictor {
     this.clients = new ClientStates(config.maxClients(), config.idleExpiryMs());
     this.signal = new SignalTrendModel(config);
     this.motion = new MotionModel(config, sites);
-    this.combiner = new ForecastCombiner(weights, config.maxCandidates(), config.horizonMs());
+    this.combiner = new ForecastCombiner(weights, config.maxCandidates(), config.horizonMs(), config.timeToTriggerMs());
   }
 
   public MobilityPredictor(PredictorConfig config, List<SitePlacement> sites) {
