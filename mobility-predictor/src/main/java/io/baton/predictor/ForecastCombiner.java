@@ -23,7 +23,7 @@ public final class ForecastCombiner {
   /** How much each model counts; a model may be switched off with 0. */
   public record Weights(double signal, double motion, double transitions, double coverage) {
     public static Weights defaults() {
-      return new Weights(1.0, 1.0, 0.6, 0.6);
+      return new Weights(0.3, 1.0, 0.6, 1.0);
     }
 
     public static Weights only(String model) {
@@ -55,13 +55,12 @@ public final class ForecastCombiner {
     this.horizonMs = horizonMs;
   }
 
-  public Forecast combine(String clientId, long nowMs, List<SitePrediction> signal, Optional<SitePrediction> motion,
+  public Forecast combine(String clientId, long nowMs, List<SitePrediction> signal, List<SitePrediction> motion,
       List<SitePrediction> transitions, double transitionConfidence, Optional<SitePrediction> coverage) {
     Map<String, Double> score = new HashMap<>();
     Map<String, Long> eta = new HashMap<>();
     long earliest = horizonMs;
-    if (motion.isPresent() && weights.motion() > 0) {
-      SitePrediction p = motion.get();
+    for (SitePrediction p : weights.motion() > 0 ? motion : List.<SitePrediction>of()) {
       score.merge(p.siteId(), weights.motion() * p.probability(), Double::sum);
       eta.put(p.siteId(), p.etaMs());
       earliest = Math.min(earliest, p.etaMs());

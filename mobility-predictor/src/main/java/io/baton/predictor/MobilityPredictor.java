@@ -72,7 +72,7 @@ public final class MobilityPredictor {
 
   private Forecast forecast(ClientState state, long atMs) {
     List<SitePrediction> bySignal = signal.predict(state, atMs);
-    Optional<SitePrediction> byMotion = motion.predict(state);
+    List<SitePrediction> byMotion = motion.predict(state);
     List<SitePrediction> byTransitions = transitions.predict(state.clientId(), state.previousSite(), state.servingSite());
     int own = transitions.ownEvidence(state.clientId(), state.previousSite(), state.servingSite());
     // The crowd's table is a weak hint; a client's own repeated route is a strong one.

@@ -41,6 +41,7 @@ public final class MobilityPredictorVerticle extends VerticleBase {
       return size() > MAX_KNOWN_INSTANCES;
     }
   };
+  private final java.util.Set<String> lookingUp = new java.util.HashSet<>();
   private MobilityPredictor predictor;
   private PrestagePlanner planner;
   private ClientDirectory clients;
@@ -80,8 +81,12 @@ public final class MobilityPredictorVerticle extends VerticleBase {
     }
     ClientRecord record = records.get(report.clientId());
     if (record == null || !record.site().equals(report.servingSite())) {
-      // The instance id comes from the directory; this report plans nothing, the next one will.
-      clients.find(report.clientId()).onSuccess(found -> found.ifPresent(r -> records.put(r.clientId(), r)));
+      // The instance id comes from the directory; this report plans nothing, a later one will.
+      if (lookingUp.add(report.clientId())) {
+        clients.find(report.clientId())
+            .onSuccess(found -> found.ifPresent(r -> records.put(r.clientId(), r)))
+            .onComplete(done -> lookingUp.remove(report.clientId()));
+      }
       return;
     }
     if (report.handoffInProgress()) {

@@ -17,6 +17,9 @@ public final class ClientState {
   String previousSite;
   long lastReportMs = Long.MIN_VALUE;
   long lastHeardMs;
+  double reportPeriodMs = DEFAULT_REPORT_PERIOD_MS;
+  private static final double DEFAULT_REPORT_PERIOD_MS = 200;
+  private static final double DEFAULT_NOISE_DB = 2.0;
 
   public ClientState(String clientId) {
     this.clientId = clientId;
@@ -54,6 +57,20 @@ public final class ClientState {
   public double level(String siteId, double notHeard) {
     SiteSignal signal = signals.get(siteId);
     return signal == null ? notHeard : signal.level();
+  }
+
+  /** How often the client reports, smoothed over its recent reports. */
+  public double reportPeriodMs() {
+    return reportPeriodMs;
+  }
+
+  /**
+   * The shadowing noise of one sample, dB: the median over the sites heard of the scatter around
+   * their fitted trends; a default until there is enough to measure.
+   */
+  public double sampleNoiseDb() {
+    double[] measured = signals.values().stream().mapToDouble(SiteSignal::noiseDb).filter(Double::isFinite).sorted().toArray();
+    return measured.length == 0 ? DEFAULT_NOISE_DB : measured[measured.length / 2];
   }
 
   public Long aboveSince(String siteId) {

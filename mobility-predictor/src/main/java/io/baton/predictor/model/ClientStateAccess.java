@@ -14,6 +14,9 @@ public final class ClientStateAccess {
       state.aboveSinceMs.clear();
     }
     state.servingSite = report.servingSite();
+    if (state.lastReportMs != Long.MIN_VALUE && report.timestampMs() > state.lastReportMs) {
+      state.reportPeriodMs = 0.8 * state.reportPeriodMs + 0.2 * (report.timestampMs() - state.lastReportMs);
+    }
     state.lastReportMs = report.timestampMs();
     report.rssiDbm().forEach((site, rssi) ->
         state.signals.computeIfAbsent(site, s -> new SiteSignal(config.smoothing(), config.trendWindowMs())).add(report.timestampMs(), rssi));

@@ -12,13 +12,8 @@ public final class MotionTrack {
   private static final int MAX_POINTS = 32;
 
   private final ArrayDeque<double[]> points = new ArrayDeque<>();
-  private static final double MOVING_MPS = 0.3;
-
   private double vx;
   private double vy;
-  /** The velocity when it last moved: a vehicle stopped at a light will most likely go on the same way. */
-  private double movingVx;
-  private double movingVy;
 
   public void add(long timeMs, double x, double y, double speedMps, double headingDeg) {
     points.addLast(new double[] {timeMs, x, y});
@@ -35,22 +30,6 @@ public final class MotionTrack {
       vx = seconds > 0 ? (x - first[1]) / seconds : 0;
       vy = seconds > 0 ? (y - first[2]) / seconds : 0;
     }
-    if (Math.hypot(vx, vy) >= MOVING_MPS) {
-      movingVx = vx;
-      movingVy = vy;
-    }
-  }
-
-  public boolean moving() {
-    return Math.hypot(vx, vy) >= MOVING_MPS;
-  }
-
-  public double lastMovingVx() {
-    return movingVx;
-  }
-
-  public double lastMovingVy() {
-    return movingVy;
   }
 
   public double x() {

@@ -44,8 +44,22 @@ public final class SiteSignal {
    * fitted slope is within two standard errors of 0 (noise, not a trend: a walker's slope).
    */
   public double slopeDbPerSecond() {
-    if (samples.size() < 3 || samples.peekLast()[0] - samples.peekFirst()[0] < 500) {
-      return 0;
+    Fit fit = fit();
+    return fit == null || Math.abs(fit.slope) < SIGNIFICANT_ERRORS * fit.slopeError ? 0 : fit.slope;
+  }
+
+  /** The scatter of the samples around their fitted trend (dB); NaN until there are enough samples. */
+  public double noiseDb() {
+    Fit fit = fit();
+    return fit == null ? Double.NaN : fit.residualStd;
+  }
+
+  private record Fit(double slope, double slopeError, double residualStd) {
+  }
+
+  private Fit fit() {
+    if (samples.size() < 4 || samples.peekLast()[0] - samples.peekFirst()[0] < 500) {
+      return null;
     }
     double t0 = samples.peekFirst()[0];
     double n = samples.size();
@@ -60,20 +74,18 @@ public final class SiteSignal {
       sumTT += t * t;
       sumTR += t * s[1];
     }
-    double denominator = n * sumTT - sumT * sumT;
-    if (denominator <= 0) {
-      return 0;
+    double spreadT = sumTT - sumT * sumT / n;
+    if (spreadT <= 0) {
+      return null;
     }
-    double slope = (n * sumTR - sumT * sumR) / denominator;
+    double slope = (sumTR - sumT * sumR / n) / spreadT;
     double intercept = (sumR - slope * sumT) / n;
     double squaredResiduals = 0;
     for (double[] s : samples) {
-      double t = (s[0] - t0) / 1000.0;
-      double residual = s[1] - (intercept + slope * t);
+      double residual = s[1] - (intercept + slope * (s[0] - t0) / 1000.0);
       squaredResiduals += residual * residual;
     }
-    double spreadT = sumTT - sumT * sumT / n;
-    double standardError = n > 2 ? Math.sqrt(squaredResiduals / (n - 2) / spreadT) : Double.POSITIVE_INFINITY;
-    return Math.abs(slope) >= SIGNIFICANT_ERRORS * standardError ? slope : 0;
+    double residualVariance = squaredResiduals / (n - 2);
+    return new Fit(slope, Math.sqrt(residualVariance / spreadT), Math.sqrt(residualVariance));
   }
 }
