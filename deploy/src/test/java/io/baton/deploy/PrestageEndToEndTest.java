@@ -138,7 +138,7 @@ class PrestageEndToEndTest {
       String instance = await(new ClientDirectory(mesh.brokerVertx()).find("walker")).orElseThrow().instanceId();
       var siteB = mesh.site("site-b").orElseThrow().agent();
       long before = siteB.chunkStore().heldBytes();
-      PrestageRequested request = new PrestageRequested("manual-1", instance, "site-a", "site-b", List.of("memory-pages"),
+      PrestageRequested request = new PrestageRequested("manual-1", instance, "site-a", "site-b", List.of(PrestageRequested.MEMORY_PAGES),
           System.currentTimeMillis() + 10_000);
       mesh.brokerVertx().eventBus().publish(Addresses.PRESTAGE_REQUESTED, request);
       Prestaged done = MeshFixture.awaitPublished(prestaged, 1).get(0);

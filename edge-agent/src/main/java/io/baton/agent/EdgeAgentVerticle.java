@@ -97,7 +97,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
     participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
-    prestaging = new PrestageParticipant(vertx, config, new PrestageSender(vertx, config, runtime, links, transferClients,
+    prestaging = new PrestageParticipant(vertx, config, new PrestageSender(vertx, runtime, links, transferClients,
         PRESTAGE_OPEN_TIMEOUT_MS), target.prestages());
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
     coap = new AgentCoapServer(config, context, ingest, attachments, router);

@@ -1,6 +1,5 @@
 package io.baton.agent.migration;
 
-import io.baton.agent.AgentConfig;
 import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.Addresses.AgentCommand;
@@ -19,11 +18,7 @@ import java.util.BitSet;
  * handoff will send; what the target already holds is never sent twice.
  */
 public final class PrestageSender {
-  /** The embedded runtime's artifact name, as the planner asks for it. */
-  public static final String MEMORY_ARTIFACT = "memory-pages";
-
   private final Vertx vertx;
-  private final AgentConfig config;
   private final ServiceRuntime runtime;
   private final LinkEmulator emulator;
   private final TransferClients clients;
@@ -31,10 +26,9 @@ public final class PrestageSender {
   private final SiteDirectory sites;
   private final DeliveryOptions open;
 
-  public PrestageSender(Vertx vertx, AgentConfig config, ServiceRuntime runtime, LinkEmulator emulator, TransferClients clients,
+  public PrestageSender(Vertx vertx, ServiceRuntime runtime, LinkEmulator emulator, TransferClients clients,
       long stepTimeoutMs) {
     this.vertx = vertx;
-    this.config = config;
     this.runtime = runtime;
     this.emulator = emulator;
     this.clients = clients;
@@ -44,9 +38,9 @@ public final class PrestageSender {
   }
 
   public Future<Prestaged> send(PrestageRequested request) {
-    if (!request.artifacts().contains(MEMORY_ARTIFACT)) {
+    if (!request.artifacts().contains(PrestageRequested.MEMORY_PAGES)) {
       return Future.failedFuture("pre-stage " + request.prestageId() + " asks for " + request.artifacts()
-          + "; the embedded runtime has only " + MEMORY_ARTIFACT);
+          + "; the embedded runtime has only " + PrestageRequested.MEMORY_PAGES);
     }
     long start = System.nanoTime();
     return runtime.image(request.instanceId())
@@ -60,11 +54,7 @@ public final class PrestageSender {
                 })
                 .compose(copies -> pusher.push(request.prestageId(), target.siteId(),
                     clients.to(target.transferHost(), target.transferPort()), image.memory().pageCount(), copies, false, 0))))
-        .map(pushed -> new Prestaged(request.prestageId(), request.targetSite(), MEMORY_ARTIFACT, pushed.bytesSent(),
+        .map(pushed -> new Prestaged(request.prestageId(), request.targetSite(), PrestageRequested.MEMORY_PAGES, pushed.bytesSent(),
             (System.nanoTime() - start) / 1_000));
-  }
-
-  public String siteId() {
-    return config.siteId();
   }
 }

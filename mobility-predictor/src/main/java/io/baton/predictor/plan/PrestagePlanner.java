@@ -20,9 +20,6 @@ import java.util.Optional;
  * Single-threaded: the caller owns it (one verticle, or a replay).
  */
 public final class PrestagePlanner {
-  /** The embedded runtime's artifact: the service's memory pages, as content-addressed chunks. */
-  public static final String MEMORY_ARTIFACT = "memory-pages";
-
   private final PlannerConfig config;
   private final LinkBandwidths bandwidths;
   private final ArtifactSizes sizes;
@@ -94,7 +91,7 @@ public final class PrestagePlanner {
       plan.byTarget.put(candidate.siteId(), active);
       byId.put(active.prestageId, active);
       runningOnLink.merge(link, 1, Integer::sum);
-      started.add(new PrestageRequested(active.prestageId, instanceId, servingSite, candidate.siteId(), List.of(MEMORY_ARTIFACT),
+      started.add(new PrestageRequested(active.prestageId, instanceId, servingSite, candidate.siteId(), List.of(PrestageRequested.MEMORY_PAGES),
           forecast.issuedAtMs() + candidate.etaMs()));
     }
     return new PlanDecisions(started, cancelled);
