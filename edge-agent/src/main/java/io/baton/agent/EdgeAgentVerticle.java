@@ -7,11 +7,13 @@ import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.agent.coap.AgentCoapServer;
 import io.baton.agent.handoff.HandoffParticipant;
+import io.baton.agent.handoff.PrestageParticipant;
 import io.baton.agent.mqtt.EmbeddedMqttBroker;
 import io.baton.agent.mqtt.MqttClientFace;
 import io.baton.agent.migration.MigrationSource;
 import io.baton.agent.migration.MigrationTarget;
 import io.baton.agent.migration.PrecopyLimits;
+import io.baton.agent.migration.PrestageSender;
 import io.baton.agent.migration.Techniques;
 import io.baton.agent.migration.TransferClients;
 import io.baton.agent.migration.TransferService;
@@ -42,6 +44,7 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeAgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeAgentVerticle.class);
+  private static final long PRESTAGE_OPEN_TIMEOUT_MS = 3_000;
   private final AgentConfig config;
   private final ServiceRuntime runtime;
   private final ChunkStore chunkStore = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
@@ -49,6 +52,8 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private HandoffParticipant participant;
   private DeployCommand deployCommand;
   private LoadReporter loadReporter;
+  private PrestageParticipant prestaging;
+  private MigrationTarget target;
   private AgentCoapServer coap;
   private EmbeddedMqttBroker mqttBroker;
   private MqttClientFace mqtt;
@@ -74,6 +79,11 @@ public final class EdgeAgentVerticle extends VerticleBase {
     return chunkStore;
   }
 
+  /** The pre-stages this site received as a target (tests look into it). */
+  public io.baton.agent.migration.PrestageReceptions prestages() {
+    return target.prestages();
+  }
+
   /** Faults to inject on this site's outgoing links (tests, fault-injection runs). */
   public LinkFaults linkFaults() {
     return links.faults();
@@ -87,12 +97,14 @@ public final class EdgeAgentVerticle extends VerticleBase {
     transferClients = new TransferClients(vertx);
     Techniques techniques = new Techniques(PrecopyLimits.defaults());
     MigrationSource source = new MigrationSource(vertx, config, runtime, techniques, links, transferClients);
-    MigrationTarget target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
+    target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
     participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
     deployCommand = new DeployCommand(vertx, config, attachments);
     loadReporter = new LoadReporter(vertx, config.siteId());
+    prestaging = new PrestageParticipant(vertx, config, new PrestageSender(vertx, runtime, links, transferClients,
+        PRESTAGE_OPEN_TIMEOUT_MS), target.prestages());
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
     coap = new AgentCoapServer(config, context, ingest, attachments, router);
     if (config.mqtt().enabled()) {
@@ -118,6 +130,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
         .compose(v -> startMqtt())
         .compose(v -> participant.register())
         .compose(v -> deployCommand.register())
+        .compose(v -> prestaging.register())
         .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.mqttEndpoint(),
             config.host(), config.transferPort())))
         .onSuccess(v -> loadReporter.start(LoadReporter.DEFAULT_PERIOD_MS));
@@ -167,6 +180,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
           return deployCommand.unregister();
         })
         .eventually(() -> participant.unregister())
+        .eventually(() -> prestaging.unregister())
         .eventually(() -> mqtt == null ? Future.succeededFuture() : mqtt.stop())
         .eventually(() -> vertx.executeBlocking(() -> {
           coap.stop();

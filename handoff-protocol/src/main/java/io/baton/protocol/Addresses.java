@@ -12,6 +12,7 @@ public final class Addresses {
   public static final String FORECAST = "baton.predictor.forecast";
   public static final String PRESTAGE_REQUESTED = "baton.prestage.requested";
   public static final String PRESTAGED = "baton.prestage.done";
+  public static final String PRESTAGE_CANCELLED = "baton.prestage.cancelled";
 
   public static final String HANDOFF_REQUESTED = "baton.handoff.requested";
   public static final String TARGET_PREPARED = "baton.handoff.target-prepared";
@@ -34,7 +35,9 @@ public final class Addresses {
   public enum AgentCommand {
     PREPARE, ASSESS, PRECOPY, FREEZE, TRANSFER, RESTORE, AWAIT_PAGES, RELEASE, ABORT, CALL,
     /** Deploy a client's service here (an attach on the client's behalf): body and reply are JSON. */
-    DEPLOY;
+    DEPLOY,
+    /** A target opens a reception for a pre-stage's chunks before the source pushes them. */
+    PRESTAGE;
 
     public String address(String siteId) {
       return "baton.agent." + siteId + "." + name().toLowerCase();

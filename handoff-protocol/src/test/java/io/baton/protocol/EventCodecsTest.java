@@ -18,6 +18,7 @@ import io.baton.protocol.event.StatePrecopied;
 import io.baton.protocol.event.TechniqueChosen;
 import io.baton.protocol.event.PrestageRequested;
 import io.baton.protocol.event.Prestaged;
+import io.baton.protocol.event.PrestageCancelled;
 import io.baton.protocol.event.SourceFrozen;
 import io.baton.protocol.event.SourceReleased;
 import io.baton.protocol.event.StateTransferred;
@@ -39,9 +40,10 @@ class EventCodecsTest {
           Map.of("site-a", -71.5, "site-b", -88.0)),
       new Forecast("car-1", 42L, List.of(new Forecast.Candidate("site-b", 0.8, 1500), new Forecast.Candidate("site-c", 0.2, 9000))),
       new PrestageRequested("p-1", "car-1/kv", "site-a", "site-b", List.of("snapshot", "layer:sha256:ab"), 99L),
-      new Prestaged("p-1", "site-b", "snapshot", 4096),
+      new Prestaged("p-1", "site-b", "snapshot", 4096, 1200),
+      new PrestageCancelled("p-1", "car-1/kv", "site-a", "site-b", "unlikely"),
       new HandoffRequested("h-1", "car-1", "car-1/kv", "kv", "site-a", "site-b", 3, "cold", "a3", 1234L),
-      new TargetPrepared("h-1", "site-b", "127.0.0.3", 7443),
+      new TargetPrepared("h-1", "site-b", "127.0.0.3", 7443, 8192),
       new SourceFrozen("h-1", "site-a", 1024, 350),
       new StateTransferred("h-1", "site-b", 1024, "00ff", 900),
       new TargetRestored("h-1", "site-b", 4, 120),

@@ -6,10 +6,23 @@ import picocli.CommandLine.Command;
 /** The {@code baton} command. */
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Keeps an edge service next to a moving user.",
-    subcommands = {DemoCommand.class, AgentCommand.class, BrokerCommand.class, BenchCommand.class})
+    subcommands = {DemoCommand.class, AgentCommand.class, BrokerCommand.class, PredictorCommand.class, BenchCommand.class})
 public final class BatonCli {
 
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BatonCli()).execute(args));
+    System.exit(new CommandLine(new BatonCli()).setExecutionExceptionHandler(BatonCli::badInput).execute(args));
+  }
+
+  /** Bad input (a wrong option value, a missing or malformed file) is a one-line error, not a stack trace. */
+  private static int badInput(Exception failure, CommandLine command, CommandLine.ParseResult parsed) throws Exception {
+    if (failure instanceof java.nio.file.NoSuchFileException missing) {
+      command.getErr().println("baton: no such file: " + missing.getFile());
+      return 2;
+    }
+    if (failure instanceof IllegalArgumentException || failure instanceof java.io.IOException) {
+      command.getErr().println("baton: " + failure.getMessage());
+      return 2;
+    }
+    throw failure;
   }
 }

@@ -13,7 +13,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; prints a table.",
-    subcommands = {BenchCommand.Clients.class, BenchCommand.Migration.class, BenchCommand.Failover.class})
+    subcommands = {BenchCommand.Clients.class, BenchCommand.Migration.class, BenchCommand.Failover.class,
+        PredictorBenchCommand.class})
 final class BenchCommand {
 
   @Command(name = "failover", mixinStandardHelpOptions = true,

@@ -25,6 +25,12 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--seed", description = "seed of the radio noise (default ${DEFAULT-VALUE})", defaultValue = "7")
   long seed;
 
+  @Option(names = "--no-predictor", description = "no mobility predictor: every handoff starts cold at the target")
+  boolean noPredictor;
+
+  @Option(names = "--tiles", description = "KiB of map tiles in the vehicle's service (default ${DEFAULT-VALUE})", defaultValue = "1024")
+  int tilesKiB;
+
   @Option(names = "--stay", description = "keep the mesh up after the drive, for other clients (the SDK's examples)")
   boolean stay;
 
@@ -35,10 +41,11 @@ final class DemoCommand implements Callable<Integer> {
   public Integer call() {
     // The demo prints its own account of each handoff; the components' info logs would repeat it.
     System.setProperty("org.slf4j.simpleLogger.log.io.baton", "warn");
-    if (!(speed > 0) || !(callRate > 0) || !(spacing > 0) || !(shadowing >= 0)) {
-      throw new IllegalArgumentException("speed, call rate and spacing must be positive, shadowing not negative");
+    if (!(speed > 0) || !(callRate > 0) || !(spacing > 0) || !(shadowing >= 0) || tilesKiB < 4 || tilesKiB > 65_536) {
+      throw new IllegalArgumentException("speed, call rate and spacing must be positive, shadowing not negative, tiles 4..65536 KiB");
     }
-    VehicleDemo.Options options = new VehicleDemo.Options(speed, callRate, 10, spacing, shadowing, seed, trigger.toConfig());
+    VehicleDemo.Options options = new VehicleDemo.Options(speed, callRate, 10, spacing, shadowing, seed, trigger.toConfig(),
+        !noPredictor, tilesKiB);
     VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo(), stay);
     return result.drive().lost() == 0 && result.duplicated() == 0 ? 0 : 1;
   }

@@ -6,6 +6,8 @@ import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.HandoffBrokerVerticle;
 import io.baton.protocol.codec.EventCodecs;
+import io.baton.predictor.MobilityPredictorVerticle;
+import io.baton.predictor.PredictorSetup;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.ArrayList;
@@ -16,13 +18,16 @@ import java.util.Optional;
 
 /**
  * A whole mesh in one process: a broker member and one member per site, each its own clustered
- * Vert.x instance on its own address. Used by {@code baton demo} and the end-to-end tests.
+ * Vert.x instance on its own address, and optionally the mobility predictor (deployed on the
+ * broker's member: it only listens and publishes on the bus, so any member will do). Used by
+ * {@code baton demo} and the end-to-end tests.
  */
 public final class LocalMesh implements AutoCloseable {
   private final MeshLayout layout;
   private final Vertx broker;
   private final HandoffBrokerVerticle brokerVerticle;
   private final Map<String, Site> sites;
+  private MobilityPredictorVerticle predictor;
 
   /** One running site: its member and its agent. */
   public record Site(AgentConfig config, Vertx vertx, EdgeAgentVerticle agent) {
@@ -40,7 +45,12 @@ public final class LocalMesh implements AutoCloseable {
    * Blocks: call it from a plain thread, not from a Vert.x context.
    */
   public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig) {
-    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members());
+    return start(layout, brokerConfig, Optional.empty());
+  }
+
+  /** As {@link #start(MeshLayout, BrokerConfig)}, with the predictor too when a setup is given. */
+  public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, Optional<PredictorSetup> predictorSetup) {
+    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(), predictorSetup);
   }
 
   /**
@@ -48,10 +58,11 @@ public final class LocalMesh implements AutoCloseable {
    * processes of their own, on addresses among {@code members}). {@link #broker()} is null.
    */
   public static LocalMesh withoutBroker(MeshLayout layout, List<String> members) {
-    return start(layout, null, members);
+    return start(layout, null, members, Optional.empty());
   }
 
-  private static LocalMesh start(MeshLayout layout, HandoffBrokerVerticle brokerVerticle, List<String> members) {
+  private static LocalMesh start(MeshLayout layout, HandoffBrokerVerticle brokerVerticle, List<String> members,
+      Optional<PredictorSetup> predictorSetup) {
     Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members));
     Map<String, Site> sites = new LinkedHashMap<>();
     try {
@@ -70,7 +81,22 @@ public final class LocalMesh implements AutoCloseable {
       new LocalMesh(layout, broker, brokerVerticle, sites).close();
       throw e;
     }
-    return new LocalMesh(layout, broker, brokerVerticle, sites);
+    LocalMesh mesh = new LocalMesh(layout, broker, brokerVerticle, sites);
+    predictorSetup.ifPresent(setup -> {
+      mesh.predictor = new MobilityPredictorVerticle(setup);
+      try {
+        join(broker.deployVerticle(mesh.predictor));
+      } catch (RuntimeException e) {
+        mesh.close();
+        throw e;
+      }
+    });
+    return mesh;
+  }
+
+  /** The predictor, if this mesh runs one. */
+  public Optional<MobilityPredictorVerticle> predictor() {
+    return Optional.ofNullable(predictor);
   }
 
   private static <T> T join(Future<T> future) {

@@ -22,9 +22,13 @@ public final class RadioModel {
     this.random = new Random(seed);
   }
 
+  public static final double SMALL_CELL_DBM = 20;
+  public static final double SMALL_CELL_REFERENCE_LOSS_DB = 40;
+  public static final double SMALL_CELL_EXPONENT = 3.0;
+
   /** A small urban cell: 20 dBm, 40 dB at 1 m, exponent 3. */
   public static RadioModel smallCell(double shadowingSigmaDb, long seed) {
-    return new RadioModel(20, 40, 3.0, shadowingSigmaDb, seed);
+    return new RadioModel(SMALL_CELL_DBM, SMALL_CELL_REFERENCE_LOSS_DB, SMALL_CELL_EXPONENT, shadowingSigmaDb, seed);
   }
 
   public synchronized double rssiDbm(double distanceMeters) {

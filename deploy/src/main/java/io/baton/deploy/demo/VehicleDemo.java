@@ -8,6 +8,16 @@ import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
+import io.baton.protocol.event.PrestageCancelled;
+import io.baton.protocol.event.PrestageRequested;
+import io.baton.protocol.event.Prestaged;
+import io.baton.predictor.PredictorConfig;
+import io.baton.predictor.PredictorSetup;
+import io.baton.predictor.plan.PlannerConfig;
+import io.baton.protocol.directory.SitePlacement;
+import java.util.HexFormat;
+import java.util.Optional;
+import java.util.Random;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.ArrayList;
@@ -19,19 +29,32 @@ import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
- * {@code baton demo}: three sites and a broker as cluster members on loopback addresses, and one
- * vehicle that drives past the sites calling its key-value service ({@code incr trip}). Because
+ * {@code baton demo}: three sites, a broker and the mobility predictor as cluster members on
+ * loopback addresses, and one vehicle that drives past the sites calling its key-value service
+ * ({@code incr trip}), which holds its map tiles; the predictor pre-stages the service ahead of
+ * each handoff, so only what changed crosses once the service is frozen. Because
  * every call increments one counter, the counter's final value says how many calls were executed:
  * it must equal the number answered, or a call was lost or executed twice.
  */
 public final class VehicleDemo {
-  /** The demo's settings; {@link #defaults()} gives a drive of about 20 seconds. */
+  /**
+   * The demo's settings; {@link #defaults()} gives a drive of about 20 seconds. {@code tilesKiB}
+   * of map tiles fill the vehicle's service before it drives (the state a handoff moves); with
+   * {@code predict}, the mobility predictor pre-stages it ahead of each handoff.
+   */
   public record Options(double speedMps, double callHz, double telemetryHz, double spacingMeters, double shadowingDb,
-      long seed, BrokerConfig broker) {
+      long seed, BrokerConfig broker, boolean predict, int tilesKiB) {
     public static Options defaults() {
       return new Options(30, 20, 10, 250, 2.0, 7, BrokerConfig.defaults());
     }
+
+    public Options(double speedMps, double callHz, double telemetryHz, double spacingMeters, double shadowingDb, long seed,
+        BrokerConfig broker) {
+      this(speedMps, callHz, telemetryHz, spacingMeters, shadowingDb, seed, broker, true, 1024);
+    }
   }
+
+  private static final int TILE_BYTES = 4096;
 
   /** The outcome: every handoff and abort seen on the bus, and the client's own account. */
   public record Result(List<HandoffCompleted> handoffs, List<HandoffAborted> aborts, DriveReport drive, long executedCalls) {
@@ -59,10 +82,12 @@ public final class VehicleDemo {
   public Result run(MeshLayout layout, boolean stay) {
     out.printf("Starting %d sites (%s) and the broker (%s) as cluster members...%n", layout.siteHosts().size(),
         String.join(", ", layout.siteHosts()), layout.brokerHost());
-    try (LocalMesh mesh = LocalMesh.start(layout, options.broker())) {
+    Road road = new Road(layout.agents().stream().map(a -> a.siteId()).toList(), options.spacingMeters(), 20);
+    Optional<PredictorSetup> predictor = options.predict() ? Optional.of(predictorFor(road)) : Optional.empty();
+    try (LocalMesh mesh = LocalMesh.start(layout, options.broker(), predictor)) {
       mesh.sites().forEach(site -> out.printf("  %s: CoAP %s, MQTT %s%n", site.config().siteId(), site.config().coapEndpoint(),
           site.config().mqtt().enabled() ? site.config().mqttEndpoint() : "(off)"));
-      Result result = drive(mesh);
+      Result result = drive(mesh, road);
       if (stay) {
         out.println("The mesh stays up for other clients; stop it with Ctrl-C.");
         awaitStop();
@@ -79,24 +104,44 @@ public final class VehicleDemo {
     }
   }
 
-  private Result drive(LocalMesh mesh) {
+  /** The predictor knows where the road's sites stand and how they radiate (the demo's radio model). */
+  private PredictorSetup predictorFor(Road road) {
+    List<SitePlacement> sites = new ArrayList<>();
+    for (int i = 0; i < road.siteIds().size(); i++) {
+      sites.add(new SitePlacement(road.siteIds().get(i), road.siteX(i), 0, RadioModel.SMALL_CELL_DBM, RadioModel.SMALL_CELL_EXPONENT,
+          RadioModel.SMALL_CELL_REFERENCE_LOSS_DB));
+    }
+    BrokerConfig a3 = options.broker();
+    return new PredictorSetup(PredictorConfig.matching(a3.hysteresisDb(), a3.timeToTriggerMs(), a3.smoothing()), sites,
+        PlannerConfig.defaults(), options.tilesKiB() * 1024L);
+  }
+
+  private Result drive(LocalMesh mesh, Road road) {
     List<HandoffCompleted> handoffs = Collections.synchronizedList(new ArrayList<>());
     List<HandoffAborted> aborts = Collections.synchronizedList(new ArrayList<>());
     mesh.brokerVertx().eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, m -> {
       handoffs.add(m.body());
-      out.printf("  handoff %s -> %s (%s): %.1f ms, downtime %.1f ms, %d bytes moved%n", m.body().sourceSite(),
-          m.body().targetSite(), m.body().technique(), m.body().handoffMillis(), m.body().downtimeMillis(), m.body().bytesMoved());
+      out.printf("  handoff %s -> %s (%s%s): %.1f ms, downtime %.1f ms, %d bytes moved, %d after the freeze%n",
+          m.body().sourceSite(), m.body().targetSite(), m.body().technique(), m.body().prestaged() ? ", pre-staged" : "",
+          m.body().handoffMillis(), m.body().downtimeMillis(), m.body().bytesMoved(), m.body().bytesAfterFreeze());
     });
+    mesh.brokerVertx().eventBus().<PrestageRequested>consumer(Addresses.PRESTAGE_REQUESTED, m -> out.printf(
+        "  predictor: pre-staging %s at %s (from %s)%n", m.body().instanceId(), m.body().targetSite(), m.body().sourceSite()));
+    mesh.brokerVertx().eventBus().<Prestaged>consumer(Addresses.PRESTAGED, m -> out.printf(
+        "  pre-staged at %s: %d bytes in %.1f ms%n", m.body().targetSite(), m.body().bytes(), m.body().transferMicros() / 1000.0));
+    mesh.brokerVertx().eventBus().<PrestageCancelled>consumer(Addresses.PRESTAGE_CANCELLED, m -> out.printf(
+        "  pre-stage at %s cancelled: %s%n", m.body().targetSite(), m.body().reason()));
     mesh.brokerVertx().eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, m -> {
       aborts.add(m.body());
       out.printf("  handoff %s -> %s aborted at %s: %s%n", m.body().sourceSite(), m.body().targetSite(),
           m.body().failedStep(), m.body().reason());
     });
 
-    Road road = new Road(mesh.sites().stream().map(s -> s.config().siteId()).toList(), options.spacingMeters(), 20);
     String firstSite = mesh.sites().get(0).config().coapEndpoint();
-    try (BatonClient client = BatonClient.builder().clientId("vehicle-1").site(firstSite).service("kv").build()) {
+    try (BatonClient client = BatonClient.builder().clientId("vehicle-1").site(firstSite).service("kv")
+        .serviceOptions(new JsonObject().put("sizeKiB", 2 * options.tilesKiB() + 64)).build()) {
       client.attachBlocking();
+      loadTiles(client);
       out.printf("vehicle-1 attached at %s; driving %.0f m at %.0f m/s, %.0f calls/s, telemetry %.0f/s%n",
           client.assignment().site(), road.lengthMeters(), options.speedMps(), options.callHz(), options.telemetryHz());
       Drive drive = new Drive(client, road, RadioModel.smallCell(options.shadowingDb(), options.seed()),
@@ -108,6 +153,18 @@ public final class VehicleDemo {
       print(result);
       return result;
     }
+  }
+
+  /** Fills the service with map tiles (seeded random bytes, hex): the state each handoff has to move. */
+  private void loadTiles(BatonClient client) {
+    Random random = new Random(options.seed());
+    byte[] tile = new byte[TILE_BYTES / 2];
+    int tiles = options.tilesKiB() * 1024 / TILE_BYTES;
+    for (int i = 0; i < tiles; i++) {
+      random.nextBytes(tile);
+      client.callBlocking(new JsonObject().put("op", "put").put("key", String.format("tile-%04d", i)).put("value", HexFormat.of().formatHex(tile)));
+    }
+    out.printf("vehicle-1 loaded %d KiB of map tiles into its service%n", tiles * TILE_BYTES / 1024);
   }
 
   private DriveReport withProgress(Drive drive, BatonClient client) {
@@ -130,11 +187,12 @@ public final class VehicleDemo {
   private void print(Result result) {
     out.println();
     out.println("Handoffs");
-    out.printf("  %-3s %-8s %-8s %-10s %12s %12s %12s%n", "#", "from", "to", "technique", "handoff ms", "downtime ms", "bytes moved");
+    out.printf("  %-3s %-8s %-8s %-10s %12s %12s %12s %11s %19s%n", "#", "from", "to", "technique", "handoff ms", "downtime ms",
+        "bytes moved", "pre-staged", "bytes after freeze");
     int n = 0;
     for (HandoffCompleted h : result.handoffs()) {
-      out.printf("  %-3d %-8s %-8s %-10s %12.1f %12.1f %12d%n", ++n, h.sourceSite(), h.targetSite(), h.technique(), h.handoffMillis(),
-          h.downtimeMillis(), h.bytesMoved());
+      out.printf("  %-3d %-8s %-8s %-10s %12.1f %12.1f %12d %11s %19d%n", ++n, h.sourceSite(), h.targetSite(), h.technique(),
+          h.handoffMillis(), h.downtimeMillis(), h.bytesMoved(), h.prestaged() ? "yes" : "no", h.bytesAfterFreeze());
     }
     if (!result.aborts().isEmpty()) {
       out.printf("  aborted handoffs: %d%n", result.aborts().size());

@@ -43,9 +43,11 @@ public final class MigrationTarget {
   private final LinkEmulator emulator;
   private final TransferClients clients;
   private final Map<String, TargetSession> sessions = new ConcurrentHashMap<>();
+  private final PrestageReceptions prestages;
 
   public MigrationTarget(Vertx vertx, Context context, AgentConfig config, ServiceRuntime runtime, ChunkStore store,
       LinkEmulator emulator, TransferClients clients) {
+    this.prestages = new PrestageReceptions(store);
     this.vertx = vertx;
     this.context = context;
     this.config = config;
@@ -63,8 +65,14 @@ public final class MigrationTarget {
       return Future.failedFuture("instance " + request.instanceId() + " already exists at " + config.siteId());
     }
     sessions.put(request.handoffId(), new TargetSession(request));
+    long prestagedBytes = prestages.takeCompleted(request.instanceId());
     return emulator.refresh(request.sourceSite())
-        .map(v -> new TargetPrepared(request.handoffId(), config.siteId(), config.host(), config.transferPort()));
+        .map(v -> new TargetPrepared(request.handoffId(), config.siteId(), config.host(), config.transferPort(), prestagedBytes));
+  }
+
+  /** The pre-stages this site receives (it is their target). */
+  public PrestageReceptions prestages() {
+    return prestages;
   }
 
   public Optional<HandoffRequested> requestOf(String handoffId) {
@@ -72,15 +80,20 @@ public final class MigrationTarget {
   }
 
   public Optional<String> sourceOf(String handoffId) {
-    return Optional.ofNullable(sessions.get(handoffId)).map(s -> s.request.sourceSite());
+    return Optional.ofNullable(sessions.get(handoffId)).map(s -> s.request.sourceSite()).or(() -> prestages.sourceOf(handoffId));
   }
 
-  /** Records the offered pages; answers with the chunks this site lacks. */
+  /**
+   * Records the offered pages; answers with the chunks this site lacks. An offer under a pre-stage
+   * id records nothing: a pre-stage only fills the chunk store.
+   */
   public ChunkNeeds offer(ChunkOffer offer) {
-    TargetSession session = session(offer.getHandoffId());
+    TargetSession session = prestages.isOpen(offer.getHandoffId()) ? null : session(offer.getHandoffId());
     Set<ByteString> lacking = new LinkedHashSet<>();
     for (PageRef page : offer.getPagesList()) {
-      session.offered(offer.getPageCount(), page.getPage(), page.getSha256());
+      if (session != null) {
+        session.offered(offer.getPageCount(), page.getPage(), page.getSha256());
+      }
       if (!store.contains(page.getSha256())) {
         lacking.add(page.getSha256());
       }
@@ -90,7 +103,10 @@ public final class MigrationTarget {
 
   /** Stores a chunk if its content matches its address; false if it arrived damaged. */
   public boolean accept(Chunk chunk) {
-    session(chunk.getHandoffId());
+    boolean prestage = prestages.isOpen(chunk.getHandoffId());
+    if (!prestage) {
+      session(chunk.getHandoffId());
+    }
     byte[] data;
     try {
       data = ChunkCodec.decode(chunk, PagedMemory.PAGE_SIZE);
@@ -100,7 +116,11 @@ public final class MigrationTarget {
     if (!Hashes.address(data).equals(chunk.getSha256())) {
       return false;
     }
-    store.put(chunk.getSha256(), data);
+    if (prestage) {
+      prestages.store(chunk.getHandoffId(), chunk.getSha256(), data);
+    } else {
+      store.put(chunk.getSha256(), data);
+    }
     return true;
   }
 

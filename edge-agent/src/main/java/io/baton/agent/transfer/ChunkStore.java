@@ -41,6 +41,15 @@ public final class ChunkStore {
     }
   }
 
+  /** Drops one chunk (a cancelled pre-stage's); false if the store did not hold it. */
+  public synchronized boolean remove(ByteString address) {
+    byte[] removed = chunks.remove(address);
+    if (removed != null) {
+      heldBytes -= removed.length;
+    }
+    return removed != null;
+  }
+
   public synchronized long heldBytes() {
     return heldBytes;
   }

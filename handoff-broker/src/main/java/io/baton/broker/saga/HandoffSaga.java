@@ -148,6 +148,7 @@ public final class HandoffSaga {
     String written;
     long freezeNanos;
     long restoredNanos;
+    TargetPrepared prepared;
     StatePrecopied precopied;
     SourceFrozen frozen;
     StateTransferred transferred;
@@ -163,8 +164,8 @@ public final class HandoffSaga {
     Future<HandoffCompleted> execute() {
       publish(Addresses.HANDOFF_REQUESTED, request);
       return this.<TargetPrepared>step("prepare", AgentCommand.PREPARE.address(request.targetSite()), request, controlStep)
-          .compose(prepared -> {
-            publish(Addresses.TARGET_PREPARED, prepared);
+          .compose(ready -> {
+            prepared = publish(Addresses.TARGET_PREPARED, ready);
             return request.technique().equals("adaptive") ? chooseTechnique() : Future.succeededFuture();
           })
           .compose(v -> this.<StatePrecopied>step("pre-copy", AgentCommand.PRECOPY.address(request.sourceSite()), request, transferStep))
@@ -294,7 +295,7 @@ public final class HandoffSaga {
       HandoffCompleted completed = new HandoffCompleted(request.handoffId(), request.clientId(),
           request.sourceSite(), request.targetSite(), request.epoch() + 1, request.technique(),
           (restoredNanos - startNanos) / 1e6, freezeNanos == 0 ? 0 : (restoredNanos - freezeNanos) / 1e6,
-          metrics.bytesMoved(), false, metrics);
+          metrics.bytesMoved(), prepared != null && prepared.prestagedBytes() > 0, metrics);
       return publish(Addresses.HANDOFF_COMPLETED, completed);
     }
 

@@ -13,6 +13,7 @@ import io.baton.protocol.event.StatePrecopied;
 import io.baton.protocol.event.TechniqueChosen;
 import io.baton.protocol.event.PrestageRequested;
 import io.baton.protocol.event.Prestaged;
+import io.baton.protocol.event.PrestageCancelled;
 import io.baton.protocol.event.SourceFrozen;
 import io.baton.protocol.event.SourceReleased;
 import io.baton.protocol.event.StateTransferred;
@@ -34,6 +35,7 @@ public final class EventCodecs {
       codec(Forecast.class, Forecast::fromJson),
       codec(PrestageRequested.class, PrestageRequested::fromJson),
       codec(Prestaged.class, Prestaged::fromJson),
+      codec(PrestageCancelled.class, PrestageCancelled::fromJson),
       codec(HandoffRequested.class, HandoffRequested::fromJson),
       codec(TargetPrepared.class, TargetPrepared::fromJson),
       codec(SourceFrozen.class, SourceFrozen::fromJson),

@@ -20,6 +20,11 @@ public record HandoffCompleted(
     boolean prestaged,
     MigrationMetrics metrics) implements BatonEvent {
 
+  /** What crossed the link once the source was frozen: the dump, and pages faulted in after the resume. */
+  public long bytesAfterFreeze() {
+    return metrics.dumpBytes() + metrics.faultedPagesBytes();
+  }
+
   @Override
   public JsonObject toJson() {
     return new JsonObject()

@@ -9,6 +9,9 @@ public record PrestageRequested(
     String prestageId, String instanceId, String sourceSite, String targetSite, List<String> artifacts, long deadlineMs)
     implements BatonEvent {
 
+  /** The embedded runtime's artifact: the service's memory pages, as content-addressed chunks. */
+  public static final String MEMORY_PAGES = "memory-pages";
+
   public PrestageRequested {
     artifacts = List.copyOf(artifacts);
   }

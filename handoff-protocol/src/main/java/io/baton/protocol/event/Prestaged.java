@@ -2,8 +2,12 @@ package io.baton.protocol.event;
 
 import io.vertx.core.json.JsonObject;
 
-/** One pre-staged artifact is at {@code targetSite}: {@code bytes} crossed the link for it. */
-public record Prestaged(String prestageId, String targetSite, String artifact, long bytes) implements BatonEvent {
+/**
+ * One pre-staged artifact is at {@code targetSite}: {@code bytes} crossed the link for it in
+ * {@code transferMicros} (what a planner measures the link's bandwidth from).
+ */
+public record Prestaged(String prestageId, String targetSite, String artifact, long bytes, long transferMicros)
+    implements BatonEvent {
 
   @Override
   public JsonObject toJson() {
@@ -11,11 +15,12 @@ public record Prestaged(String prestageId, String targetSite, String artifact, l
         .put("prestageId", prestageId)
         .put("targetSite", targetSite)
         .put("artifact", artifact)
-        .put("bytes", bytes);
+        .put("bytes", bytes)
+        .put("transferMicros", transferMicros);
   }
 
   public static Prestaged fromJson(JsonObject json) {
-    return new Prestaged(
-        json.getString("prestageId"), json.getString("targetSite"), json.getString("artifact"), json.getLong("bytes"));
+    return new Prestaged(json.getString("prestageId"), json.getString("targetSite"), json.getString("artifact"),
+        json.getLong("bytes"), json.getLong("transferMicros", 0L));
   }
 }

@@ -2,9 +2,17 @@ package io.baton.protocol.event;
 
 import io.vertx.core.json.JsonObject;
 
-/** The target agent accepted the handoff and is ready to receive state on its transfer endpoint. */
-public record TargetPrepared(String handoffId, String targetSite, String transferHost, int transferPort)
+/**
+ * The target agent accepted the handoff and is ready to receive state on its transfer endpoint.
+ * {@code prestagedBytes} is what a completed pre-stage of the instance left at the target (0 if
+ * none did): the handoff then sends only what changed since.
+ */
+public record TargetPrepared(String handoffId, String targetSite, String transferHost, int transferPort, long prestagedBytes)
     implements BatonEvent {
+
+  public TargetPrepared(String handoffId, String targetSite, String transferHost, int transferPort) {
+    this(handoffId, targetSite, transferHost, transferPort, 0);
+  }
 
   @Override
   public JsonObject toJson() {
@@ -12,7 +20,8 @@ public record TargetPrepared(String handoffId, String targetSite, String transfe
         .put("handoffId", handoffId)
         .put("targetSite", targetSite)
         .put("transferHost", transferHost)
-        .put("transferPort", transferPort);
+        .put("transferPort", transferPort)
+        .put("prestagedBytes", prestagedBytes);
   }
 
   public static TargetPrepared fromJson(JsonObject json) {
@@ -20,6 +29,7 @@ public record TargetPrepared(String handoffId, String targetSite, String transfe
         json.getString("handoffId"),
         json.getString("targetSite"),
         json.getString("transferHost"),
-        json.getInteger("transferPort"));
+        json.getInteger("transferPort"),
+        json.getLong("prestagedBytes", 0L));
   }
 }

@@ -1,0 +1,78 @@
+package io.baton.agent.handoff;
+
+import io.baton.agent.AgentConfig;
+import io.baton.agent.migration.PrestageReceptions;
+import io.baton.agent.migration.PrestageSender;
+import io.baton.protocol.Addresses;
+import io.baton.protocol.Addresses.AgentCommand;
+import io.baton.protocol.event.PrestageCancelled;
+import io.baton.protocol.event.PrestageRequested;
+import io.baton.protocol.event.Prestaged;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
+import java.util.ArrayList;
+import java.util.List;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * This site's part in pre-staging. As a source (the site that runs the instance) it carries out
+ * a {@link PrestageRequested} and publishes {@link Prestaged}; as a target it opens a reception
+ * when the source asks, marks it complete when the source's {@link Prestaged} arrives, and drops
+ * what a cancelled pre-stage brought. A pre-stage that fails is only logged: it was an optimisation,
+ * and the handoff will send whatever is missing.
+ */
+public final class PrestageParticipant {
+  private static final Logger LOG = LoggerFactory.getLogger(PrestageParticipant.class);
+
+  private final Vertx vertx;
+  private final AgentConfig config;
+  private final PrestageSender sender;
+  private final PrestageReceptions receptions;
+  private final List<MessageConsumer<?>> consumers = new ArrayList<>();
+
+  public PrestageParticipant(Vertx vertx, AgentConfig config, PrestageSender sender, PrestageReceptions receptions) {
+    this.vertx = vertx;
+    this.config = config;
+    this.sender = sender;
+    this.receptions = receptions;
+  }
+
+  public Future<Void> register() {
+    consumers.add(vertx.eventBus().<PrestageRequested>consumer(Addresses.PRESTAGE_REQUESTED, m -> requested(m.body())));
+    consumers.add(vertx.eventBus().<Prestaged>consumer(Addresses.PRESTAGED, m -> {
+      if (m.body().targetSite().equals(config.siteId())) {
+        receptions.complete(m.body().prestageId());
+      }
+    }));
+    consumers.add(vertx.eventBus().<PrestageCancelled>consumer(Addresses.PRESTAGE_CANCELLED, m -> cancelled(m.body())));
+    consumers.add(vertx.eventBus().<PrestageRequested>consumer(AgentCommand.PRESTAGE.address(config.siteId()), m -> {
+      receptions.open(m.body());
+      m.reply(new JsonObject().put("opened", m.body().prestageId()));
+    }));
+    return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
+  }
+
+  public Future<Void> unregister() {
+    return Future.all(consumers.stream().map(MessageConsumer::unregister).toList()).mapEmpty();
+  }
+
+  private void requested(PrestageRequested request) {
+    if (!request.sourceSite().equals(config.siteId())) {
+      return;
+    }
+    sender.send(request)
+        .onSuccess(done -> vertx.eventBus().publish(Addresses.PRESTAGED, done))
+        .onFailure(failure -> LOG.warn("pre-stage {} of {} to {} did not complete: {}", request.prestageId(),
+            request.instanceId(), request.targetSite(), failure.getMessage()));
+  }
+
+  private void cancelled(PrestageCancelled cancelled) {
+    if (cancelled.targetSite().equals(config.siteId())) {
+      long freed = receptions.cancel(cancelled.prestageId());
+      LOG.debug("pre-stage {} cancelled ({}): {} bytes dropped", cancelled.prestageId(), cancelled.reason(), freed);
+    }
+  }
+}
