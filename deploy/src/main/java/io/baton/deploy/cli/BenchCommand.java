@@ -13,7 +13,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; prints a table.",
-    subcommands = {BenchCommand.Clients.class, BenchCommand.Migration.class})
+    subcommands = {BenchCommand.Clients.class, BenchCommand.Migration.class, DockerBenchCommand.class})
 final class BenchCommand {
 
   @Command(name = "clients", mixinStandardHelpOptions = true,

@@ -38,12 +38,15 @@ import java.util.stream.Stream;
  */
 public final class DockerHandoff {
   static final String PRESTAGE_CHECKPOINT = "baton-prestage";
+  private static final int MAX_PRESTAGE_ROUNDS = 3;
+  /** A pre-staging round that sent less than this leaves too little for another round to win. */
+  private static final long SMALL_ROUND_BYTES = 1_000_000;
 
   private final DockerRuntime runtime;
   private final Map<String, Prestaged> prestaged = new ConcurrentHashMap<>();
 
   /** What the target already holds for an instance: where, and the pre-staged checkpoint's files. */
-  private record Prestaged(String toSite, Map<String, FileRef> checkpoint) {
+  private record Prestaged(String toSite, String checkpointName, Map<String, FileRef> checkpoint) {
   }
 
   public DockerHandoff(DockerRuntime runtime) {
@@ -60,7 +63,7 @@ public final class DockerHandoff {
     return timeline.phase("layers", () -> sendLayers(instance, link))
         .compose(v -> timeline.phase("prepare", () -> prepare(instance, link)))
         .compose(v -> timeline.phase("layer-pre", () -> syncLayer(instance, link, true)))
-        .compose(v -> timeline.phase("memory-pre", () -> prestageMemory(instance, link)))
+        .compose(v -> timeline.phase("memory-pre", () -> prestageMemory(instance, link, 1, null)))
         .map(v -> timeline.report(instance, "prestage", 0, true, null));
   }
 
@@ -77,38 +80,76 @@ public final class DockerHandoff {
         : timeline.phase("layers", () -> sendLayers(instance, link))
             .compose(v -> timeline.phase("prepare", () -> prepare(instance, link)));
     long[] freezeAt = new long[1];
+    String method = warm ? "prestaged" : "cold";
     return ready
         .compose(v -> {
           freezeAt[0] = System.nanoTime();
-          return timeline.phase("checkpoint", () -> worker(() -> {
-            dropCheckpoint(instance, DockerRuntime.FROZEN_CHECKPOINT);
-            runtime.engine().checkpoint(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT, true);
-            runtime.markFrozen(instanceId);
-            return null;
-          }));
+          return freeze(instance, timeline);
         })
         .compose(v -> timeline.phase("layer-sync", () -> syncLayer(instance, link, warm)))
-        .compose(v -> timeline.phase("memory", () -> finalMemory(instance, link, warm ? ahead.checkpoint() : null, timeline)))
-        .transform(done -> {
-          if (done.succeeded()) {
-            long restoredAt = System.nanoTime();
-            return runtime.release(instanceId).map(v ->
-                timeline.report(instance, warm ? "prestaged" : "cold", restoredAt - freezeAt[0], true, null));
-          }
-          return rollback(instance, link, timeline, freezeAt[0], warm, done.cause());
-        });
+        .compose(v -> timeline.phase("memory", () -> finalMemory(instance, link, warm ? ahead : null, timeline)))
+        .compose(checkpoint -> timeline.phase("restore", () -> link.call(checkpoint, link.target()::restore)))
+        .transform(done -> finish(instance, link, timeline, freezeAt[0], method, done.cause()));
+  }
+
+  /**
+   * Seed 004's plain recipe, for comparison: checkpoint and stop, tar czf the checkpoint, copy it,
+   * create the container at the target, untar the checkpoint into it and start from it. Nothing
+   * is pre-staged and the writable layer stays behind; the image must already be at the target.
+   */
+  public Future<HandoffReport> plainCopy(String instanceId, DockerLink link) {
+    DockerInstance instance = live(instanceId);
+    if (instance == null) {
+      return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
+    }
+    prestaged.remove(instanceId);
+    Timeline timeline = new Timeline(link);
+    long freezeAt = System.nanoTime();
+    return freeze(instance, timeline)
+        .compose(v -> timeline.phase("tar", () -> worker(() -> {
+          java.nio.file.Path dir = runtime.engine().checkpointDir(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT);
+          timeline.checkpointBytes = readCheckpoint(dir).stream().mapToLong(f -> f.ref().getSize()).sum();
+          return ChunkedFile.of("checkpoint.tgz", CheckpointArchive.pack(dir), ChunkedFile.FILE_CHUNK);
+        })))
+        .compose(archive -> timeline.phase("copy", () -> link.ship(instanceId, archive.chunks(), false))
+            .compose(v -> timeline.phase("create", () -> prepare(instance, link)))
+            .compose(v -> timeline.phase("restore", () -> link.call(Checkpoint.newBuilder().setInstanceId(instanceId)
+                .setName(DockerRuntime.FROZEN_CHECKPOINT).setArchive(archive.ref()).setRestore(true).build(),
+                link.target()::restore))))
+        .transform(done -> finish(instance, link, timeline, freezeAt, "seed004", done.cause()));
+  }
+
+  /** The freeze: the final checkpoint, after which the container no longer runs here. */
+  private Future<Void> freeze(DockerInstance instance, Timeline timeline) {
+    return timeline.phase("checkpoint", () -> worker(() -> {
+      dropCheckpoint(instance, DockerRuntime.FROZEN_CHECKPOINT);
+      runtime.engine().checkpoint(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT, true);
+      runtime.markFrozen(instance.spec().instanceId());
+      return null;
+    }));
+  }
+
+  /** Success lets go of the source; failure resumes it. */
+  private Future<HandoffReport> finish(DockerInstance instance, DockerLink link, Timeline timeline, long freezeAt,
+      String method, Throwable failure) {
+    if (failure == null) {
+      long restoredAt = System.nanoTime();
+      return runtime.release(instance.spec().instanceId())
+          .map(v -> timeline.report(instance, method, restoredAt - freezeAt, true, null));
+    }
+    return rollback(instance, link, timeline, freezeAt, method, failure);
   }
 
   /** The target failed: drop what was staged there, resume here from the final checkpoint. */
   private Future<HandoffReport> rollback(DockerInstance instance, DockerLink link, Timeline timeline, long freezeAt,
-      boolean warm, Throwable cause) {
+      String method, Throwable cause) {
     Future<Void> resumed = runtime.state(instance.spec().instanceId()).orElse(null) == InstanceState.FROZEN
         ? timeline.phase("resume-source", () -> runtime.resumeFrom(instance.spec().instanceId(), DockerRuntime.FROZEN_CHECKPOINT))
         : Future.succeededFuture();
     return resumed
         .compose(v -> link.call(Instance.newBuilder().setInstanceId(instance.spec().instanceId()).build(), link.target()::discard)
             .otherwise((io.baton.protocol.grpc.docker.Done) null).mapEmpty())
-        .map(v -> timeline.report(instance, warm ? "prestaged" : "cold", System.nanoTime() - freezeAt, false,
+        .map(v -> timeline.report(instance, method, System.nanoTime() - freezeAt, false,
             cause.getMessage()));
   }
 
@@ -159,34 +200,46 @@ public final class DockerHandoff {
         .mapEmpty();
   }
 
-  private Future<Void> prestageMemory(DockerInstance instance, DockerLink link) {
+  /**
+   * Leave-running checkpoints shipped ahead, in rounds: the first sends everything the target
+   * lacks, each next one only the pages dirtied while the previous crossed, until a round is small.
+   */
+  private Future<Void> prestageMemory(DockerInstance instance, DockerLink link, int round, Map<String, FileRef> previous) {
+    String name = PRESTAGE_CHECKPOINT + "-" + round;
+    long bytesBefore = link.bytesSent();
     return worker(() -> {
-      dropCheckpoint(instance, PRESTAGE_CHECKPOINT);
-      runtime.engine().checkpoint(instance.containerId(), PRESTAGE_CHECKPOINT, false);
+      dropCheckpoint(instance, name);
+      runtime.engine().checkpoint(instance.containerId(), name, false);
       try {
-        return readCheckpoint(runtime.engine().checkpointDir(instance.containerId(), PRESTAGE_CHECKPOINT));
+        return readCheckpoint(runtime.engine().checkpointDir(instance.containerId(), name));
       } finally {
-        dropCheckpoint(instance, PRESTAGE_CHECKPOINT);
+        dropCheckpoint(instance, name);
       }
     }).compose(files -> {
+      Checkpoint.Builder checkpoint = Checkpoint.newBuilder().setInstanceId(instance.spec().instanceId()).setName(name)
+          .setRestore(false).setBase(previous == null ? "" : PRESTAGE_CHECKPOINT + "-" + (round - 1));
       Map<ByteString, byte[]> chunks = new LinkedHashMap<>();
       Map<String, FileRef> refs = new LinkedHashMap<>();
-      files.forEach(file -> {
-        chunks.putAll(file.chunks());
+      for (ChunkedFile file : files) {
         refs.put(file.ref().getPath(), file.ref());
-      });
-      Checkpoint base = Checkpoint.newBuilder().setInstanceId(instance.spec().instanceId()).setName(PRESTAGE_CHECKPOINT)
-          .addAllFiles(refs.values()).setRestore(false).build();
+        FileRef sent = previous == null ? file.ref() : file.deltaAgainst(previous.get(file.ref().getPath()));
+        checkpoint.addFiles(sent);
+        sent.getChunksList().forEach(address -> chunks.put(address, file.chunks().get(address)));
+      }
       return link.ship(instance.spec().instanceId(), chunks, true)
-          .compose(v -> link.call(base, link.target()::restore))
-          .map(v -> {
-            prestaged.put(instance.spec().instanceId(), new Prestaged(link.toSite(), refs));
-            return null;
+          .compose(v -> link.call(checkpoint.build(), link.target()::restore))
+          .compose(v -> {
+            prestaged.put(instance.spec().instanceId(), new Prestaged(link.toSite(), name, refs));
+            boolean small = link.bytesSent() - bytesBefore < SMALL_ROUND_BYTES;
+            return small || round >= MAX_PRESTAGE_ROUNDS ? Future.succeededFuture()
+                : prestageMemory(instance, link, round + 1, refs);
           });
     });
   }
 
-  private Future<Void> finalMemory(DockerInstance instance, DockerLink link, Map<String, FileRef> base, Timeline timeline) {
+  /** Ships what the target lacks of the final checkpoint; returns the restore request that rebuilds it there. */
+  private Future<Checkpoint> finalMemory(DockerInstance instance, DockerLink link, Prestaged ahead, Timeline timeline) {
+    Map<String, FileRef> base = ahead == null ? null : ahead.checkpoint();
     return worker(() -> readCheckpoint(runtime.engine().checkpointDir(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT)))
         .compose(files -> {
           Checkpoint.Builder checkpoint = Checkpoint.newBuilder().setInstanceId(instance.spec().instanceId())
@@ -199,12 +252,11 @@ public final class DockerHandoff {
             checkpoint.addFiles(sent);
             sent.getChunksList().forEach(address -> chunks.put(address, file.chunks().get(address)));
           }
-          if (base != null) {
-            checkpoint.setBase(PRESTAGE_CHECKPOINT);
+          if (ahead != null) {
+            checkpoint.setBase(ahead.checkpointName());
           }
           timeline.checkpointBytes = size;
-          return link.ship(instance.spec().instanceId(), chunks, base != null)
-              .compose(v -> timeline.phase("restore", () -> link.call(checkpoint.build(), link.target()::restore).mapEmpty()));
+          return link.ship(instance.spec().instanceId(), chunks, base != null).map(v -> checkpoint.build());
         });
   }
 

@@ -149,7 +149,12 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
       }
       target.checkpoints().put(request.getName(), files);
       if (request.getRestore()) {
-        writeCheckpoint(target.containerId(), request.getName(), files);
+        if (request.hasArchive()) {
+          CheckpointArchive.unpack(ChunkedFile.assemble(request.getArchive(), store),
+              runtime.engine().checkpointDir(target.containerId(), request.getName()));
+        } else {
+          writeCheckpoint(target.containerId(), request.getName(), files);
+        }
         runtime.engine().startFromCheckpoint(target.containerId(), request.getName());
         runtime.adopt(target.spec(), target.containerId());
         containers.remove(request.getInstanceId());
