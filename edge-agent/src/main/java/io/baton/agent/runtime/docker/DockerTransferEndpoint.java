@@ -156,6 +156,11 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
           writeCheckpoint(target.containerId(), request.getName(), files);
         }
         runtime.engine().startFromCheckpoint(target.containerId(), request.getName());
+        // The restored process must have survived its first moments before anyone is sent here.
+        if (!runtime.engine().running(target.containerId())) {
+          throw new IllegalStateException("restored container of " + request.getInstanceId() + " is not running at "
+              + runtime.siteId());
+        }
         runtime.adopt(target.spec(), target.containerId());
         containers.remove(request.getInstanceId());
       }
