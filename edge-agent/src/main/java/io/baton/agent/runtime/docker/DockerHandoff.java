@@ -46,7 +46,10 @@ public final class DockerHandoff {
   private final Map<String, Prestaged> prestaged = new ConcurrentHashMap<>();
 
   /** What the target already holds for an instance: where, and the pre-staged checkpoint's files. */
-  private record Prestaged(String toSite, String checkpointName, Map<String, FileRef> checkpoint) {
+  private record Prestaged(DockerLink link, String checkpointName, Map<String, FileRef> checkpoint) {
+    String toSite() {
+      return link.toSite();
+    }
   }
 
   public DockerHandoff(DockerRuntime runtime) {
@@ -75,6 +78,10 @@ public final class DockerHandoff {
     }
     Prestaged ahead = prestaged.remove(instanceId);
     boolean warm = ahead != null && ahead.toSite().equals(link.toSite());
+    if (ahead != null && !warm) {
+      // The user went elsewhere: what was staged at the predicted site is dropped there.
+      ahead.link().call(Instance.newBuilder().setInstanceId(instanceId).build(), ahead.link().target()::discard);
+    }
     Timeline timeline = new Timeline(link);
     Future<Void> ready = warm ? Future.succeededFuture()
         : timeline.phase("layers", () -> sendLayers(instance, link))
@@ -229,7 +236,7 @@ public final class DockerHandoff {
       return link.ship(instance.spec().instanceId(), chunks, true)
           .compose(v -> link.call(checkpoint.build(), link.target()::restore))
           .compose(v -> {
-            prestaged.put(instance.spec().instanceId(), new Prestaged(link.toSite(), name, refs));
+            prestaged.put(instance.spec().instanceId(), new Prestaged(link, name, refs));
             boolean small = link.bytesSent() - bytesBefore < SMALL_ROUND_BYTES;
             return small || round >= MAX_PRESTAGE_ROUNDS ? Future.succeededFuture()
                 : prestageMemory(instance, link, round + 1, refs);
