@@ -114,8 +114,8 @@ public final class DockerHandoff {
     long freezeAt = System.nanoTime();
     return freeze(instance, timeline)
         .compose(v -> timeline.phase("tar", () -> worker(() -> {
-          java.nio.file.Path dir = runtime.engine().checkpointDir(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT);
-          timeline.checkpointBytes = readCheckpoint(dir).stream().mapToLong(f -> f.ref().getSize()).sum();
+          Path dir = runtime.engine().checkpointDir(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT);
+          timeline.checkpointBytes = directoryBytes(dir);
           return ChunkedFile.of("checkpoint.tgz", CheckpointArchive.pack(dir), ChunkedFile.FILE_CHUNK);
         })))
         .compose(archive -> timeline.phase("copy", () -> link.ship(instanceId, archive.chunks(), false))
@@ -156,7 +156,7 @@ public final class DockerHandoff {
     return resumed
         .compose(v -> link.call(Instance.newBuilder().setInstanceId(instance.spec().instanceId()).build(), link.target()::discard)
             .otherwise((io.baton.protocol.grpc.docker.Done) null).mapEmpty())
-        .map(v -> timeline.report(instance, method, System.nanoTime() - freezeAt, false,
+        .map(v -> timeline.report(instance, method, freezeAt == 0 ? 0 : System.nanoTime() - freezeAt, false,
             cause.getMessage()));
   }
 
@@ -280,6 +280,16 @@ public final class DockerHandoff {
       throw new UncheckedIOException("reading checkpoint " + dir, e);
     }
     return files;
+  }
+
+  private static long directoryBytes(Path dir) throws IOException {
+    try (Stream<Path> listing = Files.list(dir)) {
+      long total = 0;
+      for (Path file : (Iterable<Path>) listing::iterator) {
+        total += Files.size(file);
+      }
+      return total;
+    }
   }
 
   private void dropCheckpoint(DockerInstance instance, String name) {
