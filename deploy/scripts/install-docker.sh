@@ -11,7 +11,9 @@ here="$(cd "$(dirname "$0")" && pwd)"
 need=()
 command -v dockerd >/dev/null 2>&1 || [ -x /usr/sbin/dockerd ] || need+=(docker.io)
 dpkg -s busybox-static >/dev/null 2>&1 || need+=(busybox-static)
-command -v gcc >/dev/null 2>&1 || need+=(gcc libc6-dev)
+command -v gcc >/dev/null 2>&1 || need+=(gcc)
+# gcc -static needs the static libc.
+[ -e /usr/lib/x86_64-linux-gnu/libc.a ] || need+=(libc6-dev)
 if [ ${#need[@]} -gt 0 ]; then
   echo "installing: ${need[*]}"
   export DEBIAN_FRONTEND=noninteractive
