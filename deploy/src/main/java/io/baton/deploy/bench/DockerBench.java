@@ -43,7 +43,7 @@ public final class DockerBench {
   }
 
   public record Options(List<String> apps, List<Link> links, List<String> methods, int runs, int memoryMb, int dirtyKbps,
-      long warmupMillis, String engineA, String engineB, Path outDir, boolean phases) {
+      long warmupMillis, String engineA, String engineB, Path outDir, boolean phases, int subnet) {
 
     public static Options full(Path outDir, String engineA, String engineB) {
       List<Link> links = new ArrayList<>();
@@ -53,12 +53,12 @@ public final class DockerBench {
         }
       }
       return new Options(List.of("busybox", "memwork"), links, List.of("prestaged", "cold", "seed004"), 5, 64, 128, 2_000,
-          engineA, engineB, outDir, false);
+          engineA, engineB, outDir, false, 21);
     }
 
     public static Options quick(Path outDir, String engineA, String engineB) {
       return new Options(List.of("busybox", "memwork"), List.of(new Link(20, 50), new Link(100, 6)),
-          List.of("prestaged", "cold", "seed004"), 1, 16, 128, 1_000, engineA, engineB, outDir, false);
+          List.of("prestaged", "cold", "seed004"), 1, 16, 128, 1_000, engineA, engineB, outDir, false, 21);
     }
   }
 
@@ -86,8 +86,8 @@ public final class DockerBench {
     Vertx vertx = Vertx.vertx();
     List<Run> runs = new ArrayList<>();
     try (DockerEngine engineA = new DockerEngine(options.engineA()); DockerEngine engineB = new DockerEngine(options.engineB())) {
-      DockerSite siteA = await(new DockerSite(vertx, "site-a", "127.0.21.1", 7721, engineA, 0).start());
-      DockerSite siteB = await(new DockerSite(vertx, "site-b", "127.0.21.2", 7722, engineB, 0).start());
+      DockerSite siteA = await(new DockerSite(vertx, "site-a", "127.0." + options.subnet() + ".1", 7721, engineA, 0).start());
+      DockerSite siteB = await(new DockerSite(vertx, "site-b", "127.0." + options.subnet() + ".2", 7722, engineB, 0).start());
       LinkTable table = new LinkTable(vertx);
       // One unrecorded handoff first: class loading and JIT would otherwise land in the first cell.
       await(table.clear("site-a", "site-b"));

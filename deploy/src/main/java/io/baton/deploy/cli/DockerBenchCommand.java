@@ -50,6 +50,9 @@ final class DockerBenchCommand implements Callable<Integer> {
   @Option(names = "--phases", description = "print every handoff's phases with their times and bytes")
   boolean phases;
 
+  @Option(names = "--subnet", description = "the two sites bind 127.0.N.1 and .2 (default ${DEFAULT-VALUE})", defaultValue = "21")
+  int subnet;
+
   @Override
   public Integer call() throws Exception {
     System.setProperty("org.slf4j.simpleLogger.log.io.baton", "warn");
@@ -69,11 +72,11 @@ final class DockerBenchCommand implements Callable<Integer> {
     List<String> chosenApps = apps == null ? base.apps() : apps;
     List<String> chosenMethods = methods == null ? base.methods() : methods;
     if (!List.of("busybox", "memwork").containsAll(chosenApps) || !base.methods().containsAll(chosenMethods)
-        || (runs != null && runs < 1) || (memoryMb != null && memoryMb < 1) || dirtyKbps < 0) {
+        || subnet < 0 || subnet > 255 || (runs != null && runs < 1) || (memoryMb != null && memoryMb < 1) || dirtyKbps < 0) {
       throw new IllegalArgumentException("apps: busybox,memwork; methods: prestaged,cold,seed004; runs and sizes positive");
     }
     DockerBench.Options options = new DockerBench.Options(chosenApps, links, chosenMethods, runs == null ? base.runs() : runs,
-        memoryMb == null ? base.memoryMb() : memoryMb, dirtyKbps, base.warmupMillis(), engineA, engineB, out, phases);
+        memoryMb == null ? base.memoryMb() : memoryMb, dirtyKbps, base.warmupMillis(), engineA, engineB, out, phases, subnet);
     return new DockerBench(options, System.out).run().stream().allMatch(DockerBench.Run::ok) ? 0 : 1;
   }
 }

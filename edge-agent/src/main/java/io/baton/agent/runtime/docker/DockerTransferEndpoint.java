@@ -25,7 +25,6 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
@@ -148,13 +147,16 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
         files.put(file.getPath(), ChunkedFile.resolve(file, base.get(file.getPath())));
       }
       target.checkpoints().put(request.getName(), files);
+      Path dir = runtime.engine().checkpointDir(target.containerId(), request.getName());
+      if (request.hasArchive()) {
+        CheckpointArchive.unpack(ChunkedFile.assemble(request.getArchive(), store), dir);
+      } else if (request.getBase().isEmpty()) {
+        CheckpointFiles.write(dir, files.values(), store);
+      } else {
+        CheckpointFiles.patch(runtime.engine().checkpointDir(target.containerId(), request.getBase()), dir,
+            request.getFilesList(), files, store);
+      }
       if (request.getRestore()) {
-        if (request.hasArchive()) {
-          CheckpointArchive.unpack(ChunkedFile.assemble(request.getArchive(), store),
-              runtime.engine().checkpointDir(target.containerId(), request.getName()));
-        } else {
-          writeCheckpoint(target.containerId(), request.getName(), files);
-        }
         runtime.engine().startFromCheckpoint(target.containerId(), request.getName());
         // The restored process must have survived its first moments before anyone is sent here.
         if (!runtime.engine().running(target.containerId())) {
@@ -165,22 +167,6 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
         containers.remove(request.getInstanceId());
       }
     });
-  }
-
-  private void writeCheckpoint(String containerId, String name, Map<String, FileRef> files) {
-    Path dir = runtime.engine().checkpointDir(containerId, name);
-    try {
-      Files.createDirectories(dir);
-      for (FileRef file : files.values()) {
-        Path path = dir.resolve(file.getPath()).normalize();
-        if (!path.startsWith(dir)) {
-          throw new IllegalArgumentException("checkpoint file " + file.getPath() + " escapes its directory");
-        }
-        Files.write(path, ChunkedFile.assemble(file, store));
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException("writing checkpoint " + name, e);
-    }
   }
 
   @Override
