@@ -4,6 +4,10 @@ import io.baton.agent.AgentConfig;
 import io.baton.agent.EdgeAgentVerticle;
 import io.baton.agent.MqttSettings;
 import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.docker.DockerControl;
+import io.baton.agent.runtime.docker.DockerEngine;
+import io.baton.agent.runtime.docker.DockerRuntime;
+import io.baton.agent.runtime.docker.DockerSite;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -36,6 +40,18 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--mqtt-broker", description = "the external broker, e.g. tcp://10.0.0.5:1883")
   String mqttBroker;
 
+  @Option(names = "--docker-host", description = "docker runtime: this site's Docker Engine (default ${DEFAULT-VALUE})",
+      defaultValue = "unix:///var/run/docker.sock")
+  String dockerHost;
+
+  @Option(names = "--docker-port", description = "docker runtime: the docker transfer endpoint's port (default ${DEFAULT-VALUE})",
+      defaultValue = "7543")
+  int dockerPort;
+
+  @Option(names = "--memory-cap-mb", description = "docker runtime: most memory any container gets here (default: no cap)",
+      defaultValue = "0")
+  long memoryCapMb;
+
   @Mixin
   MemberOptions member;
 
@@ -52,11 +68,19 @@ final class AgentCommand implements Callable<Integer> {
       }
     };
     AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort, mqtt);
-    if (!runtime.equals(EmbeddedRuntime.NAME)) {
-      throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded");
+    if (!runtime.equals(EmbeddedRuntime.NAME) && !runtime.equals(DockerRuntime.NAME)) {
+      throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded, docker");
     }
     Vertx vertx = member.join();
-    ServiceRuntime serviceRuntime = new EmbeddedRuntime(vertx, site);
+    ServiceRuntime serviceRuntime;
+    if (runtime.equals(DockerRuntime.NAME)) {
+      DockerSite docker = new DockerSite(vertx, site, member.host, dockerPort, new DockerEngine(dockerHost), memoryCapMb);
+      docker.start().compose(s -> new DockerControl(s).start()).toCompletionStage().toCompletableFuture().join();
+      System.out.printf("docker runtime on %s, docker transfer on %s:%d%n", dockerHost, member.host, dockerPort);
+      serviceRuntime = docker.runtime();
+    } else {
+      serviceRuntime = new EmbeddedRuntime(vertx, site);
+    }
     vertx.deployVerticle(new EdgeAgentVerticle(config, serviceRuntime)).toCompletionStage().toCompletableFuture().join();
     System.out.printf("agent %s serving CoAP on %s, MQTT on %s, state transfer on %s:%d%n", site, config.coapEndpoint(),
         mqtt.enabled() ? config.mqttEndpoint() : "(off)", member.host, transferPort);
@@ -66,7 +90,7 @@ final class AgentCommand implements Callable<Integer> {
 
   static final class Runtimes extends java.util.ArrayList<String> {
     Runtimes() {
-      super(java.util.List.of(EmbeddedRuntime.NAME));
+      super(java.util.List.of(EmbeddedRuntime.NAME, DockerRuntime.NAME));
     }
   }
 }

@@ -14,7 +14,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; prints a table.",
     subcommands = {BenchCommand.Clients.class, BenchCommand.Migration.class, BenchCommand.Failover.class,
-        PredictorBenchCommand.class})
+        PredictorBenchCommand.class, DockerBenchCommand.class})
 final class BenchCommand {
 
   @Command(name = "failover", mixinStandardHelpOptions = true,

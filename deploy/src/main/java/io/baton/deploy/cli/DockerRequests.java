@@ -1,0 +1,46 @@
+package io.baton.deploy.cli;
+
+import io.baton.agent.runtime.docker.DockerControl;
+import io.vertx.core.Vertx;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.util.concurrent.TimeUnit;
+
+/** A command-line request to a docker site over the cluster's event bus. */
+final class DockerRequests {
+  /** A cold handoff of a large state over a slow link takes minutes. */
+  private static final long TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(30);
+
+  private DockerRequests() {
+  }
+
+  /** What a command does once it is a cluster member. */
+  interface MemberWork {
+    int run(Vertx vertx) throws Exception;
+  }
+
+  /** Joins the cluster for one command and leaves it afterwards, whatever happened. */
+  static int asMember(MemberOptions member, MemberWork work) throws Exception {
+    Vertx vertx = member.join();
+    try {
+      return work.run(vertx);
+    } finally {
+      vertx.close().toCompletionStage().toCompletableFuture().join();
+    }
+  }
+
+  static JsonObject send(Vertx vertx, String site, String verb, JsonObject body) throws Exception {
+    return vertx.eventBus().<JsonObject>request(DockerControl.address(site, verb), body, new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS))
+        .map(reply -> reply.body()).toCompletionStage().toCompletableFuture().get(TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
+  }
+
+  /** The site an instance runs at, from the cluster-wide instance map. */
+  static String siteOf(Vertx vertx, String instanceId) throws Exception {
+    String site = vertx.sharedData().<String, String>getAsyncMap(DockerControl.INSTANCES_MAP).compose(m -> m.get(instanceId))
+        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    if (site == null) {
+      throw new IllegalArgumentException("no docker instance '" + instanceId + "' in the cluster");
+    }
+    return site;
+  }
+}

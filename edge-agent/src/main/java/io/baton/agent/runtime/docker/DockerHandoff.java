@@ -1,0 +1,345 @@
+package io.baton.agent.runtime.docker;
+
+import com.google.protobuf.ByteString;
+import io.baton.agent.runtime.InstanceState;
+import io.baton.agent.runtime.docker.DockerRuntime.DockerInstance;
+import io.baton.protocol.grpc.docker.Checkpoint;
+import io.baton.protocol.grpc.docker.ContainerSpec;
+import io.baton.protocol.grpc.docker.FileRef;
+import io.baton.protocol.grpc.docker.FileTree;
+import io.baton.protocol.grpc.docker.ImageArchive;
+import io.baton.protocol.grpc.docker.ImageQuery;
+import io.baton.protocol.grpc.docker.Instance;
+import io.vertx.core.Future;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.stream.Stream;
+
+/**
+ * Moves a container from this site to another site's engine, seed 002's way. Ahead of the
+ * handoff ({@link #prestage}): the image layers the target lacks, the target container (created,
+ * not started), the writable layer and a leave-running checkpoint. At the handoff: the final
+ * checkpoint (the freeze), then only what changed: writable-layer files and memory pages whose
+ * hashes the target does not hold, sent as a delta against the pre-staged checkpoint; the target
+ * rebuilds the full checkpoint and restores. Without pre-staging ({@code cold}) all of it happens
+ * after the request. If the target's restore fails, this site resumes from its own final
+ * checkpoint and keeps serving.
+ */
+public final class DockerHandoff {
+  static final String PRESTAGE_CHECKPOINT = "baton-prestage";
+  private static final int MAX_PRESTAGE_ROUNDS = 3;
+  /** A pre-staging round that sent less than this leaves too little for another round to win. */
+  private static final long SMALL_ROUND_BYTES = 1_000_000;
+
+  private final DockerRuntime runtime;
+  private final Map<String, Prestaged> prestaged = new ConcurrentHashMap<>();
+
+  /** What the target already holds for an instance: where, and the pre-staged checkpoint's files. */
+  private record Prestaged(DockerLink link, String checkpointName, Map<String, FileRef> checkpoint) {
+    String toSite() {
+      return link.toSite();
+    }
+  }
+
+  public DockerHandoff(DockerRuntime runtime) {
+    this.runtime = runtime;
+  }
+
+  /** Sends layers, container, writable layer and a leave-running checkpoint ahead; the service keeps running. */
+  public Future<HandoffReport> prestage(String instanceId, DockerLink link) {
+    DockerInstance instance = live(instanceId);
+    if (instance == null) {
+      return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
+    }
+    Timeline timeline = new Timeline(link);
+    return timeline.phase("layers", () -> sendLayers(instance, link))
+        .compose(v -> timeline.phase("prepare", () -> prepare(instance, link)))
+        .compose(v -> timeline.phase("layer-pre", () -> syncLayer(instance, link, true)))
+        .compose(v -> timeline.phase("memory-pre", () -> prestageMemory(instance, link, 1, null)))
+        .map(v -> timeline.report(instance, "prestage", 0, true, null));
+  }
+
+  /** The handoff itself: pre-staged when {@link #prestage} ran for this target, else cold. */
+  public Future<HandoffReport> handoff(String instanceId, DockerLink link) {
+    DockerInstance instance = live(instanceId);
+    if (instance == null) {
+      return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
+    }
+    Prestaged ahead = prestaged.remove(instanceId);
+    boolean warm = ahead != null && ahead.toSite().equals(link.toSite());
+    if (ahead != null && !warm) {
+      // The user went elsewhere: what was staged at the predicted site is dropped there.
+      ahead.link().call(Instance.newBuilder().setInstanceId(instanceId).build(), ahead.link().target()::discard);
+    }
+    Timeline timeline = new Timeline(link);
+    Future<Void> ready = warm ? Future.succeededFuture()
+        : timeline.phase("layers", () -> sendLayers(instance, link))
+            .compose(v -> timeline.phase("prepare", () -> prepare(instance, link)));
+    long[] freezeAt = new long[1];
+    String method = warm ? "prestaged" : "cold";
+    return ready
+        .compose(v -> {
+          freezeAt[0] = System.nanoTime();
+          return freeze(instance, timeline);
+        })
+        .compose(v -> timeline.phase("layer-sync", () -> syncLayer(instance, link, warm)))
+        .compose(v -> timeline.phase("memory", () -> finalMemory(instance, link, warm ? ahead : null, timeline)))
+        .compose(checkpoint -> timeline.phase("restore", () -> link.call(checkpoint, link.target()::restore)))
+        .transform(done -> finish(instance, link, timeline, freezeAt[0], method, done.cause()));
+  }
+
+  /**
+   * Seed 004's plain recipe, for comparison: checkpoint and stop, tar czf the checkpoint, copy it,
+   * create the container at the target, untar the checkpoint into it and start from it. Nothing
+   * is pre-staged and the writable layer stays behind; the image must already be at the target.
+   */
+  public Future<HandoffReport> plainCopy(String instanceId, DockerLink link) {
+    DockerInstance instance = live(instanceId);
+    if (instance == null) {
+      return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
+    }
+    prestaged.remove(instanceId);
+    Timeline timeline = new Timeline(link);
+    long freezeAt = System.nanoTime();
+    return freeze(instance, timeline)
+        .compose(v -> timeline.phase("tar", () -> worker(() -> {
+          Path dir = runtime.engine().checkpointDir(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT);
+          timeline.checkpointBytes = directoryBytes(dir);
+          return ChunkedFile.of("checkpoint.tgz", CheckpointArchive.pack(dir), ChunkedFile.FILE_CHUNK);
+        })))
+        .compose(archive -> timeline.phase("copy", () -> link.ship(instanceId, archive.chunks(), false))
+            .compose(v -> timeline.phase("create", () -> prepare(instance, link)))
+            .compose(v -> timeline.phase("restore", () -> link.call(Checkpoint.newBuilder().setInstanceId(instanceId)
+                .setName(DockerRuntime.FROZEN_CHECKPOINT).setArchive(archive.ref()).setRestore(true).build(),
+                link.target()::restore))))
+        .transform(done -> finish(instance, link, timeline, freezeAt, "seed004", done.cause()));
+  }
+
+  /** The freeze: the final checkpoint, after which the container no longer runs here. */
+  private Future<Void> freeze(DockerInstance instance, Timeline timeline) {
+    return timeline.phase("checkpoint", () -> worker(() -> {
+      dropCheckpoint(instance, DockerRuntime.FROZEN_CHECKPOINT);
+      runtime.engine().checkpoint(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT, true);
+      runtime.markFrozen(instance.spec().instanceId());
+      return null;
+    }));
+  }
+
+  /** Success lets go of the source; failure resumes it. */
+  private Future<HandoffReport> finish(DockerInstance instance, DockerLink link, Timeline timeline, long freezeAt,
+      String method, Throwable failure) {
+    if (failure == null) {
+      long restoredAt = System.nanoTime();
+      return runtime.release(instance.spec().instanceId())
+          .map(v -> timeline.report(instance, method, restoredAt - freezeAt, true, null));
+    }
+    return rollback(instance, link, timeline, freezeAt, method, failure);
+  }
+
+  /** The target failed: drop what was staged there, resume here from the final checkpoint. */
+  private Future<HandoffReport> rollback(DockerInstance instance, DockerLink link, Timeline timeline, long freezeAt,
+      String method, Throwable cause) {
+    Future<Void> resumed = runtime.state(instance.spec().instanceId()).orElse(null) == InstanceState.FROZEN
+        ? timeline.phase("resume-source", () -> runtime.resumeFrom(instance.spec().instanceId(), DockerRuntime.FROZEN_CHECKPOINT))
+        : Future.succeededFuture();
+    return resumed
+        .compose(v -> link.call(Instance.newBuilder().setInstanceId(instance.spec().instanceId()).build(), link.target()::discard)
+            .otherwise((io.baton.protocol.grpc.docker.Done) null).mapEmpty())
+        .map(v -> timeline.report(instance, method, freezeAt == 0 ? 0 : System.nanoTime() - freezeAt, false,
+            cause.getMessage()));
+  }
+
+  private Future<Void> sendLayers(DockerInstance instance, DockerLink link) {
+    String image = instance.profile().image();
+    return link.call(ImageQuery.newBuilder().setImage(image).build(), link.target()::imageLayers)
+        .compose(inventory -> worker(() -> {
+          List<String> diffIds = runtime.engine().diffIds(image);
+          Set<String> held = new HashSet<>(inventory.getChainIdsList());
+          if (inventory.getHasImage() && held.containsAll(ImageArchives.chainIds(diffIds))) {
+            return null;
+          }
+          try (InputStream saved = runtime.engine().save(image)) {
+            return ImageArchives.missingFiles(saved, diffIds, held);
+          } catch (IOException e) {
+            throw new UncheckedIOException(e);
+          }
+        }))
+        .compose(files -> {
+          if (files == null) {
+            return Future.succeededFuture();
+          }
+          Map<ByteString, byte[]> chunks = new LinkedHashMap<>();
+          ImageArchive.Builder archive = ImageArchive.newBuilder().setImage(image);
+          files.forEach((path, content) -> {
+            ChunkedFile file = ChunkedFile.of(path, content, ChunkedFile.FILE_CHUNK);
+            chunks.putAll(file.chunks());
+            archive.addFiles(file.ref());
+          });
+          return link.ship(instance.spec().instanceId(), chunks, true)
+              .compose(v -> link.call(archive.build(), link.target()::loadImage)).mapEmpty();
+        });
+  }
+
+  private Future<Void> prepare(DockerInstance instance, DockerLink link) {
+    ContainerProfile profile = instance.profile();
+    ContainerSpec spec = ContainerSpec.newBuilder().setInstanceId(instance.spec().instanceId()).setImage(profile.image())
+        .addAllCmd(profile.cmd()).setCpus(profile.cpus()).setMemoryMb(profile.memoryMb()).addAllQuery(profile.queryCmd())
+        .setClientId(instance.spec().clientId()).setEpoch(instance.spec().epoch() + 1).build();
+    return link.call(spec, link.target()::prepare).mapEmpty();
+  }
+
+  private Future<Void> syncLayer(DockerInstance instance, DockerLink link, boolean askFirst) {
+    return worker(() -> WritableLayer.scan(runtime.engine().upperDir(instance.containerId())))
+        .compose(scan -> link.ship(instance.spec().instanceId(), scan.chunks(), askFirst)
+            .compose(v -> link.call(FileTree.newBuilder().setInstanceId(instance.spec().instanceId())
+                .addAllEntries(scan.entries()).build(), link.target()::syncLayer)))
+        .mapEmpty();
+  }
+
+  /**
+   * Leave-running checkpoints shipped ahead, in rounds: the first sends everything the target
+   * lacks, each next one only the pages dirtied while the previous crossed, until a round is small.
+   */
+  private Future<Void> prestageMemory(DockerInstance instance, DockerLink link, int round, Map<String, FileRef> previous) {
+    String name = PRESTAGE_CHECKPOINT + "-" + round;
+    long bytesBefore = link.bytesSent();
+    return worker(() -> {
+      dropCheckpoint(instance, name);
+      runtime.engine().checkpoint(instance.containerId(), name, false);
+      try {
+        return readCheckpoint(runtime.engine().checkpointDir(instance.containerId(), name));
+      } finally {
+        dropCheckpoint(instance, name);
+      }
+    }).compose(files -> {
+      Checkpoint.Builder checkpoint = Checkpoint.newBuilder().setInstanceId(instance.spec().instanceId()).setName(name)
+          .setRestore(false).setBase(previous == null ? "" : PRESTAGE_CHECKPOINT + "-" + (round - 1));
+      Map<ByteString, byte[]> chunks = new LinkedHashMap<>();
+      Map<String, FileRef> refs = new LinkedHashMap<>();
+      for (ChunkedFile file : files) {
+        refs.put(file.ref().getPath(), file.ref());
+        FileRef sent = previous == null ? file.ref() : file.deltaAgainst(previous.get(file.ref().getPath()));
+        checkpoint.addFiles(sent);
+        sent.getChunksList().forEach(address -> chunks.put(address, file.chunks().get(address)));
+      }
+      return link.ship(instance.spec().instanceId(), chunks, true)
+          .compose(v -> link.call(checkpoint.build(), link.target()::restore))
+          .compose(v -> {
+            prestaged.put(instance.spec().instanceId(), new Prestaged(link, name, refs));
+            boolean small = link.bytesSent() - bytesBefore < SMALL_ROUND_BYTES;
+            return small || round >= MAX_PRESTAGE_ROUNDS ? Future.succeededFuture()
+                : prestageMemory(instance, link, round + 1, refs);
+          });
+    });
+  }
+
+  /** Ships what the target lacks of the final checkpoint; returns the restore request that rebuilds it there. */
+  private Future<Checkpoint> finalMemory(DockerInstance instance, DockerLink link, Prestaged ahead, Timeline timeline) {
+    Map<String, FileRef> base = ahead == null ? null : ahead.checkpoint();
+    return worker(() -> readCheckpoint(runtime.engine().checkpointDir(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT)))
+        .compose(files -> {
+          Checkpoint.Builder checkpoint = Checkpoint.newBuilder().setInstanceId(instance.spec().instanceId())
+              .setName(DockerRuntime.FROZEN_CHECKPOINT).setRestore(true);
+          Map<ByteString, byte[]> chunks = new LinkedHashMap<>();
+          long size = 0;
+          for (ChunkedFile file : files) {
+            size += file.ref().getSize();
+            FileRef sent = base == null ? file.ref() : file.deltaAgainst(base.get(file.ref().getPath()));
+            checkpoint.addFiles(sent);
+            sent.getChunksList().forEach(address -> chunks.put(address, file.chunks().get(address)));
+          }
+          if (ahead != null) {
+            checkpoint.setBase(ahead.checkpointName());
+          }
+          timeline.checkpointBytes = size;
+          return link.ship(instance.spec().instanceId(), chunks, base != null).map(v -> checkpoint.build());
+        });
+  }
+
+  static List<ChunkedFile> readCheckpoint(Path dir) {
+    List<ChunkedFile> files = new ArrayList<>();
+    try (Stream<Path> listing = Files.list(dir)) {
+      for (Path path : (Iterable<Path>) listing.sorted()::iterator) {
+        if (Files.isRegularFile(path)) {
+          String name = path.getFileName().toString();
+          files.add(ChunkedFile.of(name, Files.readAllBytes(path), ChunkedFile.chunkSizeFor(name)));
+        }
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("reading checkpoint " + dir, e);
+    }
+    return files;
+  }
+
+  private static long directoryBytes(Path dir) throws IOException {
+    try (Stream<Path> listing = Files.list(dir)) {
+      long total = 0;
+      for (Path file : (Iterable<Path>) listing::iterator) {
+        total += Files.size(file);
+      }
+      return total;
+    }
+  }
+
+  private void dropCheckpoint(DockerInstance instance, String name) {
+    try {
+      runtime.engine().deleteCheckpoint(instance.containerId(), name);
+    } catch (RuntimeException absent) {
+      // Nothing to drop: the usual case.
+    }
+  }
+
+  private DockerInstance live(String instanceId) {
+    return runtime.instance(instanceId).filter(i -> i.state() == InstanceState.LIVE).orElse(null);
+  }
+
+  private <T> Future<T> worker(Callable<T> work) {
+    return runtime.vertx().executeBlocking(work, false);
+  }
+
+  /** The phases of one handoff as they run, with the bytes each put on the link. */
+  private final class Timeline {
+    private final DockerLink link;
+    private final long startNanos = System.nanoTime();
+    private final long startBytes;
+    private final List<HandoffReport.Phase> phases = new ArrayList<>();
+    private long checkpointBytes;
+
+    Timeline(DockerLink link) {
+      this.link = link;
+      this.startBytes = link.bytesSent();
+    }
+
+    <T> Future<T> phase(String name, Callable<Future<T>> step) {
+      long start = System.nanoTime();
+      long bytes = link.bytesSent();
+      Future<T> running;
+      try {
+        running = step.call();
+      } catch (Exception e) {
+        running = Future.failedFuture(e);
+      }
+      return running.andThen(done -> phases.add(
+          new HandoffReport.Phase(name, (System.nanoTime() - start) / 1_000, link.bytesSent() - bytes)));
+    }
+
+    HandoffReport report(DockerInstance instance, String method, long downtimeNanos, boolean restored, String failure) {
+      long sent = link.bytesSent() - startBytes;
+      boolean ahead = method.equals("prestage");
+      return new HandoffReport(instance.spec().instanceId(), runtime.siteId(), link.toSite(), method, List.copyOf(phases),
+          ahead ? sent : 0, ahead ? 0 : sent, checkpointBytes, (System.nanoTime() - startNanos) / 1_000,
+          downtimeNanos / 1_000, restored, failure);
+    }
+  }
+}

@@ -1,0 +1,90 @@
+package io.baton.agent.runtime.docker;
+
+import io.baton.agent.migration.TransferClients;
+import io.baton.agent.transfer.ChunkStore;
+import io.baton.agent.transfer.LinkEmulator;
+import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.http.HttpServer;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.SocketAddress;
+import io.vertx.grpc.client.GrpcClient;
+import io.vertx.grpc.client.GrpcClientOptions;
+import io.vertx.grpc.server.GrpcServer;
+import io.vertx.grpc.server.GrpcServerOptions;
+
+/**
+ * One site of the docker runtime: its engine, the runtime over it, the chunk store, the docker
+ * transfer endpoint (gRPC on host:port) and the source side of handoffs from here. What an agent
+ * started with {@code --runtime docker} runs beside its usual pieces.
+ */
+public final class DockerSite {
+  private final Vertx vertx;
+  private final String siteId;
+  private final String host;
+  private final int port;
+  private final DockerRuntime runtime;
+  private final ChunkStore store;
+  private final LinkEmulator emulator;
+  private final DockerHandoff handoff;
+  private final GrpcClient client;
+  private HttpServer server;
+
+  public DockerSite(Vertx vertx, String siteId, String host, int port, DockerEngine engine, long memoryCapMb) {
+    this.vertx = vertx;
+    this.siteId = siteId;
+    this.host = host;
+    this.port = port;
+    this.runtime = new DockerRuntime(vertx, siteId, engine, memoryCapMb);
+    this.store = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
+    this.emulator = new LinkEmulator(vertx, siteId);
+    this.handoff = new DockerHandoff(runtime);
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
+  }
+
+  public Future<DockerSite> start() {
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
+    grpc.addService(new DockerTransferEndpoint(runtime, store));
+    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc);
+    return server.listen().map(s -> this);
+  }
+
+  /** The link from this site to a target agent's docker transfer endpoint, emulated as the link table says. */
+  public Future<DockerLink> linkTo(String toSite, String toHost, int toPort) {
+    DockerTransferGrpcClient stub = DockerTransferGrpcClient.create(client, SocketAddress.inetSocketAddress(toPort, toHost));
+    return emulator.refresh(toSite).map(profile -> new DockerLink(emulator, toSite, stub));
+  }
+
+  public String siteId() {
+    return siteId;
+  }
+
+  public String host() {
+    return host;
+  }
+
+  public int port() {
+    return port;
+  }
+
+  public DockerRuntime runtime() {
+    return runtime;
+  }
+
+  public DockerHandoff handoff() {
+    return handoff;
+  }
+
+  public ChunkStore store() {
+    return store;
+  }
+
+  public LinkEmulator emulator() {
+    return emulator;
+  }
+
+  public Future<Void> stop() {
+    return client.close().compose(v -> server == null ? Future.succeededFuture() : server.close());
+  }
+}

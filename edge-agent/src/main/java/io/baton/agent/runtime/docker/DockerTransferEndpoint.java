@@ -1,0 +1,198 @@
+package io.baton.agent.runtime.docker;
+
+import io.baton.agent.migration.ChunkCodec;
+import io.baton.agent.runtime.InstanceSpec;
+import io.baton.agent.transfer.ChunkStore;
+import io.baton.agent.transfer.Hashes;
+import io.baton.protocol.grpc.Chunk;
+import io.baton.protocol.grpc.ChunkReceipt;
+import io.baton.protocol.grpc.docker.Checkpoint;
+import io.baton.protocol.grpc.docker.ChunkList;
+import io.baton.protocol.grpc.docker.ContainerSpec;
+import io.baton.protocol.grpc.docker.Done;
+import io.baton.protocol.grpc.docker.DockerTransferGrpcService;
+import io.baton.protocol.grpc.docker.FileRef;
+import io.baton.protocol.grpc.docker.FileTree;
+import io.baton.protocol.grpc.docker.ImageArchive;
+import io.baton.protocol.grpc.docker.ImageQuery;
+import io.baton.protocol.grpc.docker.Instance;
+import io.baton.protocol.grpc.docker.LayerInventory;
+import io.baton.protocol.grpc.docker.Prepared;
+import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import io.vertx.core.streams.ReadStream;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The target side of docker handoffs at this site: keeps every verified chunk in the site's
+ * {@link ChunkStore}, loads missing image layers, creates the target container ahead of the
+ * freeze, mirrors the writable layer and rebuilds checkpoints (full, or a delta against the
+ * pre-staged one) in the container's checkpoints dir before starting it from there. Engine and
+ * file work runs on worker threads.
+ */
+public final class DockerTransferEndpoint extends DockerTransferGrpcService {
+  private final DockerRuntime runtime;
+  private final ChunkStore store;
+  private final Map<String, TargetContainer> containers = new ConcurrentHashMap<>();
+
+  /** A container prepared here for an incoming instance, with the checkpoints received for it. */
+  private record TargetContainer(InstanceSpec spec, String containerId, Map<String, Map<String, FileRef>> checkpoints) {
+  }
+
+  public DockerTransferEndpoint(DockerRuntime runtime, ChunkStore store) {
+    this.runtime = runtime;
+    this.store = store;
+  }
+
+  @Override
+  public Future<ChunkList> lacking(ChunkList request) {
+    ChunkList.Builder lacking = ChunkList.newBuilder().setSession(request.getSession());
+    request.getSha256List().stream().filter(address -> !store.contains(address)).forEach(lacking::addSha256);
+    return Future.succeededFuture(lacking.build());
+  }
+
+  @Override
+  public Future<ChunkReceipt> putChunks(ReadStream<Chunk> chunks) {
+    Promise<ChunkReceipt> receipt = Promise.promise();
+    ChunkReceipt.Builder tally = ChunkReceipt.newBuilder();
+    chunks.handler(chunk -> {
+      byte[] data;
+      try {
+        data = ChunkCodec.decode(chunk, ChunkedFile.FILE_CHUNK);
+      } catch (IllegalArgumentException damaged) {
+        tally.addRejected(chunk.getSha256());
+        return;
+      }
+      if (Hashes.address(data).equals(chunk.getSha256())) {
+        store.put(chunk.getSha256(), data);
+        tally.setAccepted(tally.getAccepted() + 1);
+      } else {
+        tally.addRejected(chunk.getSha256());
+      }
+    });
+    chunks.exceptionHandler(receipt::tryFail);
+    chunks.endHandler(v -> receipt.tryComplete(tally.build()));
+    return receipt.future();
+  }
+
+  @Override
+  public Future<LayerInventory> imageLayers(ImageQuery request) {
+    return blocking(() -> LayerInventory.newBuilder().addAllChainIds(runtime.engine().chainIds())
+        .setHasImage(runtime.engine().hasImage(request.getImage())).build());
+  }
+
+  @Override
+  public Future<Done> loadImage(ImageArchive request) {
+    return timed(() -> {
+      Map<String, byte[]> files = new LinkedHashMap<>();
+      for (FileRef file : request.getFilesList()) {
+        files.put(file.getPath(), ChunkedFile.assemble(file, store));
+      }
+      ByteArrayOutputStream archive = new ByteArrayOutputStream();
+      ImageArchives.writeArchive(files, archive);
+      runtime.engine().load(new java.io.ByteArrayInputStream(archive.toByteArray()));
+      if (!runtime.engine().hasImage(request.getImage())) {
+        throw new IllegalStateException("image " + request.getImage() + " is not on " + runtime.siteId() + " after loading");
+      }
+    });
+  }
+
+  @Override
+  public Future<Prepared> prepare(ContainerSpec request) {
+    if (containers.containsKey(request.getInstanceId()) || runtime.state(request.getInstanceId()).isPresent()) {
+      return Future.failedFuture("instance " + request.getInstanceId() + " already exists at " + runtime.siteId());
+    }
+    ContainerProfile profile = new ContainerProfile(request.getImage(), request.getCmdList(), request.getCpus(),
+        request.getMemoryMb(), request.getQueryList());
+    InstanceSpec spec = new InstanceSpec(request.getInstanceId(), request.getClientId(), ContainerProfile.KIND,
+        request.getEpoch(), profile.toOptions());
+    return blocking(() -> runtime.engine().create(DockerRuntime.containerName(request.getInstanceId()),
+        runtime.localProfile(profile))).map(containerId -> {
+          containers.put(request.getInstanceId(), new TargetContainer(spec, containerId, new ConcurrentHashMap<>()));
+          return Prepared.newBuilder().setContainerId(containerId).build();
+        });
+  }
+
+  @Override
+  public Future<Done> syncLayer(FileTree request) {
+    TargetContainer target = containers.get(request.getInstanceId());
+    if (target == null) {
+      return Future.failedFuture("no container prepared for " + request.getInstanceId() + " at " + runtime.siteId());
+    }
+    return timed(() -> WritableLayer.apply(request, runtime.engine().upperDir(target.containerId()), store));
+  }
+
+  @Override
+  public Future<Done> restore(Checkpoint request) {
+    TargetContainer target = containers.get(request.getInstanceId());
+    if (target == null) {
+      return Future.failedFuture("no container prepared for " + request.getInstanceId() + " at " + runtime.siteId());
+    }
+    return timed(() -> {
+      Map<String, FileRef> base = request.getBase().isEmpty() ? Map.of() : target.checkpoints().get(request.getBase());
+      if (base == null) {
+        throw new IllegalStateException("no checkpoint " + request.getBase() + " of " + request.getInstanceId() + " here");
+      }
+      Map<String, FileRef> files = new LinkedHashMap<>();
+      for (FileRef file : request.getFilesList()) {
+        files.put(file.getPath(), ChunkedFile.resolve(file, base.get(file.getPath())));
+      }
+      target.checkpoints().put(request.getName(), files);
+      Path dir = runtime.engine().checkpointDir(target.containerId(), request.getName());
+      if (request.hasArchive()) {
+        CheckpointArchive.unpack(ChunkedFile.assemble(request.getArchive(), store), dir);
+      } else if (request.getBase().isEmpty()) {
+        CheckpointFiles.write(dir, files.values(), store);
+      } else {
+        CheckpointFiles.patch(runtime.engine().checkpointDir(target.containerId(), request.getBase()), dir,
+            request.getFilesList(), files, store);
+      }
+      if (request.getRestore()) {
+        runtime.engine().startFromCheckpoint(target.containerId(), request.getName());
+        // The restored process must have survived its first moments before anyone is sent here.
+        if (!runtime.engine().running(target.containerId())) {
+          throw new IllegalStateException("restored container of " + request.getInstanceId() + " is not running at "
+              + runtime.siteId());
+        }
+        runtime.adopt(target.spec(), target.containerId());
+        containers.remove(request.getInstanceId());
+      }
+    });
+  }
+
+  @Override
+  public Future<Done> discard(Instance request) {
+    TargetContainer target = containers.remove(request.getInstanceId());
+    if (target == null) {
+      return Future.succeededFuture(Done.getDefaultInstance());
+    }
+    return timed(() -> runtime.engine().remove(target.containerId()));
+  }
+
+  /** What this endpoint holds, for tests and the operator. */
+  public JsonObject describe() {
+    return new JsonObject().put("site", runtime.siteId()).put("chunks", store.size()).put("heldBytes", store.heldBytes())
+        .put("prepared", new JsonArray(containers.keySet().stream().sorted().toList()));
+  }
+
+  private Future<Done> timed(Runnable work) {
+    long start = System.nanoTime();
+    return blocking(() -> {
+      work.run();
+      return Done.newBuilder().setMicros((System.nanoTime() - start) / 1_000).build();
+    });
+  }
+
+  private <T> Future<T> blocking(Callable<T> work) {
+    return runtime.vertx().executeBlocking(work, false);
+  }
+}

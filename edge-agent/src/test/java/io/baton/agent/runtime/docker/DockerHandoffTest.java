@@ -1,0 +1,176 @@
+package io.baton.agent.runtime.docker;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.agent.runtime.InstanceSpec;
+import io.baton.agent.runtime.InstanceState;
+import io.baton.protocol.wire.ServiceCall;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Container handoffs between two real Docker Engines (started by deploy/scripts/docker-engine.sh,
+ * as .ci/run does) with CRIU 4: state, writable-layer files and the failure path. Site b holds
+ * only the busybox base image, so the workload's own layer must cross and the base must not.
+ */
+class DockerHandoffTest {
+  private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
+
+  private static Vertx vertx;
+  private static DockerEngine engineA;
+  private static DockerEngine engineB;
+  private static DockerSite siteA;
+  private static DockerSite siteB;
+  /** Site b again, as a site too small for the workload: its restores fail for want of memory. */
+  private static DockerSite smallB;
+  private static int instances;
+
+  @BeforeAll
+  static void startSites() throws Exception {
+    vertx = Vertx.vertx();
+    engineA = new DockerEngine(TestEngines.host("a"));
+    engineB = new DockerEngine(TestEngines.host("b"));
+    siteA = await(new DockerSite(vertx, "site-a", "127.0.20.1", 7701, engineA, 0).start());
+    siteB = await(new DockerSite(vertx, "site-b", "127.0.20.2", 7702, engineB, 0).start());
+    smallB = await(new DockerSite(vertx, "site-b", "127.0.20.3", 7703, engineB, 8).start());
+  }
+
+  @BeforeEach
+  void cleanEngines() {
+    TestEngines.removeBatonContainers(engineA);
+    TestEngines.removeBatonContainers(engineB);
+    TestEngines.keepOnlyBaseImage(engineB);
+  }
+
+  @AfterAll
+  static void stop() throws Exception {
+    TestEngines.removeBatonContainers(engineA);
+    TestEngines.removeBatonContainers(engineB);
+    await(siteA.stop());
+    await(siteB.stop());
+    await(smallB.stop());
+    await(vertx.close());
+  }
+
+  @Test
+  void counterContinuesAtTheTargetWithItsFile() throws Exception {
+    String id = deploy(TestEngines.counter());
+    engineA.exec(container(siteA, id), List.of("sh", "-c", "echo kept > /data/note"));
+    Thread.sleep(1000);
+    AtomicReference<String> logAtFreeze = new AtomicReference<>();
+    String sourceContainer = container(siteA, id);
+    siteA.runtime().onTransition(t -> {
+      if (t.instanceId().equals(id) && t.to() == InstanceState.FROZEN) {
+        logAtFreeze.set(engineA.logs(sourceContainer));
+      }
+    });
+
+    HandoffReport report = await(siteA.handoff().handoff(id, await(siteA.linkTo("site-b", siteB.host(), siteB.port()))));
+
+    assertTrue(report.restoredAtTarget(), report.describe());
+    assertFalse(siteA.runtime().state(id).isPresent(), "the source let go of the instance");
+    Thread.sleep(600);
+    String[] before = logAtFreeze.get().strip().split("\n");
+    String[] after = engineB.logs(container(siteB, id)).strip().split("\n");
+    assertEquals(Long.parseLong(before[before.length - 1]) + 1, Long.parseLong(after[0]),
+        "the counter's first number at the target follows its last at the source");
+    assertEquals("kept", engineB.exec(container(siteB, id), List.of("cat", "/data/note")).strip());
+  }
+
+  @Test
+  void memoryWorkloadKeepsItsStateAndOnlyTheChangeCrossesAfterTheFreeze() throws Exception {
+    String id = deploy(TestEngines.memwork(32, 256));
+    engineA.exec(container(siteA, id), List.of("sh", "-c", "echo kept > /data/note"));
+    Matcher first = answer(siteA, id);
+    DockerLink link = await(siteA.linkTo("site-b", siteB.host(), siteB.port()));
+    long busyboxLayer = TestEngines.layerSize(engineA, "baton/busybox:1");
+
+    HandoffReport ahead = await(siteA.handoff().prestage(id, link));
+    long layerBytes = phaseBytes(ahead, "layers");
+    assertTrue(layerBytes > 500_000 && layerBytes < busyboxLayer,
+        "only the workload's layer crossed (" + layerBytes + " bytes; the busybox base alone is " + busyboxLayer + ")\n"
+            + ahead.describe());
+    Thread.sleep(1000);
+    HandoffReport report = await(siteA.handoff().handoff(id, link));
+
+    assertTrue(report.restoredAtTarget(), report.describe());
+    assertEquals("prestaged", report.method());
+    assertTrue(report.checkpointBytes() > 32_000_000, report.describe());
+    assertTrue(report.finalBytes() < report.checkpointBytes() / 10,
+        "after the freeze only a small fraction of the checkpoint crossed\n" + report.describe());
+    Matcher after = answer(siteB, id);
+    assertEquals(Long.parseLong(first.group(1)) + 1, Long.parseLong(after.group(1)), "the request counter continues");
+    assertTrue(Long.parseLong(after.group(2)) > Long.parseLong(first.group(2)), "it kept dirtying memory");
+    assertEquals(after.group(3), after.group(4), "every page came back as it was: running and full checksums agree");
+    assertEquals("kept", engineB.exec(container(siteB, id), List.of("cat", "/data/note")).strip());
+  }
+
+  @Test
+  void coldHandoffCarriesTheExactState() throws Exception {
+    String id = deploy(TestEngines.memwork(16, 0));
+    Matcher before = answer(siteA, id);
+
+    HandoffReport report = await(siteA.handoff().handoff(id, await(siteA.linkTo("site-b", siteB.host(), siteB.port()))));
+
+    assertTrue(report.restoredAtTarget(), report.describe());
+    assertEquals("cold", report.method());
+    assertTrue(report.finalBytes() > report.checkpointBytes(), "cold sends all of it after the request");
+    Matcher after = answer(siteB, id);
+    assertEquals(before.group(4), after.group(4), "the same state, checksum for checksum");
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)));
+  }
+
+  @Test
+  void aFailedRestoreLeavesTheServiceServingAtTheSource() throws Exception {
+    String id = deploy(TestEngines.memwork(32, 64));
+    Matcher before = answer(siteA, id);
+
+    HandoffReport report = await(siteA.handoff().handoff(id, await(siteA.linkTo("site-b", smallB.host(), smallB.port()))));
+
+    assertFalse(report.restoredAtTarget(), report.describe());
+    assertEquals(Optional.of(InstanceState.LIVE), siteA.runtime().state(id));
+    assertFalse(smallB.runtime().state(id).isPresent(), "nothing serves at the target");
+    assertTrue(TestEngines.batonContainers(engineB).isEmpty(), "the target's container was removed");
+    Matcher after = answer(siteA, id);
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the source kept its state");
+    assertEquals(after.group(3), after.group(4));
+  }
+
+  private static String deploy(ContainerProfile profile) throws Exception {
+    String id = "svc-" + (++instances);
+    await(siteA.runtime().deploy(new InstanceSpec(id, "client-" + instances, ContainerProfile.KIND, 1, profile.toOptions())));
+    return id;
+  }
+
+  private static Matcher answer(DockerSite site, String id) throws Exception {
+    JsonObject reply = await(site.runtime().call(id, new ServiceCall("r", new JsonObject())));
+    Matcher matcher = ANSWER.matcher(reply.getString("answer"));
+    assertTrue(matcher.find(), reply.encode());
+    return matcher;
+  }
+
+  private static String container(DockerSite site, String id) {
+    return site.runtime().instance(id).orElseThrow().containerId();
+  }
+
+  private static long phaseBytes(HandoffReport report, String phase) {
+    return report.phases().stream().filter(p -> p.name().equals(phase)).mapToLong(HandoffReport.Phase::bytes).sum();
+  }
+
+  static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(120, TimeUnit.SECONDS);
+  }
+}
