@@ -51,14 +51,4 @@ public record Assignment(String clientId, String service, String site, String co
     }
     return text;
   }
-
-  public static Assignment fromJson(JsonObject json) {
-    return new Assignment(
-        json.getString("clientId"),
-        json.getString("service"),
-        json.getString("site"),
-        json.getString("coapEndpoint"),
-        json.getString("mqttEndpoint", ""),
-        json.getLong("epoch"));
-  }
 }
