@@ -7,7 +7,7 @@ import picocli.CommandLine.Command;
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Keeps an edge service next to a moving user.",
     subcommands = {DemoCommand.class, AgentCommand.class, BrokerCommand.class, PredictorCommand.class, BenchCommand.class,
-        DeployCommand.class, MigrateCommand.class})
+        DeployCommand.class, MigrateCommand.class, CredentialsCommand.class})
 public final class BatonCli {
 
   public static void main(String[] args) {
