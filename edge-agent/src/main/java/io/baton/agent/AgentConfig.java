@@ -1,13 +1,25 @@
 package io.baton.agent;
 
 import io.baton.protocol.CoapPaths;
+import io.baton.protocol.security.MemberCredentials;
+import java.util.Optional;
 
 /**
  * One site's agent: its id, the address it serves on (CoAP, state transfer and an embedded MQTT
- * broker bind there), its ports, and where its MQTT clients meet it.
+ * broker bind there), its ports, where its MQTT clients meet it, and the credentials it proves
+ * itself with (to other members, and to clients) and authenticates clients by.
  */
-public record AgentConfig(String siteId, String host, int coapPort, int transferPort, MqttSettings mqtt) {
+public record AgentConfig(String siteId, String host, int coapPort, int transferPort, MqttSettings mqtt,
+    Optional<MemberCredentials> credentials) {
   public static final int DEFAULT_TRANSFER_PORT = 7443;
+
+  public AgentConfig(String siteId, String host, int coapPort, int transferPort, MqttSettings mqtt) {
+    this(siteId, host, coapPort, transferPort, mqtt, Optional.empty());
+  }
+
+  public AgentConfig withCredentials(MemberCredentials memberCredentials) {
+    return new AgentConfig(siteId, host, coapPort, transferPort, mqtt, Optional.of(memberCredentials));
+  }
 
   /** A site without MQTT: CoAP clients only. */
   public AgentConfig(String siteId, String host, int coapPort, int transferPort) {
