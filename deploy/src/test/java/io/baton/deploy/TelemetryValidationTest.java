@@ -44,9 +44,8 @@ class TelemetryValidationTest {
     mesh = MeshFixture.start(3, BrokerConfig.defaults());
     // Listen where the broker listens: on another member than the agent that publishes.
     published = MeshFixture.collect(mesh.brokerVertx(), Addresses.TELEMETRY_REPORTED);
-    endpoint = new CoapEndpoint.Builder().setConfiguration(Configuration.createStandardWithoutFile()).build();
-    endpoint.start();
-    attached = BatonClient.builder().clientId("phone-1").service("kv").site(siteA()).build();
+    endpoint = new SecureCoap(MeshFixture.gateway(mesh, "tester")).endpoint();
+    attached = BatonClient.builder().clientId("phone-1").credentials(MeshFixture.client(mesh, "phone-1")).service("kv").site(siteA()).build();
     attached.attachBlocking();
   }
 
