@@ -64,7 +64,9 @@ final class PahoV3Session implements MqttSession {
     login.ifPresent(own -> {
       options.setUserName(own.user());
       options.setPassword(own.password());
-      options.setSocketFactory(own.sockets());
+      if (brokerUri.startsWith("ssl://")) {
+        options.setSocketFactory(own.sockets());
+      }
     });
     return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
   }

@@ -71,7 +71,9 @@ final class PahoV5Session implements MqttSession {
     login.ifPresent(own -> {
       options.setUserName(own.user());
       options.setPassword(new String(own.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      options.setSocketFactory(own.sockets());
+      if (brokerUri.startsWith("ssl://")) {
+        options.setSocketFactory(own.sockets());
+      }
     });
     return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
   }

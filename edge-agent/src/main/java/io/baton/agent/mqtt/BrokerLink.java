@@ -86,7 +86,10 @@ final class BrokerLink {
     credentials.ifPresent(member -> {
       options.setUserName(MqttAccess.memberUser(member.name()));
       options.setPassword(MqttAccess.memberPassword(member, member.name()).toCharArray());
-      options.setSocketFactory(member.memberTls().getSocketFactory());
+      if (client.getServerURI().startsWith("ssl://")) {
+        // An external broker on plain TCP (a development Mosquitto) gets the login without TLS.
+        options.setSocketFactory(member.memberTls().getSocketFactory());
+      }
     });
     return action(listener -> client.connect(options, null, listener)).compose(v -> subscribe());
   }
