@@ -1,6 +1,7 @@
 package io.baton.client;
 
 import io.baton.client.spi.CallOutcome;
+import io.baton.client.spi.AssignmentVerifier;
 import io.baton.client.spi.ClientTransport;
 import io.baton.client.spi.ClientTransport.RemoteError;
 import io.baton.protocol.wire.Assignment;
@@ -67,11 +68,12 @@ public final class BatonClient implements AutoCloseable {
   private final Set<CompletableFuture<CallResult>> outstanding = ConcurrentHashMap.newKeySet();
   private final HoldGate gate;
   private final JsonObject serviceOptions;
+  private final AssignmentVerifier verifier;
 
   private BatonClient(Builder builder) {
     this.clientId = Objects.requireNonNull(builder.clientId, "clientId");
     this.service = Objects.requireNonNull(builder.service, "service");
-    builder.connection.check();
+    builder.connection.check(clientId);
     this.retry = builder.retry;
     this.serviceOptions = builder.serviceOptions.copy();
     this.bootstrap = builder.connection.bootstrap(clientId, service);
@@ -82,7 +84,8 @@ public final class BatonClient implements AutoCloseable {
       return thread;
     });
     this.gate = new HoldGate(timers, retry.backoff().toMillis());
-    this.transport = builder.connection.open(clientId, timers);
+    this.verifier = builder.connection.verifier();
+    this.transport = builder.connection.open(clientId, timers, verifier);
     this.handoffs = new HandoffTracker(clientId, handoffListeners);
     transport.onReconnect(() -> reattach());
     transport.onError((RemoteError error) -> {
@@ -102,6 +105,11 @@ public final class BatonClient implements AutoCloseable {
   /** Where the service runs as far as this client knows; null before {@link #attach()}. Save it to resume after a restart. */
   public Assignment assignment() {
     return assignment.get();
+  }
+
+  /** Assignments this client refused to follow: malformed, or not sealed by the mesh for it (forged, tampered). */
+  public long rejectedAssignments() {
+    return verifier.rejected();
   }
 
   /** Called on each redirect the client follows, with the new assignment. */

@@ -32,7 +32,7 @@ public final class BatonGateway implements AutoCloseable {
 
   private BatonGateway(Builder builder) {
     this.gatewayId = Objects.requireNonNull(builder.gatewayId, "gatewayId");
-    builder.connection.check();
+    builder.connection.check(gatewayId);
     if (builder.maxBatch < 1 || builder.maxBatch > TelemetryBatch.MAX_REPORTS) {
       throw new IllegalArgumentException("maxBatch must be 1-" + TelemetryBatch.MAX_REPORTS + ", got " + builder.maxBatch);
     }
@@ -45,7 +45,7 @@ public final class BatonGateway implements AutoCloseable {
       thread.setDaemon(true);
       return thread;
     });
-    this.transport = builder.connection.open(gatewayId, timers);
+    this.transport = builder.connection.open(gatewayId, timers, builder.connection.verifier());
     long period = builder.flushEvery.toNanos();
     timers.scheduleAtFixedRate(this::flush, period, period, TimeUnit.NANOSECONDS);
   }

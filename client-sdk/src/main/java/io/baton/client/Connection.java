@@ -3,10 +3,13 @@ package io.baton.client;
 import io.baton.client.coap.CoapTransport;
 import io.baton.client.mqtt.MqttTransport;
 import io.baton.client.mqtt.MqttVersion;
+import io.baton.client.spi.AssignmentVerifier;
 import io.baton.client.spi.ClientTransport;
+import io.baton.protocol.security.ClientCredentials;
 import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.WireFormat;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.concurrent.ScheduledExecutorService;
 
 /**
@@ -20,6 +23,7 @@ final class Connection {
   private MqttVersion mqttVersion = MqttVersion.V3_1_1;
   private WireFormat telemetryFormat = WireFormat.JSON;
   private boolean confirmableTelemetry = true;
+  private ClientCredentials credentials;
 
   void coap(String endpoint) {
     this.coapEndpoint = Objects.requireNonNull(endpoint, "endpoint");
@@ -42,11 +46,23 @@ final class Connection {
     this.confirmableTelemetry = confirmable;
   }
 
+  void credentials(ClientCredentials own) {
+    this.credentials = Objects.requireNonNull(own, "credentials");
+  }
+
+  Optional<ClientCredentials> credentials() {
+    return Optional.ofNullable(credentials);
+  }
+
   boolean isMqtt() {
     return mqttBroker != null;
   }
 
-  void check() {
+  /** Credentials are the client's own: a client acts only as itself. */
+  void check(String clientId) {
+    if (credentials != null && !credentials.clientId().equals(clientId)) {
+      throw new IllegalStateException("the credentials are client '" + credentials.clientId() + "''s, not '" + clientId + "''s");
+    }
     if (coapEndpoint == null && mqttBroker == null) {
       throw new IllegalStateException("name a bootstrap site: site(coapEndpoint) or mqtt(siteId, brokerUri)");
     }
@@ -62,7 +78,14 @@ final class Connection {
         : new Assignment(clientId, service, "", coapEndpoint, "", 0);
   }
 
-  ClientTransport open(String clientId, ScheduledExecutorService timers) {
-    return isMqtt() ? new MqttTransport(clientId, mqttVersion) : new CoapTransport(timers, telemetryFormat, confirmableTelemetry);
+  ClientTransport open(String clientId, ScheduledExecutorService timers, AssignmentVerifier verifier) {
+    return isMqtt()
+        ? new MqttTransport(clientId, mqttVersion, credentials(), verifier)
+        : new CoapTransport(timers, telemetryFormat, confirmableTelemetry, credentials(), verifier);
+  }
+
+  /** Checks assignments with the client's redirect key, when it has credentials. */
+  AssignmentVerifier verifier() {
+    return new AssignmentVerifier(credentials().map(own -> own.secrets().redirectKey()));
   }
 }

@@ -1,6 +1,7 @@
 package io.baton.client;
 
 import io.baton.client.mqtt.MqttVersion;
+import io.baton.protocol.security.ClientCredentials;
 import io.baton.protocol.wire.WireFormat;
 
 /**
@@ -28,6 +29,17 @@ public abstract class ConnectionBuilder<B extends ConnectionBuilder<B>> {
 
   public B mqtt(String siteId, String brokerUri, MqttVersion version) {
     connection.mqtt(siteId, brokerUri, version);
+    return self();
+  }
+
+  /**
+   * The client's credentials (`baton credentials` issues them; {@link ClientCredentials#load}):
+   * required by a secured mesh. CoAP then runs over DTLS (the certificate if the client has one,
+   * else the pre-shared key), MQTT over TLS with the client's login, calls carry the service token,
+   * and only assignments sealed by the mesh are followed.
+   */
+  public B credentials(ClientCredentials credentials) {
+    connection.credentials(credentials);
     return self();
   }
 

@@ -55,9 +55,8 @@ class ClientProtocolsTest {
     UdpConfig.register();
     mesh = MeshFixture.start(60, BrokerConfig.defaults());
     published = MeshFixture.collect(mesh.brokerVertx(), Addresses.TELEMETRY_REPORTED);
-    endpoint = new CoapEndpoint.Builder().setConfiguration(Configuration.createStandardWithoutFile()).build();
-    endpoint.start();
-    phone = BatonClient.builder().clientId("phone-1").service("kv").site(siteA()).build();
+    endpoint = new SecureCoap(MeshFixture.gateway(mesh, "tester")).endpoint();
+    phone = BatonClient.builder().clientId("phone-1").credentials(MeshFixture.client(mesh, "phone-1")).service("kv").site(siteA()).build();
     phone.attachBlocking();
   }
 
@@ -82,7 +81,7 @@ class ClientProtocolsTest {
 
   @Test
   void cborTelemetrySentNonConfirmableIsPublished() throws Exception {
-    try (BatonClient client = BatonClient.builder().clientId("phone-1").service("kv").site(siteA())
+    try (BatonClient client = BatonClient.builder().clientId("phone-1").credentials(MeshFixture.client(mesh, "phone-1")).service("kv").site(siteA())
         .telemetryFormat(WireFormat.CBOR).confirmableTelemetry(false).build()) {
       client.attachBlocking();
       client.reportBlocking(report("phone-1", -61.25));
@@ -124,7 +123,7 @@ class ClientProtocolsTest {
 
   @Test
   void aGatewayReportsForManyDevicesInBatchesAllOrNothing() throws Exception {
-    try (BatonGateway gateway = BatonGateway.builder().gatewayId("gw-1").site(siteA()).telemetryFormat(WireFormat.CBOR)
+    try (BatonGateway gateway = BatonGateway.builder().gatewayId("gw-1").credentials(MeshFixture.gateway(mesh, "gw-1")).site(siteA()).telemetryFormat(WireFormat.CBOR)
         .maxBatch(3).build()) {
       for (String device : List.of("meter-1", "meter-2", "meter-3")) {
         MeshFixture.await(gateway.attach(device, "counter"));
@@ -151,7 +150,7 @@ class ClientProtocolsTest {
   @Test
   void arFramesAndResultsLargerThanADatagramCrossBlockWise() throws Exception {
     Random random = new Random(3);
-    try (BatonClient ar = BatonClient.builder().clientId("glasses-1").service("ar").site(siteA()).build()) {
+    try (BatonClient ar = BatonClient.builder().clientId("glasses-1").credentials(MeshFixture.client(mesh, "glasses-1")).service("ar").site(siteA()).build()) {
       ar.attachBlocking();
       for (int seq = 1; seq <= 3; seq++) {
         byte[] frame = new byte[48 * 1024];

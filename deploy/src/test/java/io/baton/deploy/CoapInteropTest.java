@@ -25,11 +25,19 @@ class CoapInteropTest {
   private static LocalMesh mesh;
   private static List<TelemetryReported> published;
   private static String coapClient;
+  /** libcoap's PKI options: bike-1's certificate and key, and the cluster CA to verify the agent by. */
+  private static String[] pki;
+  private static String token;
 
   @BeforeAll
   static void startMesh() throws Exception {
-    coapClient = Cli.tool("coap-client", "coap-client-notls");
+    // A DTLS build of libcoap: the mesh serves coaps:// only.
+    coapClient = Cli.tool("coap-client-openssl", "coap-client-gnutls", "coap-client");
     mesh = MeshFixture.start(61, BrokerConfig.defaults());
+    var bike = MeshFixture.client(mesh, "bike-1");
+    pki = new String[] {"-c", bike.certificatePem().orElseThrow().toString(), "-j", bike.keyPem().orElseThrow().toString(),
+        "-C", bike.clusterCaPem().toString()};
+    token = bike.secrets().serviceToken();
     published = MeshFixture.collect(mesh.brokerVertx(), Addresses.TELEMETRY_REPORTED);
   }
 
@@ -54,13 +62,15 @@ class CoapInteropTest {
 
     String refused = coap("-m", "post", "-t", "json", "-e", GOOD.replace("-70.5", "15"), siteA("telemetry"));
     assertTrue(refused.contains("4.00") && refused.contains("'rssi.site-a' = 15.0 dBm is out of range"), refused);
-    String unknown = coap("-m", "post", "-t", "json", "-e", GOOD.replace("bike-1", "bike-404"), siteA("telemetry"));
-    assertTrue(unknown.contains("4.04") && unknown.contains("unknown client 'bike-404'"), unknown);
+    String other = coap("-m", "post", "-t", "json", "-e", GOOD.replace("bike-1", "bike-404"), siteA("telemetry"));
+    assertTrue(other.contains("4.03") && other.contains("bike-1 may not act as client 'bike-404'"), other);
+    String noToken = coap("-m", "post", "-t", "json", "-e", "{\"requestId\":\"bike-1:cli-0\",\"op\":\"increment\"}", siteA("service/bike-1"));
+    assertTrue(noToken.contains("4.01"), noToken);
 
-    String answer = coap("-m", "post", "-t", "json", "-e", "{\"requestId\":\"bike-1:cli-1\",\"op\":\"increment\"}", siteA("service/bike-1"));
+    String answer = coap("-m", "post", "-t", "json", "-e", "{\"requestId\":\"bike-1:cli-1\",\"op\":\"increment\",\"token\":\"" + token + "\"}", siteA("service/bike-1"));
     assertEquals(1, new JsonObject(jsonLine(answer)).getJsonObject("result").getLong("value"), answer);
 
-    try (Cli.Running observer = new Cli.Running(coapClient, "-s", "30", "-w", siteA("handoff/bike-1"))) {
+    try (Cli.Running observer = new Cli.Running(withPki(coapClient, "-s", "30", "-w", siteA("handoff/bike-1")))) {
       String now = observer.await(line -> line.contains("\"epoch\":1"), "the current assignment");
       assertTrue(now.contains("\"site\":\"site-a\""), now);
       // The rider comes close to site-b: reports (half a second of them) that make the A3 trigger fire.
@@ -75,19 +85,26 @@ class CoapInteropTest {
       assertEquals(mesh.site("site-b").orElseThrow().config().coapEndpoint(), redirect.getString("coapEndpoint"));
     }
     // Where the redirect pointed, the service answers with its state: the same request id is not run twice.
-    String replay = coap("-m", "post", "-t", "json", "-e", "{\"requestId\":\"bike-1:cli-1\",\"op\":\"increment\"}", site("site-b", "service/bike-1"));
+    String replay = coap("-m", "post", "-t", "json", "-e", "{\"requestId\":\"bike-1:cli-1\",\"op\":\"increment\",\"token\":\"" + token + "\"}", site("site-b", "service/bike-1"));
     assertEquals(1, new JsonObject(jsonLine(replay)).getJsonObject("result").getLong("value"), replay);
-    String next = coap("-m", "post", "-t", "json", "-e", "{\"requestId\":\"bike-1:cli-2\",\"op\":\"increment\"}", site("site-b", "service/bike-1"));
+    String next = coap("-m", "post", "-t", "json", "-e", "{\"requestId\":\"bike-1:cli-2\",\"op\":\"increment\",\"token\":\"" + token + "\"}", site("site-b", "service/bike-1"));
     assertEquals(2, new JsonObject(jsonLine(next)).getJsonObject("result").getLong("value"), next);
   }
 
   private static String coap(String... args) throws Exception {
-    String[] command = new String[args.length + 3];
-    command[0] = coapClient;
-    command[1] = "-B";
-    command[2] = "5";
-    System.arraycopy(args, 0, command, 3, args.length);
-    return Cli.run(command);
+    String[] timed = new String[args.length + 2];
+    timed[0] = "-B";
+    timed[1] = "5";
+    System.arraycopy(args, 0, timed, 2, args.length);
+    return Cli.run(withPki(coapClient, timed));
+  }
+
+  private static String[] withPki(String tool, String... args) {
+    String[] command = new String[1 + pki.length + args.length];
+    command[0] = tool;
+    System.arraycopy(pki, 0, command, 1, pki.length);
+    System.arraycopy(args, 0, command, 1 + pki.length, args.length);
+    return command;
   }
 
   private static String jsonLine(String output) {

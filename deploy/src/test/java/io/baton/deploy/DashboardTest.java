@@ -101,7 +101,7 @@ class DashboardTest {
     deploy.findElement(By.cssSelector("button")).click();
     wait.until(ExpectedConditions.textToBePresentInElementLocated(By.cssSelector("tr[data-client='car-7']"), "site-a"));
 
-    try (BatonClient car = BatonClient.builder().clientId("car-7").service("counter").site("coap://127.0.43.2:5683").build()) {
+    try (BatonClient car = BatonClient.builder().clientId("car-7").credentials(MeshFixture.client(mesh, "car-7")).service("counter").site(mesh.site("site-a").orElseThrow().config().coapEndpoint()).build()) {
       assertEquals("site-a", car.attachBlocking().site(), "the client finds the service the operator deployed");
       // A position and signals for the map; site-a stays the best, so no trigger fires.
       for (int i = 0; i < 3; i++) {

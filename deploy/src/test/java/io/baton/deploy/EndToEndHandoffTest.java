@@ -120,6 +120,6 @@ class EndToEndHandoffTest {
   }
 
   private static BatonClient client(String id, String service, String site) {
-    return BatonClient.builder().clientId(id).service(service).site(site).build();
+    return BatonClient.builder().clientId(id).credentials(MeshFixture.client(mesh, id)).service(service).site(site).build();
   }
 }

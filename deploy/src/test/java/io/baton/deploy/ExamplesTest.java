@@ -11,6 +11,7 @@ import io.baton.examples.VehicleTelematics;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -43,9 +44,9 @@ class ExamplesTest {
     String broker = mesh.site("site-a").orElseThrow().config().mqttEndpoint();
     String coap = mesh.site("site-a").orElseThrow().config().coapEndpoint();
     CompletableFuture<VehicleTelematics.Summary> vehicle = CompletableFuture.supplyAsync(() -> unchecked(() ->
-        VehicleTelematics.run("truck-42", "site-a", broker, 3, 200, 60, print(vehicleOut))));
+        VehicleTelematics.run("truck-42", Optional.of(MeshFixture.client(mesh, "truck-42")), "site-a", broker, 3, 200, 60, print(vehicleOut))));
     CompletableFuture<ArSessionClient.Summary> headset = CompletableFuture.supplyAsync(() -> unchecked(() ->
-        ArSessionClient.run("glasses-7", coap, 3, 200, 60, 20, 16, print(headsetOut))));
+        ArSessionClient.run("glasses-7", Optional.of(MeshFixture.client(mesh, "glasses-7", false)), coap, 3, 200, 60, 20, 16, print(headsetOut))));
 
     VehicleTelematics.Summary drive = MeshFixture.await(vehicle);
     String printed = vehicleOut.toString(StandardCharsets.UTF_8);

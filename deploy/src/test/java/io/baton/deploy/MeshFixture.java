@@ -4,6 +4,10 @@ import io.baton.agent.MqttSettings;
 import io.baton.broker.BrokerConfig;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
+import io.baton.pki.DevCertificateAuthority;
+import io.baton.protocol.security.ClientCredentials;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import io.baton.protocol.event.BatonEvent;
 import io.baton.protocol.event.HandoffCompleted;
 import io.vertx.core.Vertx;
@@ -27,9 +31,40 @@ final class MeshFixture {
     return LocalMesh.start(layout(subnet).withMqtt(mqtt), broker);
   }
 
-  private static MeshLayout layout(int subnet) {
+  /**
+   * A mesh secured as by default: a development CA in a fresh directory, a member certificate per
+   * site (valid for its address), so every agent serves coaps:// and MQTT over TLS with logins.
+   */
+  static MeshLayout layout(int subnet) throws Exception {
     String prefix = "127.0." + subnet + ".";
-    return new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
+    return secured(new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443));
+  }
+
+  /** {@code plain} with a fresh development CA and a member certificate per site. */
+  static MeshLayout secured(MeshLayout plain) throws Exception {
+    Path dir = Files.createTempDirectory("baton-credentials-");
+    DevCertificateAuthority authority = DevCertificateAuthority.open(dir);
+    for (int i = 0; i < plain.siteHosts().size(); i++) {
+      authority.issueMember(MeshLayout.siteId(i), List.of(plain.siteHosts().get(i)));
+    }
+    return plain.withCredentials(dir);
+  }
+
+  /** A client's credentials from the mesh's CA: a certificate and secrets, or (psk) secrets only. */
+  static ClientCredentials client(LocalMesh mesh, String clientId, boolean certificate) {
+    return authority(mesh).issueClient(clientId, certificate);
+  }
+
+  static ClientCredentials client(LocalMesh mesh, String clientId) {
+    return client(mesh, clientId, true);
+  }
+
+  static ClientCredentials gateway(LocalMesh mesh, String gatewayId) {
+    return authority(mesh).issueGateway(gatewayId);
+  }
+
+  static DevCertificateAuthority authority(LocalMesh mesh) {
+    return DevCertificateAuthority.open(mesh.layout().credentials().orElseThrow());
   }
 
   /** Collects every event published on {@code address}, as seen by the given member. */

@@ -167,7 +167,7 @@ class MigrationEngineTest {
   @Test
   void anExecutionStateLargerThanGrpcsDefaultMessageMoves() throws Exception {
     // 200 replies of ~2 KB each in the reply cache: an execution state of ~400 KB.
-    try (BatonClient headset = BatonClient.builder().clientId("headset-1").service("ar")
+    try (BatonClient headset = BatonClient.builder().clientId("headset-1").credentials(MeshFixture.client(mesh, "headset-1")).service("ar")
         .site(mesh.site("site-a").orElseThrow().config().coapEndpoint()).build()) {
       headset.attachBlocking();
       String frame = java.util.Base64.getEncoder().encodeToString(new byte[2048]);
@@ -303,7 +303,7 @@ class MigrationEngineTest {
       this.seed = seed;
       this.pages = sizeMb * 256;
       this.random = new Random(seed * 31);
-      this.client = BatonClient.builder().clientId(clientId).service("synthetic")
+      this.client = BatonClient.builder().clientId(clientId).credentials(MeshFixture.client(mesh, clientId)).service("synthetic")
           .serviceOptions(new JsonObject().put("sizeMb", sizeMb).put("seed", seed))
           .site(mesh.site(site).orElseThrow().config().coapEndpoint()).build();
       client.attachBlocking();

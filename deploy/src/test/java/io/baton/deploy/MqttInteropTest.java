@@ -88,7 +88,8 @@ class MqttInteropTest {
       publish("baton/site/site-a/tram-7/telemetry", GOOD.replace("bus-1", "tram-7"));
       assertEquals("tram-7", MeshFixture.awaitPublished(published, 1).get(0).clientId());
 
-      publish("baton/site/site-a/tram-7/call", "{\"requestId\":\"tram-7:cli-1\",\"op\":\"increment\"}");
+      publish("baton/site/site-a/tram-7/call", "{\"requestId\":\"tram-7:cli-1\",\"op\":\"increment\",\"token\":\""
+          + MeshFixture.client(mesh, "tram-7").secrets().serviceToken() + "\"}");
       String result = inbox.await(line -> line.startsWith("baton/client/tram-7/result "), "the call's result");
       assertEquals(1, body(result).getJsonObject("result").getLong("value"), result);
 
@@ -140,7 +141,7 @@ class MqttInteropTest {
 
   @Test
   void aGatewayReportsABatchOverMqtt() throws Exception {
-    try (BatonGateway gateway = BatonGateway.builder().gatewayId("depot-gw").mqtt("site-a", mosquitto.uri(), MqttVersion.V5).build()) {
+    try (BatonGateway gateway = BatonGateway.builder().gatewayId("depot-gw").credentials(MeshFixture.gateway(mesh, "depot-gw")).mqtt("site-a", mosquitto.uri(), MqttVersion.V5).build()) {
       for (int i = 0; i < 3; i++) {
         gateway.submit(new TelemetryReport("bus-1", 1_700_000_000_000L + i, i, 0, 5, 90, Map.of("site-a", -60.0 - i)));
       }
@@ -152,7 +153,7 @@ class MqttInteropTest {
   @Test
   void anMqtt5ClientCrossesThreeSitesWithNothingLostOrTwice() throws Exception {
     Road road = new Road(List.of("site-a", "site-b", "site-c"), 200, 20);
-    try (BatonClient client = BatonClient.builder().clientId("coach-5").service("counter")
+    try (BatonClient client = BatonClient.builder().clientId("coach-5").credentials(MeshFixture.client(mesh, "coach-5")).service("counter")
         .mqtt("site-a", mosquitto.uri(), MqttVersion.V5).build()) {
       List<HandoffListener.End> ends = Collections.synchronizedList(new ArrayList<>());
       client.onHandoff(new HandoffListener() {
@@ -180,7 +181,7 @@ class MqttInteropTest {
 
   @Test
   void aBrokerOutageWithAHandoffInItCostsLatencyNotCalls() throws Exception {
-    try (BatonClient client = BatonClient.builder().clientId("ferry-3").service("counter").mqtt("site-a", mosquitto.uri()).build()) {
+    try (BatonClient client = BatonClient.builder().clientId("ferry-3").credentials(MeshFixture.client(mesh, "ferry-3")).service("counter").mqtt("site-a", mosquitto.uri()).build()) {
       client.attachBlocking();
       List<CompletableFuture<CallResult>> calls = new ArrayList<>();
       for (int i = 0; i < 150; i++) {

@@ -48,7 +48,7 @@ class PrestageEndToEndTest {
   private static LocalMesh mesh;
 
   @BeforeAll
-  static void startMesh() {
+  static void startMesh() throws Exception {
     List<SitePlacement> sites = List.of(new SitePlacement("site-a", 0, 0, 20, 3), new SitePlacement("site-b", 250, 0, 20, 3),
         new SitePlacement("site-c", 500, 0, 20, 3));
     BrokerConfig broker = BrokerConfig.defaults().withTechnique("cold");
@@ -56,7 +56,7 @@ class PrestageEndToEndTest {
     PlannerConfig planner = new PlannerConfig(0.4, 400, 0.15, 2_000, 2, 1.5, 5_000, 0.5, 4, 12_500_000);
     PredictorSetup setup = new PredictorSetup(PredictorConfig.matching(broker.hysteresisDb(), broker.timeToTriggerMs(),
         broker.smoothing()), sites, planner, 1_000_000);
-    mesh = LocalMesh.start(new MeshLayout("127.0.30.1", List.of("127.0.30.2", "127.0.30.3", "127.0.30.4"), 5701, 5683, 7443),
+    mesh = LocalMesh.start(MeshFixture.secured(new MeshLayout("127.0.30.1", List.of("127.0.30.2", "127.0.30.3", "127.0.30.4"), 5701, 5683, 7443)),
         broker, Optional.of(setup));
   }
 
@@ -68,7 +68,7 @@ class PrestageEndToEndTest {
   }
 
   private static BatonClient attachWithTiles(String clientId, long seed) {
-    BatonClient client = BatonClient.builder().clientId(clientId).site(mesh.sites().get(0).config().coapEndpoint()).service("kv")
+    BatonClient client = BatonClient.builder().clientId(clientId).credentials(MeshFixture.client(mesh, clientId)).site(mesh.sites().get(0).config().coapEndpoint()).service("kv")
         .serviceOptions(new JsonObject().put("sizeKiB", 1024)).build();
     client.attachBlocking();
     Random random = new Random(seed);

@@ -56,8 +56,8 @@ class SdkHandoffTest {
   @Test
   void coapAndMqttClientsCrossThreeSitesWithNothingLostOrTwice() throws Exception {
     Road road = new Road(List.of("site-a", "site-b", "site-c"), 200, 20);
-    try (BatonClient coap = BatonClient.builder().clientId("van-coap").service("counter").site(endpoint("site-a")).build();
-        BatonClient mqtt = BatonClient.builder().clientId("van-mqtt").service("counter").mqtt("site-a", broker("site-a")).build()) {
+    try (BatonClient coap = BatonClient.builder().clientId("van-coap").credentials(MeshFixture.client(mesh, "van-coap")).service("counter").site(endpoint("site-a")).build();
+        BatonClient mqtt = BatonClient.builder().clientId("van-mqtt").credentials(MeshFixture.client(mesh, "van-mqtt")).service("counter").mqtt("site-a", broker("site-a")).build()) {
       List<HandoffListener.End> coapHandoffs = handoffs(coap);
       List<HandoffListener.End> mqttHandoffs = handoffs(mqtt);
       coap.attachBlocking();
@@ -103,15 +103,15 @@ class SdkHandoffTest {
     // The bootstrap sites named below do not exist: only the saved assignment can lead the app back.
     String deadBroker = "tcp://127.0.63.9:" + MQTT_PORT;
     String deadCoap = "coap://127.0.63.9:5683";
-    Assignment savedMqtt = runFirstLife(BatonClient.builder().clientId("tram-mqtt").service("counter").mqtt("site-a", broker("site-a")));
-    Assignment savedCoap = runFirstLife(BatonClient.builder().clientId("tram-coap").service("counter").site(endpoint("site-a")));
+    Assignment savedMqtt = runFirstLife(BatonClient.builder().clientId("tram-mqtt").credentials(MeshFixture.client(mesh, "tram-mqtt")).service("counter").mqtt("site-a", broker("site-a")));
+    Assignment savedCoap = runFirstLife(BatonClient.builder().clientId("tram-coap").credentials(MeshFixture.client(mesh, "tram-coap")).service("counter").site(endpoint("site-a")));
 
-    try (BatonClient again = BatonClient.builder().clientId("tram-mqtt").service("counter").mqtt("site-a", deadBroker)
+    try (BatonClient again = BatonClient.builder().clientId("tram-mqtt").credentials(MeshFixture.client(mesh, "tram-mqtt")).service("counter").mqtt("site-a", deadBroker)
         .lastKnown(savedMqtt).build()) {
       assertEquals("site-b", again.attachBlocking().site());
       assertEquals(4, again.callBlocking(new JsonObject().put("op", "increment")).result().getLong("value"), "the same instance, state kept");
     }
-    try (BatonClient again = BatonClient.builder().clientId("tram-coap").service("counter").site(deadCoap)
+    try (BatonClient again = BatonClient.builder().clientId("tram-coap").credentials(MeshFixture.client(mesh, "tram-coap")).service("counter").site(deadCoap)
         .lastKnown(savedCoap).build()) {
       assertEquals("site-b", again.attachBlocking().site());
       assertEquals(4, again.callBlocking(new JsonObject().put("op", "increment")).result().getLong("value"));

@@ -41,7 +41,7 @@ class SiteLossTest {
   @Test
   void aClientWhoseSiteDisappearedReattachesAndGetsItsServiceBack() throws Exception {
     Assignment atA;
-    try (BatonClient first = BatonClient.builder().clientId("drone-4").service("counter").site(endpoint("site-a")).build()) {
+    try (BatonClient first = BatonClient.builder().clientId("drone-4").credentials(MeshFixture.client(mesh, "drone-4")).service("counter").site(endpoint("site-a")).build()) {
       atA = first.attachBlocking();
     }
     // The redirect of the coming handoff is lost on its way to every agent's clients.
@@ -50,7 +50,7 @@ class SiteLossTest {
         delivery.next();
       }
     }));
-    try (BatonClient client = BatonClient.builder().clientId("drone-4").service("counter").site(endpoint("site-b"))
+    try (BatonClient client = BatonClient.builder().clientId("drone-4").credentials(MeshFixture.client(mesh, "drone-4")).service("counter").site(endpoint("site-b"))
         .lastKnown(atA).build()) {
       assertEquals("site-a", client.attachBlocking().site());
       List<CompletableFuture<CallResult>> calls = new ArrayList<>();

@@ -125,7 +125,7 @@ class TargetFailureTest {
     target.eventBus().addInboundInterceptor(failure);
     String siteA = mesh.site("site-a").orElseThrow().config().coapEndpoint();
     HandoffAborted event;
-    try (BatonClient client = BatonClient.builder().clientId(clientId).service("counter").site(siteA).build()) {
+    try (BatonClient client = BatonClient.builder().clientId(clientId).credentials(MeshFixture.client(mesh, clientId)).service("counter").site(siteA).build()) {
       client.attachBlocking();
       List<CompletableFuture<CallResult>> calls = new ArrayList<>();
       CompletableFuture<HandoffCompleted> handoff = null;

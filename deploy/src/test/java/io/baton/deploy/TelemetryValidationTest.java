@@ -10,6 +10,7 @@ import io.baton.protocol.Addresses;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.event.TelemetryReported;
 import java.util.List;
+import io.vertx.core.json.JsonObject;
 import org.eclipse.californium.core.CoapClient;
 import org.eclipse.californium.core.CoapResponse;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
@@ -44,9 +45,8 @@ class TelemetryValidationTest {
     mesh = MeshFixture.start(3, BrokerConfig.defaults());
     // Listen where the broker listens: on another member than the agent that publishes.
     published = MeshFixture.collect(mesh.brokerVertx(), Addresses.TELEMETRY_REPORTED);
-    endpoint = new CoapEndpoint.Builder().setConfiguration(Configuration.createStandardWithoutFile()).build();
-    endpoint.start();
-    attached = BatonClient.builder().clientId("phone-1").service("kv").site(siteA()).build();
+    endpoint = new SecureCoap(MeshFixture.gateway(mesh, "tester")).endpoint();
+    attached = BatonClient.builder().clientId("phone-1").credentials(MeshFixture.client(mesh, "phone-1")).service("kv").site(siteA()).build();
     attached.attachBlocking();
   }
 
@@ -99,14 +99,22 @@ class TelemetryValidationTest {
 
   @Test
   void badServiceCallsAreRefusedToo() throws Exception {
-    CoapResponse unknownClient = post(CoapPaths.SERVICE + "/nobody", "{\"requestId\":\"nobody:1\",\"op\":\"get\",\"key\":\"a\"}");
-    assertEquals("4.04", unknownClient.getCode().text);
-    assertTrue(unknownClient.getResponseText().contains("unknown client 'nobody'"), unknownClient.getResponseText());
-    CoapResponse badOp = post(CoapPaths.SERVICE + "/phone-1", "{\"requestId\":\"phone-1:x1\",\"op\":\"fly\"}");
-    assertEquals("4.00", badOp.getCode().text);
-    assertTrue(badOp.getResponseText().contains("unknown op 'fly'"), badOp.getResponseText());
-    CoapResponse noId = post(CoapPaths.SERVICE + "/phone-1", "{\"op\":\"get\",\"key\":\"a\"}");
-    assertEquals("4.00", noId.getCode().text);
+    // A call is a client's own: each is sent as that client (DTLS identity) with its service token.
+    var nobody = MeshFixture.client(mesh, "nobody", false);
+    var phone = MeshFixture.client(mesh, "phone-1", false);
+    try (SecureCoap asNobody = new SecureCoap(nobody); SecureCoap asPhone = new SecureCoap(phone)) {
+      CoapResponse unknownClient = asNobody.post(siteA() + "/" + CoapPaths.SERVICE + "/nobody",
+          new JsonObject().put("requestId", "nobody:1").put("op", "get").put("key", "a").put("token", nobody.secrets().serviceToken()).encode());
+      assertEquals("4.04", unknownClient.getCode().text);
+      assertTrue(unknownClient.getResponseText().contains("unknown client 'nobody'"), unknownClient.getResponseText());
+      CoapResponse badOp = asPhone.post(siteA() + "/" + CoapPaths.SERVICE + "/phone-1",
+          new JsonObject().put("requestId", "phone-1:x1").put("op", "fly").put("token", phone.secrets().serviceToken()).encode());
+      assertEquals("4.00", badOp.getCode().text);
+      assertTrue(badOp.getResponseText().contains("unknown op 'fly'"), badOp.getResponseText());
+      CoapResponse noId = asPhone.post(siteA() + "/" + CoapPaths.SERVICE + "/phone-1",
+          new JsonObject().put("op", "get").put("key", "a").put("token", phone.secrets().serviceToken()).encode());
+      assertEquals("4.00", noId.getCode().text);
+    }
     CoapResponse badAttach = post(CoapPaths.ATTACH, "{\"clientId\":\"phone-2\",\"service\":\"teleport\"}");
     assertEquals("4.04", badAttach.getCode().text);
     assertTrue(badAttach.getResponseText().contains("unknown service 'teleport'"), badAttach.getResponseText());

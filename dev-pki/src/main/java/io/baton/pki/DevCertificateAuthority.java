@@ -102,12 +102,25 @@ public final class DevCertificateAuthority {
 
   /** Issues a client's secrets, and a certificate too unless the device is PSK-only. */
   public ClientCredentials issueClient(String clientId, boolean withCertificate) {
+    return issueClient(clientId, withCertificate ? "client" : null);
+  }
+
+  /**
+   * Issues a gateway: a client whose certificate says OU=gateway, which lets it attach and report
+   * for the devices behind it (never call their services or read their redirects).
+   */
+  public ClientCredentials issueGateway(String gatewayId) {
+    return issueClient(gatewayId, "gateway");
+  }
+
+  private ClientCredentials issueClient(String clientId, String unit) {
+    boolean withCertificate = unit != null;
     requireName(clientId);
     byte[] meshSecret = HexFormat.of().parseHex(read(layout.meshSecret()).trim());
     writePrivate(layout.clientSecrets(clientId), ClientSecrets.derive(meshSecret, clientId).toProperties());
     if (withCertificate) {
       KeyPair pair = newKeyPair();
-      X509Certificate certificate = issue(clientCa, "O=Baton,OU=client,CN=" + clientId, pair, List.of());
+      X509Certificate certificate = issue(clientCa, "O=Baton,OU=" + unit + ",CN=" + clientId, pair, List.of());
       writeLeaf(layout.clientCertificate(clientId), layout.clientKey(clientId), certificate, pair.getPrivate());
     }
     return ClientCredentials.load(layout.dir(), clientId);

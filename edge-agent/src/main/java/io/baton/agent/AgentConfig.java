@@ -31,12 +31,13 @@ public record AgentConfig(String siteId, String host, int coapPort, int transfer
     return new AgentConfig(siteId, host, CoapPaths.DEFAULT_PORT, DEFAULT_TRANSFER_PORT, MqttSettings.embedded(1883));
   }
 
+  /** coaps:// when the agent has credentials: then it serves DTLS only. */
   public String coapEndpoint() {
-    return "coap://" + host + ":" + coapPort;
+    return (credentials.isPresent() ? "coaps://" : "coap://") + host + ":" + coapPort;
   }
 
-  /** The broker the site's MQTT clients connect to; empty when the site speaks no MQTT. */
+  /** The broker the site's MQTT clients connect to (ssl:// when secured); empty when the site speaks no MQTT. */
   public String mqttEndpoint() {
-    return mqtt.endpoint(host);
+    return mqtt.endpoint(host, credentials.isPresent());
   }
 }

@@ -3,6 +3,7 @@ package io.baton.agent;
 import io.baton.agent.clients.ClientAttachments;
 import io.baton.agent.clients.DeployCommand;
 import io.baton.agent.node.LoadReporter;
+import io.baton.agent.clients.ClientGuard;
 import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.agent.coap.AgentCoapServer;
@@ -98,7 +99,8 @@ public final class EdgeAgentVerticle extends VerticleBase {
     Techniques techniques = new Techniques(PrecopyLimits.defaults());
     MigrationSource source = new MigrationSource(vertx, config, runtime, techniques, links, transferClients);
     target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
-    ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
+    ClientGuard guard = new ClientGuard(config.credentials());
+    ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime, guard);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
     participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
     deployCommand = new DeployCommand(vertx, config, attachments);
@@ -106,12 +108,12 @@ public final class EdgeAgentVerticle extends VerticleBase {
     prestaging = new PrestageParticipant(vertx, config, new PrestageSender(vertx, runtime, links, transferClients,
         PRESTAGE_OPEN_TIMEOUT_MS), target.prestages());
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
-    coap = new AgentCoapServer(config, context, ingest, attachments, router);
+    coap = new AgentCoapServer(config, context, ingest, attachments, router, guard);
     if (config.mqtt().enabled()) {
-      mqtt = new MqttClientFace(config, context, ingest, attachments, router);
+      mqtt = new MqttClientFace(config, context, ingest, attachments, router, guard);
     }
     if (config.mqtt().mode() == MqttSettings.Mode.EMBEDDED) {
-      mqttBroker = new EmbeddedMqttBroker(config.host(), config.mqtt().port());
+      mqttBroker = new EmbeddedMqttBroker(config.host(), config.mqtt().port(), config.credentials());
     }
 
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));

@@ -14,6 +14,8 @@ import io.vertx.core.eventbus.ReplyFailure;
  */
 public final class Failures {
   public static final int BAD_REQUEST = 400;
+  public static final int UNAUTHORIZED = 401;
+  public static final int FORBIDDEN = 403;
   public static final int NOT_FOUND = 404;
   public static final int UNAVAILABLE = 503;
   public static final int INTERNAL = 500;
@@ -24,6 +26,12 @@ public final class Failures {
   public static int status(Throwable failure) {
     if (failure instanceof InvalidPayloadException invalid) {
       return invalid.kind() == InvalidPayloadException.Kind.UNKNOWN ? NOT_FOUND : BAD_REQUEST;
+    }
+    if (failure instanceof UnauthorizedException) {
+      return UNAUTHORIZED;
+    }
+    if (failure instanceof ForbiddenException) {
+      return FORBIDDEN;
     }
     if (failure instanceof UnknownClientException || failure instanceof SiteDirectory.UnknownSiteException) {
       return NOT_FOUND;
@@ -54,6 +62,20 @@ public final class Failures {
   public static final class UnknownClientException extends RuntimeException {
     public UnknownClientException(String clientId) {
       super("unknown client '" + clientId + "': attach first", null, false, false);
+    }
+  }
+
+  /** The call lacks the client's service token, or carries a wrong one: nothing was executed. */
+  public static final class UnauthorizedException extends RuntimeException {
+    public UnauthorizedException(String message) {
+      super(message, null, false, false);
+    }
+  }
+
+  /** An authenticated peer asked to act as someone else. */
+  public static final class ForbiddenException extends RuntimeException {
+    public ForbiddenException(String message) {
+      super(message, null, false, false);
     }
   }
 }

@@ -16,8 +16,9 @@ public record MqttSettings(Mode mode, int port, String brokerUri) {
     }
     if (mode == Mode.EXTERNAL) {
       URI uri = URI.create(brokerUri);
-      if (!"tcp".equals(uri.getScheme()) || uri.getHost() == null || uri.getPort() <= 0) {
-        throw new IllegalArgumentException("external MQTT broker must be tcp://host:port, got '" + brokerUri + "'");
+      if (!("tcp".equals(uri.getScheme()) || "ssl".equals(uri.getScheme())) || uri.getHost() == null || uri.getPort() <= 0) {
+        throw new IllegalArgumentException("external MQTT broker must be tcp://host:port or ssl://host:port, got '"
+            + brokerUri + "'");
       }
     }
   }
@@ -38,10 +39,11 @@ public record MqttSettings(Mode mode, int port, String brokerUri) {
     return mode != Mode.OFF;
   }
 
-  String endpoint(String host) {
+  /** An embedded broker of a secured site listens for TLS only. */
+  String endpoint(String host, boolean secured) {
     return switch (mode) {
       case OFF -> "";
-      case EMBEDDED -> "tcp://" + host + ":" + port;
+      case EMBEDDED -> (secured ? "ssl://" : "tcp://") + host + ":" + port;
       case EXTERNAL -> brokerUri;
     };
   }

@@ -34,17 +34,21 @@ public final class ArSessionClient {
 
   public static void main(String[] args) throws Exception {
     Args options = new Args(args);
-    Summary summary = run(options.get("id", "glasses-7"), options.get("site", "coap://127.0.0.2:5683"),
+    String id = options.get("id", "glasses-7");
+    Summary summary = run(id, options.credentials(id), options.get("site", "coaps://127.0.0.2:5683"),
         (int) options.number("sites", 3), options.number("spacing", 250), options.number("speed", 30),
         options.number("fps", 20), (int) options.number("frame-kb", 16), System.out);
     System.exit(summary.sent() == summary.matched() ? 0 : 1);
   }
 
-  public static Summary run(String headsetId, String coapEndpoint, int sites, double spacing, double speed, double fps,
+  public static Summary run(String headsetId, java.util.Optional<io.baton.protocol.security.ClientCredentials> credentials,
+      String coapEndpoint, int sites, double spacing, double speed, double fps,
       int frameKb, PrintStream out) throws Exception {
     List<HandoffListener.End> handoffs = new ArrayList<>();
     Random camera = new Random(42);
-    try (BatonClient client = BatonClient.builder().clientId(headsetId).service("ar").site(coapEndpoint).build()) {
+    BatonClient.Builder builder = BatonClient.builder().clientId(headsetId).service("ar").site(coapEndpoint);
+    credentials.ifPresent(builder::credentials);
+    try (BatonClient client = builder.build()) {
       client.onHandoff(new HandoffListener() {
         @Override
         public void onHandoffEnd(End end) {

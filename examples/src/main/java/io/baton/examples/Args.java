@@ -19,6 +19,12 @@ final class Args {
     }
   }
 
+  /** {@code --credentials DIR}: the client's credentials from a `baton credentials` directory; none if absent. */
+  java.util.Optional<io.baton.protocol.security.ClientCredentials> credentials(String clientId) {
+    return java.util.Optional.ofNullable(values.get("credentials"))
+        .map(dir -> io.baton.protocol.security.ClientCredentials.load(java.nio.file.Path.of(dir), clientId));
+  }
+
   String get(String name, String fallback) {
     return values.getOrDefault(name, fallback);
   }

@@ -20,7 +20,7 @@ import java.util.concurrent.CompletableFuture;
  *
  * <pre>
  * java -jar deploy/target/baton.jar demo --stay &amp;
- * java -cp examples/target/examples.jar:... io.baton.examples.VehicleTelematics --broker tcp://127.0.0.2:1883 --site site-a
+ * java -cp examples/target/examples.jar:... io.baton.examples.VehicleTelematics --broker ssl://127.0.0.2:1883 --site site-a --credentials baton-credentials
  * </pre>
  */
 public final class VehicleTelematics {
@@ -31,16 +31,20 @@ public final class VehicleTelematics {
 
   public static void main(String[] args) throws Exception {
     Args options = new Args(args);
-    Summary summary = run(options.get("id", "truck-42"), options.get("site", "site-a"),
-        options.get("broker", "tcp://127.0.0.2:1883"), (int) options.number("sites", 3), options.number("spacing", 250),
+    String id = options.get("id", "truck-42");
+    Summary summary = run(id, options.credentials(id), options.get("site", "site-a"),
+        options.get("broker", "ssl://127.0.0.2:1883"), (int) options.number("sites", 3), options.number("spacing", 250),
         options.number("speed", 30), System.out);
     System.exit(summary.sent() == summary.answered() && summary.odometer() == summary.answered() ? 0 : 1);
   }
 
-  public static Summary run(String vehicleId, String siteId, String brokerUri, int sites, double spacing, double speed,
+  public static Summary run(String vehicleId, java.util.Optional<io.baton.protocol.security.ClientCredentials> credentials,
+      String siteId, String brokerUri, int sites, double spacing, double speed,
       PrintStream out) throws Exception {
     List<HandoffListener.End> handoffs = new ArrayList<>();
-    try (BatonClient client = BatonClient.builder().clientId(vehicleId).service("kv").mqtt(siteId, brokerUri).build()) {
+    BatonClient.Builder builder = BatonClient.builder().clientId(vehicleId).service("kv").mqtt(siteId, brokerUri);
+    credentials.ifPresent(builder::credentials);
+    try (BatonClient client = builder.build()) {
       client.onHandoff(new HandoffListener() {
         @Override
         public void onHandoffEnd(End end) {

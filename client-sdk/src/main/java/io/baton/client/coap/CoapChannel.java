@@ -3,6 +3,7 @@ package io.baton.client.coap;
 import io.baton.client.BatonException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.util.Optional;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
@@ -16,16 +17,21 @@ import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import io.baton.protocol.security.ClientCredentials;
 
 /**
  * The client's one CoAP endpoint (one UDP socket) and the two things the SDK does with it: POSTs
  * with a deadline (confirmable or not; large bodies go block-wise, RFC 7959, both ways), and
- * observations.
+ * observations. With credentials the endpoint speaks DTLS 1.2 (coaps://): with the client's
+ * certificate if it has one, else with its pre-shared key (identity: the client id).
  */
 final class CoapChannel implements AutoCloseable {
   static {
     CoapConfig.register();
     UdpConfig.register();
+    DtlsConfig.register();
   }
 
   /** As large as the agent accepts: an AR frame or a gateway's batch, reassembled from blocks. */
@@ -34,10 +40,12 @@ final class CoapChannel implements AutoCloseable {
   private final CoapEndpoint endpoint;
   private final ScheduledExecutorService timers;
 
-  CoapChannel(ScheduledExecutorService timers) {
+  CoapChannel(ScheduledExecutorService timers, Optional<ClientCredentials> credentials) {
     // Without a file: Californium would otherwise write Californium3.properties into the app's directory.
     Configuration config = Configuration.createStandardWithoutFile().set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES);
-    this.endpoint = new CoapEndpoint.Builder().setConfiguration(config).build();
+    CoapEndpoint.Builder builder = new CoapEndpoint.Builder().setConfiguration(config);
+    credentials.ifPresent(own -> builder.setConnector(new DTLSConnector(DtlsClientConfig.of(config, own))));
+    this.endpoint = builder.build();
     this.timers = timers;
     try {
       endpoint.start();

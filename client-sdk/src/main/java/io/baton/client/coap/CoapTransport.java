@@ -1,19 +1,21 @@
 package io.baton.client.coap;
 
 import io.baton.client.BatonException;
+import io.baton.client.spi.AssignmentVerifier;
 import io.baton.client.spi.CallOutcome;
 import io.baton.client.spi.ClientTransport;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.wire.Assignment;
-import io.baton.protocol.wire.InvalidPayloadException;
+import io.baton.protocol.security.ClientCredentials;
 import io.baton.protocol.wire.AttachRequest;
+import io.baton.protocol.wire.CallEnvelope;
 import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.TelemetryReport;
 import io.baton.protocol.wire.WireFormat;
-import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.atomic.AtomicReference;
@@ -32,19 +34,28 @@ public final class CoapTransport implements ClientTransport {
   private final CoapChannel channel;
   private final WireFormat telemetryFormat;
   private final boolean confirmableTelemetry;
+  private final String serviceToken;
+  /** The client these credentials are; null without credentials (then every attach answer is checked alike). */
+  private final String ownId;
+  private final AssignmentVerifier verifier;
   private final AtomicReference<CoapObserveRelation> observation = new AtomicReference<>();
 
-  public CoapTransport(ScheduledExecutorService timers, WireFormat telemetryFormat, boolean confirmableTelemetry) {
-    this.channel = new CoapChannel(timers);
+  /** With credentials: DTLS, the service token in every call, and only MAC-verified assignments. */
+  public CoapTransport(ScheduledExecutorService timers, WireFormat telemetryFormat, boolean confirmableTelemetry,
+      Optional<ClientCredentials> credentials, AssignmentVerifier verifier) {
+    this.channel = new CoapChannel(timers, credentials);
     this.telemetryFormat = telemetryFormat;
     this.confirmableTelemetry = confirmableTelemetry;
+    this.serviceToken = credentials.map(own -> own.secrets().serviceToken()).orElse("");
+    this.ownId = credentials.map(ClientCredentials::clientId).orElse(null);
+    this.verifier = verifier;
   }
 
   @Override
   public CompletableFuture<Assignment> attach(Assignment at, AttachRequest request, Duration timeout) {
     return channel.post(at.coapEndpoint() + "/" + CoapPaths.ATTACH, WireFormat.JSON.encode(request.toJson()),
             WireFormat.JSON.coapContentFormat(), true, timeout)
-        .thenApply(response -> assignment(success(response)));
+        .thenApply(response -> assignment(request.clientId(), success(response).getBytes(java.nio.charset.StandardCharsets.UTF_8)));
   }
 
   @Override
@@ -58,7 +69,7 @@ public final class CoapTransport implements ClientTransport {
   @Override
   public CompletableFuture<CallOutcome> call(Assignment at, String clientId, String requestId, JsonObject request,
       Duration timeout) {
-    byte[] body = WireFormat.JSON.encode(request.copy().put("requestId", requestId));
+    byte[] body = WireFormat.JSON.encode(CallEnvelope.encode(requestId, request, serviceToken));
     return channel.post(at.coapEndpoint() + "/" + CoapPaths.SERVICE + "/" + clientId, body,
             WireFormat.JSON.coapContentFormat(), true, timeout)
         .handle((response, failure) -> {
@@ -82,11 +93,8 @@ public final class CoapTransport implements ClientTransport {
           @Override
           public void onLoad(CoapResponse response) {
             if (response.getCode() == ResponseCode.CONTENT) {
-              try {
-                assignments.accept(Assignment.parse(Buffer.buffer(response.getPayload())));
-              } catch (InvalidPayloadException malformed) {
-                // Not an assignment: ignored, the client stays where it is.
-              }
+              // Not an assignment, or not the mesh's: ignored, the client stays where it is.
+              verifier.verify(response.getPayload()).ifPresent(assignments);
             }
           }
 
@@ -101,12 +109,21 @@ public final class CoapTransport implements ClientTransport {
     }
   }
 
-  private static Assignment assignment(String body) {
-    try {
-      return Assignment.parse(Buffer.buffer(body));
-    } catch (InvalidPayloadException malformed) {
-      throw new BatonException("malformed", "the site's answer is not an assignment: " + malformed.getMessage());
+  /**
+   * A gateway attaching a device gets the device's assignment, sealed with the device's key, which
+   * the gateway does not hold: that answer is trusted by the DTLS session it came on, and parsed
+   * strictly. Everything addressed to this client itself must carry its MAC.
+   */
+  private Assignment assignment(String attachedId, byte[] body) {
+    if (!attachedId.equals(ownId)) {
+      try {
+        return Assignment.parse(io.vertx.core.buffer.Buffer.buffer(body));
+      } catch (io.baton.protocol.wire.InvalidPayloadException malformed) {
+        throw new BatonException("malformed", "the site's answer is not an assignment: " + malformed.getMessage());
+      }
     }
+    return verifier.verify(body).orElseThrow(() -> new BatonException("unauthenticated",
+        "the site's answer is not an assignment the mesh sealed for this client"));
   }
 
   private static String success(CoapResponse response) {

@@ -1,5 +1,6 @@
 package io.baton.client.mqtt;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 
 /**
@@ -30,7 +31,7 @@ interface MqttSession extends AutoCloseable {
   /** Opens sessions of one MQTT version. */
   @FunctionalInterface
   interface Factory {
-    MqttSession create(String brokerUri, String clientId, String filter, Listener listener);
+    MqttSession create(String brokerUri, String clientId, Optional<MqttLogin> login, String filter, Listener listener);
 
     static Factory of(MqttVersion version) {
       return version == MqttVersion.V5 ? PahoV5Session::new : PahoV3Session::new;

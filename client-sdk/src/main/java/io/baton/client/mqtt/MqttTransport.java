@@ -1,13 +1,15 @@
 package io.baton.client.mqtt;
 
 import io.baton.client.BatonException;
+import io.baton.client.spi.AssignmentVerifier;
 import io.baton.client.spi.CallOutcome;
 import io.baton.client.spi.ClientTransport;
 import io.baton.protocol.MqttTopics;
 import io.baton.protocol.MqttTopics.Inbound;
 import io.baton.protocol.wire.Assignment;
-import io.baton.protocol.wire.InvalidPayloadException;
+import io.baton.protocol.security.ClientCredentials;
 import io.baton.protocol.wire.AttachRequest;
+import io.baton.protocol.wire.CallEnvelope;
 import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.TelemetryReport;
 import io.baton.protocol.wire.WireFormat;
@@ -16,6 +18,7 @@ import io.vertx.core.json.JsonObject;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
@@ -33,6 +36,9 @@ import java.util.function.Consumer;
 public final class MqttTransport implements ClientTransport {
   private final String clientId;
   private final MqttSession.Factory sessions;
+  private final Optional<MqttLogin> login;
+  private final String serviceToken;
+  private final AssignmentVerifier verifier;
   private final Map<String, CompletableFuture<CallOutcome>> pendingCalls = new ConcurrentHashMap<>();
   private final List<CompletableFuture<Assignment>> pendingAttaches = new CopyOnWriteArrayList<>();
   private final List<Consumer<RemoteError>> errorListeners = new CopyOnWriteArrayList<>();
@@ -41,9 +47,14 @@ public final class MqttTransport implements ClientTransport {
   private MqttSession session;
   private CompletableFuture<MqttSession> opening;
 
-  public MqttTransport(String clientId, MqttVersion version) {
+  /** With credentials: TLS and the client's login, the service token in every call, only MAC-verified redirects. */
+  public MqttTransport(String clientId, MqttVersion version, Optional<ClientCredentials> credentials,
+      AssignmentVerifier verifier) {
     this.clientId = clientId;
     this.sessions = MqttSession.Factory.of(version);
+    this.login = credentials.map(MqttLogin::of);
+    this.serviceToken = credentials.map(own -> own.secrets().serviceToken()).orElse("");
+    this.verifier = verifier;
   }
 
   @Override
@@ -68,7 +79,7 @@ public final class MqttTransport implements ClientTransport {
       Duration timeout) {
     CompletableFuture<CallOutcome> outcome = new CompletableFuture<>();
     pendingCalls.put(requestId, outcome);
-    byte[] body = WireFormat.JSON.encode(request.copy().put("requestId", requestId));
+    byte[] body = WireFormat.JSON.encode(CallEnvelope.encode(requestId, request, serviceToken));
     session(at).thenCompose(s -> s.publish(Inbound.CALL.topic(at.site(), clientId), body, false))
         .whenComplete((v, failure) -> {
           if (failure != null) {
@@ -105,7 +116,7 @@ public final class MqttTransport implements ClientTransport {
     if (session != null && session.brokerUri().equals(broker) && !opening.isCompletedExceptionally()) {
       return opening;
     }
-    MqttSession next = sessions.create(broker, "baton-" + clientId, MqttTopics.clientFilter(clientId), new MqttSession.Listener() {
+    MqttSession next = sessions.create(broker, "baton-" + clientId, login, MqttTopics.clientFilter(clientId), new MqttSession.Listener() {
       @Override
       public void message(String topic, byte[] payload, boolean retained) {
         onMessage(topic, payload, retained);
@@ -142,12 +153,11 @@ public final class MqttTransport implements ClientTransport {
       }
       switch (kind) {
         case REDIRECT -> {
-          Assignment assignment;
-          try {
-            assignment = Assignment.parse(Buffer.buffer(payload));
-          } catch (InvalidPayloadException malformed) {
-            return; // not an assignment: ignored, the session and the client stay as they are
+          Optional<Assignment> verified = verifier.verify(payload);
+          if (verified.isEmpty()) {
+            return; // not an assignment, or not the mesh's: ignored, the session and the client stay as they are
           }
+          Assignment assignment = verified.get();
           if (!retained) {
             // A live assignment answers the attach in flight; a retained one is older news.
             pendingAttaches.forEach(pending -> pending.complete(assignment));

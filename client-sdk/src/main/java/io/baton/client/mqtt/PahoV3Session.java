@@ -1,5 +1,6 @@
 package io.baton.client.mqtt;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -16,9 +17,11 @@ final class PahoV3Session implements MqttSession {
   private final String brokerUri;
   private final String filter;
   private final MqttAsyncClient client;
+  private final Optional<MqttLogin> login;
 
-  PahoV3Session(String brokerUri, String clientId, String filter, Listener listener) {
+  PahoV3Session(String brokerUri, String clientId, Optional<MqttLogin> login, String filter, Listener listener) {
     this.brokerUri = brokerUri;
+    this.login = login;
     this.filter = filter;
     try {
       this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
@@ -58,6 +61,13 @@ final class PahoV3Session implements MqttSession {
     options.setMaxReconnectDelay(1_000);
     options.setKeepAliveInterval(5);
     options.setMaxInflight(1_000);
+    login.ifPresent(own -> {
+      options.setUserName(own.user());
+      options.setPassword(own.password());
+      if (brokerUri.startsWith("ssl://")) {
+        options.setSocketFactory(own.sockets());
+      }
+    });
     return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
   }
 

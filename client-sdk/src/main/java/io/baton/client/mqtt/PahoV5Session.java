@@ -1,5 +1,6 @@
 package io.baton.client.mqtt;
 
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
@@ -17,9 +18,11 @@ final class PahoV5Session implements MqttSession {
   private final String brokerUri;
   private final String filter;
   private final MqttAsyncClient client;
+  private final Optional<MqttLogin> login;
 
-  PahoV5Session(String brokerUri, String clientId, String filter, Listener listener) {
+  PahoV5Session(String brokerUri, String clientId, Optional<MqttLogin> login, String filter, Listener listener) {
     this.brokerUri = brokerUri;
+    this.login = login;
     this.filter = filter;
     try {
       this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
@@ -65,6 +68,13 @@ final class PahoV5Session implements MqttSession {
     options.setAutomaticReconnect(true);
     options.setAutomaticReconnectDelay(1, 1);
     options.setKeepAliveInterval(5);
+    login.ifPresent(own -> {
+      options.setUserName(own.user());
+      options.setPassword(new String(own.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      if (brokerUri.startsWith("ssl://")) {
+        options.setSocketFactory(own.sockets());
+      }
+    });
     return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
   }
 

@@ -3,17 +3,27 @@ package io.baton.deploy.cluster;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.MqttSettings;
 import io.baton.protocol.MqttTopics;
+import io.baton.protocol.security.MemberCredentials;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
  * Where the members of a single-host mesh live: the broker on one loopback address, each site on
  * its own, as real sites have their own hosts. Ports are the same on every address. {@code mqtt}
  * applies to every site: each embeds a broker on its own address, or all share an external one.
+ * {@code credentials} is a credentials directory (`baton credentials`) holding a member per site:
+ * then every agent serves its clients secured (coaps://, MQTT over TLS with logins and ACLs).
  */
 public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcastPort, int coapPort, int transferPort,
-    MqttSettings mqtt) {
+    MqttSettings mqtt, Optional<Path> credentials) {
+
+  public MeshLayout(String brokerHost, List<String> siteHosts, int hazelcastPort, int coapPort, int transferPort,
+      MqttSettings mqtt) {
+    this(brokerHost, siteHosts, hazelcastPort, coapPort, transferPort, mqtt, Optional.empty());
+  }
 
   /** A mesh whose sites speak CoAP only. */
   public MeshLayout(String brokerHost, List<String> siteHosts, int hazelcastPort, int coapPort, int transferPort) {
@@ -27,7 +37,12 @@ public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcas
   }
 
   public MeshLayout withMqtt(MqttSettings settings) {
-    return new MeshLayout(brokerHost, siteHosts, hazelcastPort, coapPort, transferPort, settings);
+    return new MeshLayout(brokerHost, siteHosts, hazelcastPort, coapPort, transferPort, settings, credentials);
+  }
+
+  /** Every site loads its member credentials (named by its site id) from {@code dir}. */
+  public MeshLayout withCredentials(Path dir) {
+    return new MeshLayout(brokerHost, siteHosts, hazelcastPort, coapPort, transferPort, mqtt, Optional.of(dir));
   }
 
   public static String siteId(int index) {
@@ -36,7 +51,10 @@ public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcas
 
   public List<AgentConfig> agents() {
     return IntStream.range(0, siteHosts.size())
-        .mapToObj(i -> new AgentConfig(siteId(i), siteHosts.get(i), coapPort, transferPort, mqtt))
+        .mapToObj(i -> {
+          AgentConfig agent = new AgentConfig(siteId(i), siteHosts.get(i), coapPort, transferPort, mqtt);
+          return credentials.map(dir -> agent.withCredentials(MemberCredentials.load(dir, agent.siteId()))).orElse(agent);
+        })
         .toList();
   }
 

@@ -5,6 +5,7 @@ import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecord;
+import io.baton.protocol.wire.CallEnvelope;
 import io.baton.protocol.wire.ServiceCall;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -23,12 +24,19 @@ public final class ServiceCallRouter {
   private final String siteId;
   private final ServiceRuntime runtime;
   private final ClientDirectory clients;
+  private final ClientGuard guard;
 
-  public ServiceCallRouter(Vertx vertx, String siteId, ServiceRuntime runtime) {
+  public ServiceCallRouter(Vertx vertx, String siteId, ServiceRuntime runtime, ClientGuard guard) {
     this.vertx = vertx;
     this.siteId = siteId;
     this.runtime = runtime;
     this.clients = new ClientDirectory(vertx);
+    this.guard = guard;
+  }
+
+  /** A call as a client sent it: routed only if it carries the client's service token (else 4.01, nothing runs). */
+  public Future<JsonObject> routeFromClient(String clientId, CallEnvelope envelope) {
+    return guard.checkToken(clientId, envelope.token()).compose(v -> route(clientId, envelope.call()));
   }
 
   public Future<JsonObject> route(String clientId, ServiceCall call) {

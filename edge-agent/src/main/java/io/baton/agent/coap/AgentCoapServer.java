@@ -2,21 +2,37 @@ package io.baton.agent.coap;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.clients.ClientAttachments;
+import io.baton.agent.clients.ClientGuard;
 import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.clients.TelemetryIngest;
+import io.baton.protocol.security.MemberCredentials;
+import io.vertx.core.Context;
 import java.net.InetSocketAddress;
+import java.security.cert.Certificate;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
-import io.vertx.core.Context;
+import org.eclipse.californium.scandium.DTLSConnector;
+import org.eclipse.californium.scandium.config.DtlsConfig;
+import org.eclipse.californium.scandium.config.DtlsConfig.DtlsRole;
+import org.eclipse.californium.scandium.config.DtlsConnectorConfig;
+import org.eclipse.californium.scandium.dtls.CertificateType;
+import org.eclipse.californium.scandium.dtls.x509.SingleCertificateProvider;
+import org.eclipse.californium.scandium.dtls.x509.StaticNewAdvancedCertificateVerifier;
 
-/** The agent's CoAP face: one Californium server on the site's address with the four resources. */
+/**
+ * The agent's CoAP face: one Californium server on the site's address with the four resources.
+ * With member credentials it serves coaps:// only (DTLS 1.2): clients authenticate with their
+ * derived PSK or a certificate of the client CA, and the agent presents its member certificate.
+ */
 public final class AgentCoapServer {
   static {
     CoapConfig.register();
     UdpConfig.register();
+    DtlsConfig.register();
   }
 
   /**
@@ -29,19 +45,40 @@ public final class AgentCoapServer {
   private final HandoffResource handoff;
 
   public AgentCoapServer(AgentConfig config, Context context, TelemetryIngest ingest, ClientAttachments attachments,
-      ServiceCallRouter router) {
+      ServiceCallRouter router, ClientGuard guard) {
     // Without a file: Californium would otherwise write Californium3.properties into the working directory.
     Configuration coapConfig = Configuration.createStandardWithoutFile()
         .set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES);
     ContextBridge bridge = new ContextBridge(context);
+    InetSocketAddress address = new InetSocketAddress(config.host(), config.coapPort());
+    CoapEndpoint.Builder endpoint = new CoapEndpoint.Builder().setConfiguration(coapConfig);
+    config.credentials().ifPresentOrElse(
+        member -> endpoint.setConnector(new DTLSConnector(dtls(coapConfig, address, member))),
+        () -> endpoint.setInetSocketAddress(address));
     this.server = new CoapServer(coapConfig);
-    server.addEndpoint(new CoapEndpoint.Builder()
-        .setConfiguration(coapConfig)
-        .setInetSocketAddress(new InetSocketAddress(config.host(), config.coapPort()))
-        .build());
-    this.handoff = new HandoffResource(bridge, attachments);
-    server.add(new TelemetryResource(bridge, ingest), new AttachResource(bridge, attachments),
-        new ServiceResource(bridge, router), handoff);
+    server.addEndpoint(endpoint.build());
+    PeerRules peers = new PeerRules(config.credentials().isPresent());
+    this.handoff = new HandoffResource(bridge, attachments, peers, guard);
+    server.add(new TelemetryResource(bridge, ingest, peers), new AttachResource(bridge, attachments, peers, guard),
+        new ServiceResource(bridge, router, peers), handoff);
+  }
+
+  /**
+   * PSK (identity: the client id, key derived) and ECDHE-ECDSA with a client certificate that the
+   * client CA signed: certificate handshakes need one (NEEDED), so no handshake is anonymous.
+   */
+  private static DtlsConnectorConfig dtls(Configuration coapConfig, InetSocketAddress address, MemberCredentials member) {
+    coapConfig.set(DtlsConfig.DTLS_ROLE, DtlsRole.SERVER_ONLY)
+        .set(DtlsConfig.DTLS_CLIENT_AUTHENTICATION_MODE, CertificateAuthenticationMode.NEEDED);
+    return DtlsConnectorConfig.builder(coapConfig)
+        .setAddress(address)
+        .setAdvancedPskStore(new DerivedPskStore(member))
+        .setCertificateIdentityProvider(new SingleCertificateProvider(member.key(),
+            member.chain().toArray(Certificate[]::new), CertificateType.X_509))
+        .setAdvancedCertificateVerifier(StaticNewAdvancedCertificateVerifier.builder()
+            .setTrustedCertificates(member.clientAnchors().toArray(Certificate[]::new)).build())
+        .setLoggingTag(member.name())
+        .build();
   }
 
   /** Binds the socket: blocking, so call it from a worker. */

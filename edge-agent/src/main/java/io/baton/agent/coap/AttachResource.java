@@ -1,6 +1,7 @@
 package io.baton.agent.coap;
 
 import io.baton.agent.clients.ClientAttachments;
+import io.baton.agent.clients.ClientGuard;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.InvalidPayloadException;
@@ -13,11 +14,15 @@ import org.eclipse.californium.core.server.resources.CoapExchange;
 final class AttachResource extends CoapResource {
   private final ContextBridge bridge;
   private final ClientAttachments attachments;
+  private final PeerRules peers;
+  private final ClientGuard guard;
 
-  AttachResource(ContextBridge bridge, ClientAttachments attachments) {
+  AttachResource(ContextBridge bridge, ClientAttachments attachments, PeerRules peers, ClientGuard guard) {
     super(CoapPaths.ATTACH);
     this.bridge = bridge;
     this.attachments = attachments;
+    this.peers = peers;
+    this.guard = guard;
   }
 
   @Override
@@ -25,10 +30,11 @@ final class AttachResource extends CoapResource {
     AttachRequest request;
     try {
       request = AttachRequest.parse(Buffer.buffer(exchange.getRequestPayload()));
-    } catch (InvalidPayloadException e) {
+      peers.requireSelfOrGateway(exchange.advanced().getRequest(), request.clientId());
+    } catch (InvalidPayloadException | RuntimeException e) {
       ContextBridge.fail(exchange, e);
       return;
     }
-    bridge.respond(exchange, ResponseCode.CONTENT, () -> attachments.attach(request).map(a -> a.toJson()));
+    bridge.respond(exchange, ResponseCode.CONTENT, () -> attachments.attach(request).map(guard::seal));
   }
 }

@@ -42,6 +42,8 @@ final class ContextBridge {
   static ResponseCode code(int status) {
     return switch (status) {
       case Failures.BAD_REQUEST -> ResponseCode.BAD_REQUEST;
+      case Failures.UNAUTHORIZED -> ResponseCode.UNAUTHORIZED;
+      case Failures.FORBIDDEN -> ResponseCode.FORBIDDEN;
       case Failures.NOT_FOUND -> ResponseCode.NOT_FOUND;
       case Failures.UNAVAILABLE -> ResponseCode.SERVICE_UNAVAILABLE;
       default -> ResponseCode.INTERNAL_SERVER_ERROR;

@@ -1,6 +1,7 @@
 package io.baton.agent.coap;
 
 import io.baton.agent.clients.ClientAttachments;
+import io.baton.agent.clients.ClientGuard;
 import io.baton.protocol.CoapPaths;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.CoAP.Type;
@@ -9,16 +10,20 @@ import org.eclipse.californium.core.server.resources.CoapExchange;
 /**
  * {@code GET /handoff/{clientId}} with Observe: the client's current assignment. When a handoff
  * redirects the client, its observers (and only its) get a confirmable notification naming the new
- * site and epoch.
+ * site and epoch, sealed with the client's redirect key. Only the client itself may observe.
  */
 public final class HandoffResource extends PerClientResource {
   private final ContextBridge bridge;
   private final ClientAttachments attachments;
+  private final PeerRules peers;
+  private final ClientGuard guard;
 
-  HandoffResource(ContextBridge bridge, ClientAttachments attachments) {
+  HandoffResource(ContextBridge bridge, ClientAttachments attachments, PeerRules peers, ClientGuard guard) {
     super(CoapPaths.HANDOFF);
     this.bridge = bridge;
     this.attachments = attachments;
+    this.peers = peers;
+    this.guard = guard;
     setObservable(true);
     setObserveType(Type.CON);
     getAttributes().setObservable();
@@ -31,7 +36,13 @@ public final class HandoffResource extends PerClientResource {
       exchange.respond(ResponseCode.BAD_REQUEST, "use GET /" + CoapPaths.HANDOFF + "/{clientId}");
       return;
     }
-    bridge.respond(exchange, ResponseCode.CONTENT, () -> attachments.current(clientId).map(a -> a.toJson()));
+    try {
+      peers.requireSelf(exchange.advanced().getRequest(), clientId);
+    } catch (RuntimeException e) {
+      ContextBridge.fail(exchange, e);
+      return;
+    }
+    bridge.respond(exchange, ResponseCode.CONTENT, () -> attachments.current(clientId).map(guard::seal));
   }
 
   /** Sends the client's observers its new assignment. */

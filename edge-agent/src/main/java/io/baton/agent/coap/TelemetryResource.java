@@ -20,11 +20,13 @@ import org.eclipse.californium.core.server.resources.CoapExchange;
 final class TelemetryResource extends CoapResource {
   private final ContextBridge bridge;
   private final TelemetryIngest ingest;
+  private final PeerRules peers;
 
-  TelemetryResource(ContextBridge bridge, TelemetryIngest ingest) {
+  TelemetryResource(ContextBridge bridge, TelemetryIngest ingest, PeerRules peers) {
     super(CoapPaths.TELEMETRY);
     this.bridge = bridge;
     this.ingest = ingest;
+    this.peers = peers;
   }
 
   @Override
@@ -33,7 +35,8 @@ final class TelemetryResource extends CoapResource {
     try {
       WireFormat format = WireFormat.ofCoapContentFormat(exchange.getRequestOptions().getContentFormat());
       reports = TelemetryBatch.parse(format, exchange.getRequestPayload());
-    } catch (InvalidPayloadException e) {
+      peers.requireReports(exchange.advanced().getRequest(), reports);
+    } catch (InvalidPayloadException | RuntimeException e) {
       ContextBridge.fail(exchange, e);
       return;
     }

@@ -1,8 +1,10 @@
 package io.baton.agent.mqtt;
 
+import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.util.Optional;
 import java.util.function.BiConsumer;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
@@ -34,9 +36,13 @@ final class BrokerLink {
   private final MqttAsyncClient client;
   private final String filter;
   private final BiConsumer<String, byte[]> onMessage;
+  private final Optional<MemberCredentials> credentials;
 
-  BrokerLink(Context context, String brokerUri, String clientId, String filter, BiConsumer<String, byte[]> onMessage) {
+  /** With credentials the link logs in as the member and verifies the broker against the cluster CA. */
+  BrokerLink(Context context, String brokerUri, String clientId, String filter, Optional<MemberCredentials> credentials,
+      BiConsumer<String, byte[]> onMessage) {
     this.context = context;
+    this.credentials = credentials;
     this.filter = filter;
     this.onMessage = onMessage;
     try {
@@ -77,6 +83,14 @@ final class BrokerLink {
     options.setMaxReconnectDelay(2_000);
     options.setMaxInflight(MAX_INFLIGHT);
     options.setKeepAliveInterval(10);
+    credentials.ifPresent(member -> {
+      options.setUserName(MqttAccess.memberUser(member.name()));
+      options.setPassword(MqttAccess.memberPassword(member, member.name()).toCharArray());
+      if (client.getServerURI().startsWith("ssl://")) {
+        // An external broker on plain TCP (a development Mosquitto) gets the login without TLS.
+        options.setSocketFactory(member.memberTls().getSocketFactory());
+      }
+    });
     return action(listener -> client.connect(options, null, listener)).compose(v -> subscribe());
   }
 

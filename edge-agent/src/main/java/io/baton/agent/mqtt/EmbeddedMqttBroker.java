@@ -1,14 +1,24 @@
 package io.baton.agent.mqtt;
 
+import io.baton.protocol.security.MemberCredentials;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
+import io.netty.handler.ssl.SslContext;
+import io.netty.handler.ssl.SslContextBuilder;
+import io.netty.handler.ssl.SslProvider;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.security.cert.X509Certificate;
+import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
+import javax.net.ssl.SSLException;
 
 /**
- * The MQTT broker a site embeds by default: Moquette (MQTT 3.1.1), in memory, anonymous, bound to
- * the site's own address. Start and stop block (Netty binds and drains): call them from a worker.
+ * The MQTT broker a site embeds by default: Moquette (MQTT 3.1.1), in memory, bound to the site's
+ * own address. Anonymous on plain TCP for an unsecured site; with member credentials, TLS only (the
+ * member certificate), per-client logins and topic access control ({@link MqttAccess}). Start and
+ * stop block (Netty binds and drains): call them from a worker.
  */
 public final class EmbeddedMqttBroker {
   /** Big enough for a gateway's batch or an AR frame; Moquette's default is 8 KB. */
@@ -16,19 +26,19 @@ public final class EmbeddedMqttBroker {
 
   private final String host;
   private final int port;
+  private final Optional<MemberCredentials> credentials;
   private Server server;
 
-  public EmbeddedMqttBroker(String host, int port) {
+  public EmbeddedMqttBroker(String host, int port, Optional<MemberCredentials> credentials) {
     this.host = host;
     this.port = port;
+    this.credentials = credentials;
   }
 
   public void start() {
     Properties properties = new Properties();
     properties.setProperty("host", host);
-    properties.setProperty("port", Integer.toString(port));
     properties.setProperty("websocket_port", "disabled");
-    properties.setProperty("allow_anonymous", "true");
     // Sessions, subscriptions and retained messages live as long as the agent: nothing on disk.
     properties.setProperty("persistence_enabled", "false");
     // Moquette 0.17 reports usage to its authors by default (and writes an id file to do so): never from a site.
@@ -38,11 +48,32 @@ public final class EmbeddedMqttBroker {
     properties.setProperty("immediate_buffer_flush", "true");
     Server broker = new Server();
     try {
-      broker.startServer(new MemoryConfig(properties));
+      if (credentials.isPresent()) {
+        properties.setProperty("port", "disabled");
+        properties.setProperty("ssl_port", Integer.toString(port));
+        properties.setProperty("allow_anonymous", "false");
+        MqttAccess access = new MqttAccess(credentials.get());
+        SslContext tls = tls(credentials.get());
+        broker.startServer(new MemoryConfig(properties), List.of(), () -> tls, access, access);
+      } else {
+        properties.setProperty("port", Integer.toString(port));
+        properties.setProperty("allow_anonymous", "true");
+        broker.startServer(new MemoryConfig(properties));
+      }
     } catch (IOException e) {
       throw new UncheckedIOException("cannot start the embedded MQTT broker on " + host + ":" + port, e);
     }
     server = broker;
+  }
+
+  private static SslContext tls(MemberCredentials member) {
+    try {
+      return SslContextBuilder.forServer(member.key(), member.chain().toArray(X509Certificate[]::new))
+          .sslProvider(SslProvider.JDK)
+          .build();
+    } catch (SSLException e) {
+      throw new IllegalStateException("cannot build the MQTT broker's TLS context: " + e.getMessage(), e);
+    }
   }
 
   public void stop() {

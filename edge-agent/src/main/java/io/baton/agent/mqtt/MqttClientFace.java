@@ -3,6 +3,7 @@ package io.baton.agent.mqtt;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.Failures;
 import io.baton.agent.clients.ClientAttachments;
+import io.baton.agent.clients.ClientGuard;
 import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.protocol.MqttTopics;
@@ -11,7 +12,7 @@ import io.baton.protocol.MqttTopics.Outbound;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.InvalidPayloadException.Kind;
-import io.baton.protocol.wire.ServiceCall;
+import io.baton.protocol.wire.CallEnvelope;
 import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.WireFormat;
 import io.vertx.core.Context;
@@ -27,7 +28,9 @@ import org.slf4j.LoggerFactory;
  * topics (telemetry, attach, calls), hands it to the same ingest, attachments and router as CoAP,
  * and answers on the client's own topics. An assignment goes to the retained redirect topic, so a
  * client that (re)subscribes learns at once where its service runs; a refusal goes to the client's
- * error topic with the same code and reason CoAP would answer, and nothing reaches the bus.
+ * error topic with the same code and reason CoAP would answer, and nothing reaches the bus. On a
+ * secured broker the topic's client id is the publisher's login (the broker's ACL sees to that), a
+ * call must carry the client's service token, and every assignment is sealed with its MAC.
  */
 public final class MqttClientFace {
   private static final Logger LOG = LoggerFactory.getLogger(MqttClientFace.class);
@@ -37,15 +40,17 @@ public final class MqttClientFace {
   private final ClientAttachments attachments;
   private final ServiceCallRouter router;
   private final BrokerLink link;
+  private final ClientGuard guard;
 
   public MqttClientFace(AgentConfig config, Context context, TelemetryIngest ingest, ClientAttachments attachments,
-      ServiceCallRouter router) {
+      ServiceCallRouter router, ClientGuard guard) {
     this.config = config;
+    this.guard = guard;
     this.ingest = ingest;
     this.attachments = attachments;
     this.router = router;
     this.link = new BrokerLink(context, config.mqttEndpoint(), "baton-agent-" + config.siteId(),
-        MqttTopics.siteFilter(config.siteId()), this::onMessage);
+        MqttTopics.siteFilter(config.siteId()), config.credentials(), this::onMessage);
   }
 
   public Future<Void> start() {
@@ -59,7 +64,7 @@ public final class MqttClientFace {
   /** Publishes where the client's service runs now, retained: the redirect after a handoff. */
   public Future<Void> redirect(String clientId) {
     return attachments.current(clientId).compose(assignment -> link.publish(Outbound.REDIRECT.topic(clientId),
-        assignment.toJson().toBuffer().getBytes(), true));
+        guard.seal(assignment).toBuffer().getBytes(), true));
   }
 
   private void onMessage(String topic, byte[] payload) {
@@ -89,12 +94,12 @@ public final class MqttClientFace {
           + clientId + "'");
     }
     return attachments.attach(request).compose(assignment -> link.publish(Outbound.REDIRECT.topic(clientId),
-        assignment.toJson().toBuffer().getBytes(), true));
+        guard.seal(assignment).toBuffer().getBytes(), true));
   }
 
   private Future<Void> call(String clientId, byte[] payload) throws InvalidPayloadException {
-    ServiceCall call = ServiceCall.parse(Buffer.buffer(payload));
-    return router.route(clientId, call).compose(reply -> link.publish(Outbound.RESULT.topic(clientId),
+    CallEnvelope call = CallEnvelope.parse(Buffer.buffer(payload));
+    return router.routeFromClient(clientId, call).compose(reply -> link.publish(Outbound.RESULT.topic(clientId),
         reply.toBuffer().getBytes(), false));
   }
 

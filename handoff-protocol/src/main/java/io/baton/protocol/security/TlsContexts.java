@@ -28,6 +28,17 @@ public final class TlsContexts {
     }
   }
 
+  /** Presents nothing and trusts exactly {@code anchors}: a client verifying the mesh. */
+  public static SSLContext trusting(List<X509Certificate> anchors) {
+    try {
+      SSLContext context = SSLContext.getInstance("TLSv1.3");
+      context.init(null, trustManagers(anchors).getTrustManagers(), null);
+      return context;
+    } catch (GeneralSecurityException e) {
+      throw new CredentialException("cannot build a TLS context: " + e.getMessage(), e);
+    }
+  }
+
   public static KeyManagerFactory keyManagers(PrivateKey key, List<X509Certificate> chain)
       throws GeneralSecurityException {
     KeyStore store = emptyStore();
