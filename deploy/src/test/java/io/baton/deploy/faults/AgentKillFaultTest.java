@@ -56,7 +56,7 @@ import org.junit.jupiter.api.Test;
  */
 class AgentKillFaultTest {
   private static final String PREFIX = "127.0.90.";
-  private static final List<String> SITES = List.of("site-a", "site-b", "site-t", "site-s", "site-f");
+  private static final List<String> SITES = List.of("site-a", "site-b", "site-t", "site-s", "site-f", "site-r");
   private static final Map<String, BatonProcess> processes = new ConcurrentHashMap<>();
   private static LocalMesh mesh;
   private static List<HandoffCompleted> completed;
@@ -66,14 +66,14 @@ class AgentKillFaultTest {
   static void start() throws Exception {
     MeshLayout layout = new MeshLayout(PREFIX + 1, List.of(PREFIX + 2, PREFIX + 3), 5701, 5683, 7443);
     List<String> members = new ArrayList<>(layout.members());
-    List.of(10, 11, 12).forEach(host -> members.add(PREFIX + host + ":5701"));
+    List.of(10, 11, 12, 13).forEach(host -> members.add(PREFIX + host + ":5701"));
     mesh = LocalMesh.start(layout, new BrokerConfig(3.0, 320, 0.5, 1_500), members);
     completed = collect(Addresses.HANDOFF_COMPLETED);
     released = collect(Addresses.SOURCE_RELEASED);
     List<Thread> starting = new ArrayList<>();
     List<Exception> failures = Collections.synchronizedList(new ArrayList<>());
     for (String[] agent : List.of(new String[] {"site-t", "10", "512"}, new String[] {"site-s", "11", "512"},
-        new String[] {"site-f", "12", "1"})) {
+        new String[] {"site-f", "12", "1"}, new String[] {"site-r", "13", "512"})) {
       Thread thread = new Thread(() -> {
         try {
           processes.put(agent[0], BatonProcess.start("agent " + agent[0] + " serving", "agent", "--site", agent[0],
@@ -158,6 +158,48 @@ class AgentKillFaultTest {
   }
 
   @Test
+  void sourceKilledBeforeTheStateCrossedLosesTheServiceLoudly() throws Exception {
+    Assignment atR;
+    try (BatonClient first = SteadyLoad.client("lost", endpoint("site-r")).build()) {
+      atR = first.attachBlocking();
+    }
+    await(new LinkTable(mesh.brokerVertx()).set("site-r", "site-a", LinkProfile.ofMbps(16, 2)));
+    // The broker's TRANSFER command leaving for site-r arms the kill: an outbound interceptor, site-r runs elsewhere.
+    AtomicBoolean fired = new AtomicBoolean();
+    Handler<DeliveryContext<Object>> killer = delivery -> {
+      if (delivery.message().address().equals(AgentCommand.TRANSFER.address("site-r")) && fired.compareAndSet(false, true)) {
+        new Thread(() -> sleepThenKill(300, "site-r")).start();
+      }
+      delivery.next();
+    };
+    mesh.brokerVertx().eventBus().addOutboundInterceptor(killer);
+    try (SteadyLoad load = SteadyLoad.start(SteadyLoad.client("lost", endpoint("site-a")).lastKnown(atR)
+        .maxHold(java.time.Duration.ofSeconds(5)).build())) {
+      load.awaitSent(20);
+      Throwable failure = handOff("lost", "site-a", "cold");
+      load.awaitSent(load.sent() + 30);
+      SteadyLoad.Outcome outcome = load.stop();
+
+      assertTrue(fired.get(), "the source was killed during the transfer");
+      HandoffAborted abort = assertInstanceOf(HandoffAbortedException.class, failure).event();
+      assertEquals("transfer", abort.failedStep(), abort.toString());
+      assertTrue(abort.reason().contains("site-r left the cluster"), abort.reason());
+      assertTrue(abort.compensation().contains("source site-r could not resume"), abort.compensation());
+      outcome.assertAnsweredOnceOrFailedClearly();
+      assertTrue(outcome.answered().size() >= 20, "the calls before the freeze were answered: " + outcome.answered().size());
+      assertFalse(outcome.failed().isEmpty(), "the calls after it failed, clearly");
+      ClientRecord record = await(new ClientDirectory(mesh.brokerVertx()).find("lost")).orElseThrow();
+      assertEquals("site-r", record.site(), "the record still names the lost service's last site");
+      assertFalse(record.inHandoff());
+      assertEquals(SiteQuery.liveOnlyAt("none", SITES, List.of("site-r", "site-t", "site-s").stream()
+              .filter(s -> !processes.get(s).isAlive()).toList()),
+          SiteQuery.states(mesh.brokerVertx(), record.instanceId(), SITES), "no site runs it: the service is lost");
+    } finally {
+      mesh.brokerVertx().eventBus().removeOutboundInterceptor(killer);
+    }
+  }
+
+  @Test
   void targetWithoutRoomRefusesBeforeTheFreeze() throws Exception {
     // site-f keeps at most 1 MB of states in transit; this service's memory is 2 MB.
     try (SteadyLoad load = SteadyLoad.start(SteadyLoad.client("no-room", endpoint("site-a")).build())) {
@@ -238,6 +280,7 @@ class AgentKillFaultTest {
       case "site-b" -> 3;
       case "site-t" -> 10;
       case "site-s" -> 11;
+      case "site-r" -> 13;
       default -> 12;
     } + ":5683";
   }

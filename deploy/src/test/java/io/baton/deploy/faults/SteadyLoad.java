@@ -7,6 +7,7 @@ import io.baton.agent.runtime.embedded.EmbeddedService;
 import io.baton.agent.runtime.embedded.SyntheticService;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.client.BatonClient;
+import io.baton.client.BatonException;
 import io.baton.client.CallResult;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -137,6 +138,20 @@ final class SteadyLoad implements AutoCloseable {
         assertEquals(i + 1, versions.get(i), "the answered versions are 1.." + versions.size() + " without a gap or a repeat");
       }
       assertTrue(answered.size() >= 40, "the client kept calling through the fault: " + answered.size() + " calls");
+    }
+
+    /**
+     * The service was lost: the answered calls are 1..k without a gap or a repeat, and every other
+     * call failed with the SDK's clear error once it had been held for its longest hold.
+     */
+    void assertAnsweredOnceOrFailedClearly() {
+      List<Long> versions = answered.stream().map(r -> r.result().getLong("version")).sorted().toList();
+      for (int i = 0; i < versions.size(); i++) {
+        assertEquals(i + 1, versions.get(i), "the answered versions are 1.." + versions.size() + " without a gap or a repeat");
+      }
+      for (Throwable failure : failed) {
+        assertTrue(failure instanceof BatonException && failure.getMessage().contains("without an answer"), String.valueOf(failure));
+      }
     }
 
     /** The sites that answered, in the order of the calls. */
