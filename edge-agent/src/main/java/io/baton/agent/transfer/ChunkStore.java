@@ -39,10 +39,6 @@ public final class ChunkStore {
     this(budgetBytes, 4096);
   }
 
-  public long budgetBytes() {
-    return budgetBytes;
-  }
-
   /**
    * Adds {@code addresses} to what {@code owner} (a handoff) will hold and pins them. Refuses,
    * changing nothing, if all reservations together would exceed the budget.
