@@ -8,6 +8,7 @@ import io.baton.broker.journal.JournalEntry;
 import io.baton.deploy.bench.FailoverDrill;
 import io.baton.deploy.bench.FailoverDrill.KillPoint;
 import io.baton.deploy.bench.FailoverDrill.Outcome;
+import io.baton.deploy.faults.SiteQuery;
 import java.util.List;
 import java.util.Set;
 import java.util.stream.LongStream;
@@ -58,6 +59,9 @@ class BrokerFailoverTest {
     assertFalse(outcome.record().inHandoff(), "the record is unlocked");
     assertEquals(Set.of(servingSite), monitor.liveSites(clientId + "/counter"), "exactly one live instance");
     assertEquals(List.of(), monitor.doubleLiveMoments(), "never two live instances");
+    List<String> sites = List.of("site-a", "site-b");
+    assertEquals(SiteQuery.liveOnlyAt(servingSite, sites, List.of()),
+        SiteQuery.states(drill.mesh().brokerVertx(), outcome.record().instanceId(), sites), "asked one by one, one site runs it");
 
     int calls = outcome.calls().size();
     assertEquals(LongStream.rangeClosed(1, calls).boxed().toList(), outcome.sortedValues(), "every call answered exactly once");

@@ -2,6 +2,7 @@ package io.baton.agent;
 
 import io.baton.agent.clients.ClientAttachments;
 import io.baton.agent.clients.DeployCommand;
+import io.baton.agent.node.InstanceQuery;
 import io.baton.agent.node.LoadReporter;
 import io.baton.agent.clients.ClientGuard;
 import io.baton.agent.clients.ServiceCallRouter;
@@ -19,6 +20,7 @@ import io.baton.agent.migration.Techniques;
 import io.baton.agent.migration.TransferClients;
 import io.baton.agent.migration.TransferService;
 import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.agent.transfer.LinkFaults;
@@ -30,6 +32,8 @@ import io.baton.protocol.event.ClientRedirected;
 import io.baton.protocol.grpc.PingRequest;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.MessageConsumer;
+import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
 import io.vertx.core.http.HttpServerOptions;
 import io.vertx.grpc.server.GrpcServer;
@@ -48,11 +52,12 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private static final long PRESTAGE_OPEN_TIMEOUT_MS = 3_000;
   private final AgentConfig config;
   private final ServiceRuntime runtime;
-  private final ChunkStore chunkStore = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
+  private final ChunkStore chunkStore;
   private SiteDirectory sites;
   private HandoffParticipant participant;
   private DeployCommand deployCommand;
   private LoadReporter loadReporter;
+  private MessageConsumer<JsonObject> instanceQuery;
   private PrestageParticipant prestaging;
   private MigrationTarget target;
   private AgentCoapServer coap;
@@ -63,8 +68,14 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private LinkEmulator links;
 
   public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime) {
+    this(config, runtime, ChunkStore.DEFAULT_BUDGET_BYTES);
+  }
+
+  /** {@code chunkStoreBytes}: what this site may hold of states in transit (a handoff that needs more is refused). */
+  public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime, long chunkStoreBytes) {
     this.config = config;
     this.runtime = runtime;
+    this.chunkStore = new ChunkStore(chunkStoreBytes, PagedMemory.PAGE_SIZE);
   }
 
   public AgentConfig agentConfig() {
@@ -132,6 +143,10 @@ public final class EdgeAgentVerticle extends VerticleBase {
         .compose(v -> startMqtt())
         .compose(v -> participant.register())
         .compose(v -> deployCommand.register())
+        .compose(v -> {
+          instanceQuery = InstanceQuery.serve(vertx, config.siteId(), runtime);
+          return instanceQuery.completion();
+        })
         .compose(v -> prestaging.register())
         .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.mqttEndpoint(),
             config.host(), config.transferPort())))
@@ -182,6 +197,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
           return deployCommand.unregister();
         })
         .eventually(() -> participant.unregister())
+        .eventually(() -> instanceQuery == null ? Future.succeededFuture() : instanceQuery.unregister())
         .eventually(() -> prestaging.unregister())
         .eventually(() -> mqtt == null ? Future.succeededFuture() : mqtt.stop())
         .eventually(() -> vertx.executeBlocking(() -> {

@@ -37,7 +37,12 @@ public final class Addresses {
     /** Deploy a client's service here (an attach on the client's behalf): body and reply are JSON. */
     DEPLOY,
     /** A target opens a reception for a pre-stage's chunks before the source pushes them. */
-    PRESTAGE;
+    PRESTAGE,
+    /**
+     * What this site holds of one instance: body {@code {"instanceId"}}, reply {@code {"site",
+     * "instanceId", "state"}} with the state LIVE, FROZEN, STAGED or ABSENT (operators, fault drills).
+     */
+    INSTANCE;
 
     public String address(String siteId) {
       return "baton.agent." + siteId + "." + name().toLowerCase();

@@ -52,6 +52,10 @@ final class AgentCommand implements Callable<Integer> {
       defaultValue = "0")
   long memoryCapMb;
 
+  @Option(names = "--chunk-store-mb", description = "embedded runtime: memory for states in transit to this site; "
+      + "a handoff needing more is refused (default ${DEFAULT-VALUE})", defaultValue = "512")
+  long chunkStoreMb;
+
   @Mixin
   MemberOptions member;
 
@@ -81,7 +85,10 @@ final class AgentCommand implements Callable<Integer> {
     } else {
       serviceRuntime = new EmbeddedRuntime(vertx, site);
     }
-    vertx.deployVerticle(new EdgeAgentVerticle(config, serviceRuntime)).toCompletionStage().toCompletableFuture().join();
+    if (chunkStoreMb < 0) {
+      throw new IllegalArgumentException("--chunk-store-mb must be 0 or more, got " + chunkStoreMb);
+    }
+    vertx.deployVerticle(new EdgeAgentVerticle(config, serviceRuntime, chunkStoreMb * 1024 * 1024)).toCompletionStage().toCompletableFuture().join();
     System.out.printf("agent %s serving CoAP on %s, MQTT on %s, state transfer on %s:%d%n", site, config.coapEndpoint(),
         mqtt.enabled() ? config.mqttEndpoint() : "(off)", member.host, transferPort);
     MemberOptions.runUntilStopped(vertx);

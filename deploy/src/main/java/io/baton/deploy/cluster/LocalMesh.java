@@ -54,6 +54,14 @@ public final class LocalMesh implements AutoCloseable {
   }
 
   /**
+   * As {@link #start(MeshLayout, BrokerConfig)} in a cluster whose member list also names members
+   * started elsewhere ({@code members}: agents or brokers in processes of their own).
+   */
+  public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, List<String> members) {
+    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), members, Optional.empty());
+  }
+
+  /**
    * The sites, and on the broker's address a member that runs no broker: brokers run elsewhere (in
    * processes of their own, on addresses among {@code members}). {@link #broker()} is null.
    */

@@ -85,10 +85,14 @@ public final class MigrationTarget {
 
   /**
    * Records the offered pages; answers with the chunks this site lacks. An offer under a pre-stage
-   * id records nothing: a pre-stage only fills the chunk store.
+   * id records nothing: a pre-stage only fills the chunk store. A handoff's offer first reserves
+   * room for its chunks in the store and is refused if they do not fit.
    */
   public ChunkNeeds offer(ChunkOffer offer) {
     TargetSession session = prestages.isOpen(offer.getHandoffId()) ? null : session(offer.getHandoffId());
+    if (session != null) {
+      store.reserve(offer.getHandoffId(), offer.getPagesList().stream().map(PageRef::getSha256).toList());
+    }
     Set<ByteString> lacking = new LinkedHashSet<>();
     for (PageRef page : offer.getPagesList()) {
       if (session != null) {
@@ -161,6 +165,8 @@ public final class MigrationTarget {
             clients.to(state.getSourceHost(), state.getSourcePort()), emulator)
         : null;
     return vertx.executeBlocking(() -> assemble(session, state, loader), false)
+        // The memory holds its own copy of every page now: the chunks need no pin any more.
+        .onComplete(assembled -> store.release(handoffId))
         .compose(memory -> {
           session.memory = memory;
           session.loader = loader;
@@ -219,6 +225,7 @@ public final class MigrationTarget {
           loader == null ? 0 : loader.pagesArrived(), loader == null ? 0 : loader.bytesArrived(),
           (System.nanoTime() - session.restoredAtNanos) / 1_000);
       sessions.remove(handoffId);
+      store.release(handoffId);
       return done;
     });
   }
@@ -226,6 +233,7 @@ public final class MigrationTarget {
   /** Compensation: forget the handoff and drop whatever was staged for it. */
   public Future<Void> discard(String handoffId, String instanceId) {
     TargetSession session = sessions.remove(handoffId);
+    store.release(handoffId);
     if (session != null && session.memory != null) {
       session.memory.abandon("handoff " + handoffId + " aborted");
     }
@@ -234,6 +242,7 @@ public final class MigrationTarget {
 
   public void forget(String handoffId) {
     sessions.remove(handoffId);
+    store.release(handoffId);
   }
 
   private TargetSession session(String handoffId) {

@@ -104,7 +104,9 @@ final class PagePusher {
       ChunkOffer built = offer.build();
       needs = needs.compose(merged -> emulator.deliver(toSite, built.getSerializedSize())
           .compose(v -> target.offer(built))
-          .map(batch -> merged.addAllSha256(batch.getSha256List())));
+          .compose(batch -> batch.getRefusal().isEmpty()
+              ? Future.succeededFuture(merged.addAllSha256(batch.getSha256List()))
+              : Future.failedFuture(batch.getRefusal())));
     }
     return needs.map(ChunkNeeds.Builder::build);
   }

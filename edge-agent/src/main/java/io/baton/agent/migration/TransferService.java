@@ -53,7 +53,10 @@ public final class TransferService extends StateTransferGrpcService {
 
   @Override
   public Future<ChunkNeeds> offer(ChunkOffer offer) {
-    return attempt(() -> target.offer(offer)).compose(needs ->
+    return attempt(() -> target.offer(offer))
+        .recover(refused -> Future.succeededFuture(ChunkNeeds.newBuilder()
+            .setRefusal(siteId + " refuses the offer: " + refused.getMessage()).build()))
+        .compose(needs ->
         replyTo(target.sourceOf(offer.getHandoffId()).orElse(""), needs.getSerializedSize(), () -> needs));
   }
 

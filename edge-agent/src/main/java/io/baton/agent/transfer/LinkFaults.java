@@ -3,23 +3,30 @@ package io.baton.agent.transfer;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Faults to inject on this site's outgoing links, for tests and fault-injection runs: corrupt
- * the next N chunks sent (one byte flipped after hashing), or cut the next chunk stream once it
- * has carried some bytes. Each fault fires once and is gone.
+ * the next N chunks sent (one byte flipped after hashing), or cut the next N chunk streams once
+ * each has carried some bytes (a link that stays down for a while). A spent fault is gone.
  */
 public final class LinkFaults {
   private final Map<String, AtomicInteger> chunksToCorrupt = new ConcurrentHashMap<>();
-  private final Map<String, AtomicLong> cutAfterBytes = new ConcurrentHashMap<>();
+  private final Map<String, Cut> cuts = new ConcurrentHashMap<>();
+
+  private record Cut(long afterBytes, AtomicInteger streams) {
+  }
 
   public void corruptNextChunks(String toSite, int count) {
     chunksToCorrupt.put(toSite, new AtomicInteger(count));
   }
 
   public void cutNextStreamAfter(String toSite, long bytes) {
-    cutAfterBytes.put(toSite, new AtomicLong(bytes));
+    cutNextStreams(toSite, bytes, 1);
+  }
+
+  /** Cuts each of the next {@code streams} chunk streams to {@code toSite} once it has carried {@code bytes}. */
+  public void cutNextStreams(String toSite, long bytes, int streams) {
+    cuts.put(toSite, new Cut(bytes, new AtomicInteger(streams)));
   }
 
   public boolean corruptionPending(String toSite) {
@@ -38,12 +45,16 @@ public final class LinkFaults {
     return corrupted;
   }
 
-  /** True once the stream has carried the bytes after which it must be cut (then the fault is spent). */
+  /** True once the stream has carried the bytes after which it must be cut (one stream of the fault is spent). */
   public boolean shouldCut(String toSite, long bytesSoFar) {
-    AtomicLong limit = cutAfterBytes.get(toSite);
-    if (limit == null || bytesSoFar < limit.get()) {
+    Cut cut = cuts.get(toSite);
+    if (cut == null || bytesSoFar < cut.afterBytes()) {
       return false;
     }
-    return cutAfterBytes.remove(toSite, limit);
+    int left = cut.streams().decrementAndGet();
+    if (left <= 0) {
+      cuts.remove(toSite, cut);
+    }
+    return left >= 0;
   }
 }

@@ -151,12 +151,10 @@ public final class ControlService {
    * bus and in the journal). Refused if the client is unknown, moving already, or at the target.
    */
   public Future<JsonObject> migrate(JsonObject request) {
-    String clientId = Fields.name(request, "clientId");
-    String target = Fields.name(request, "target");
-    String technique = request.getValue("technique") == null ? null : Fields.text(request, "technique", 16);
-    if (technique != null && !io.baton.broker.BrokerConfig.TECHNIQUES.contains(technique)) {
-      throw new BadRequestException("'technique' must be one of " + io.baton.broker.BrokerConfig.TECHNIQUES + ", got " + technique);
-    }
+    MigrationRequest parsed = MigrationRequest.fromJson(request);
+    String clientId = parsed.clientId();
+    String target = parsed.target();
+    String technique = parsed.technique().orElse(null);
     return clients.find(clientId)
         .compose(found -> {
           if (found.isEmpty()) {

@@ -366,10 +366,14 @@ public final class HandoffSaga {
 
     <R> Future<R> step(String name, String address, BatonEvent command, DeliveryOptions options) {
       long startedAtMs = System.currentTimeMillis();
-      return vertx.eventBus().<R>request(address, command, options)
-          .map(Message::body)
+      Future<R> reply = vertx.eventBus().<R>request(address, command, options).map(Message::body);
+      if (options == transferStep) {
+        // Every long step runs at the source; if its member dies the reply would only time out, minutes later.
+        reply = SiteWatch.whileSiteAnswers(vertx, request.sourceSite(), request.instanceId(), config.stepTimeoutMs(), reply);
+      }
+      return reply
           .recover(cause -> Future.failedFuture(new StepFailure(name, cause)))
-          .compose(reply -> journal(name, startedAtMs).map(reply));
+          .compose(answer -> journal(name, startedAtMs).map(answer));
     }
 
     <E extends BatonEvent> E publish(String address, E event) {

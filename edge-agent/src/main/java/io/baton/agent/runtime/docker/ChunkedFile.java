@@ -80,15 +80,20 @@ public record ChunkedFile(FileRef ref, Map<ByteString, byte[]> chunks) {
 
   /** The file's bytes from a chunk store; fails naming the first chunk the store lacks. */
   public static byte[] assemble(FileRef file, ChunkStore store) {
-    ByteArrayOutputStream out = new ByteArrayOutputStream((int) Math.min(Integer.MAX_VALUE - 8, file.getSize()));
+    // The size is the sender's word: check it against the chunks before sizing anything by it.
+    List<byte[]> chunks = new ArrayList<>(file.getChunksCount());
+    long total = 0;
     for (ByteString address : file.getChunksList()) {
       byte[] chunk = store.get(address).orElseThrow(() -> new IllegalStateException(
-          "chunk " + Hashes.hex(address).substring(0, 12) + " of " + file.getPath() + " never arrived"));
-      out.writeBytes(chunk);
+          "chunk " + Hashes.hex(address).substring(0, Math.min(12, 2 * address.size())) + " of " + file.getPath() + " never arrived"));
+      chunks.add(chunk);
+      total += chunk.length;
     }
-    if (out.size() != file.getSize()) {
-      throw new IllegalStateException(file.getPath() + " assembled to " + out.size() + " bytes, expected " + file.getSize());
+    if (total != file.getSize() || total > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(file.getPath() + " assembles to " + total + " bytes, expected " + file.getSize());
     }
+    ByteArrayOutputStream out = new ByteArrayOutputStream((int) total);
+    chunks.forEach(out::writeBytes);
     return out.toByteArray();
   }
 }

@@ -93,10 +93,15 @@ public final class WritableLayer {
           }
         }
       }
+      Path root = upperDir.toRealPath();
       for (TreeEntry entry : tree.getEntriesList()) {
         Path path = upperDir.resolve(entry.getPath()).normalize();
-        if (!path.startsWith(upperDir)) {
+        if (!path.startsWith(upperDir) || path.equals(upperDir)) {
           throw new IllegalArgumentException("entry " + entry.getPath() + " escapes the writable layer");
+        }
+        if (!nearestExisting(path.getParent()).toRealPath().startsWith(root)) {
+          // A symlink placed by an earlier entry (a/ -> /etc) would carry a later one (a/passwd) out.
+          throw new IllegalArgumentException("entry " + entry.getPath() + " lies under a symbolic link out of the writable layer");
         }
         place(entry, path, store);
       }
@@ -105,9 +110,23 @@ public final class WritableLayer {
     }
   }
 
+  private static Path nearestExisting(Path path) {
+    Path existing = path;
+    while (!Files.exists(existing, LinkOption.NOFOLLOW_LINKS)) {
+      existing = existing.getParent();
+    }
+    return existing;
+  }
+
   private static void place(TreeEntry entry, Path path, ChunkStore store) throws IOException {
     switch (entry.getKind()) {
-      case DIR -> Files.createDirectories(path);
+      case DIR -> {
+        // An earlier entry may have put a link here: a directory replaces it, or its mode would land on the link's target.
+        if (Files.isSymbolicLink(path)) {
+          Files.delete(path);
+        }
+        Files.createDirectories(path);
+      }
       case FILE -> {
         Files.deleteIfExists(path);
         Files.write(path, ChunkedFile.assemble(entry.getContent(), store));
