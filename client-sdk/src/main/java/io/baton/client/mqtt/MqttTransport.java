@@ -113,6 +113,10 @@ public final class MqttTransport implements ClientTransport {
     if (broker.isEmpty()) {
       return CompletableFuture.failedFuture(new BatonException("no-mqtt", "site " + at.site() + " has no MQTT endpoint"));
     }
+    if (login.isPresent() && !broker.startsWith("ssl://")) {
+      return CompletableFuture.failedFuture(new BatonException("insecure", "the MQTT login needs TLS: " + broker
+          + " is not ssl://, and the password would cross the network in clear text"));
+    }
     if (session != null && session.brokerUri().equals(broker) && !opening.isCompletedExceptionally()) {
       return opening;
     }
