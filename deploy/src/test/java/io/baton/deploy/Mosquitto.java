@@ -2,6 +2,7 @@ package io.baton.deploy;
 
 import io.baton.agent.mqtt.MqttAccess;
 import io.baton.pki.DevCertificateAuthority;
+import io.baton.protocol.security.ClientSecrets;
 import io.baton.protocol.security.CredentialLayout;
 import io.baton.protocol.security.MemberCredentials;
 import java.io.IOException;
@@ -20,7 +21,8 @@ import java.util.concurrent.TimeUnit;
  * address; no anonymous logins; a password file ({@code mosquitto_passwd -U}) with each member's
  * and each client's derived MQTT password; and an ACL file with the rules of the agents' embedded
  * brokers ({@link MqttAccess}): a client publishes only on its own inbound topics and reads only
- * its own outbound ones, a member uses every topic.
+ * its own outbound ones (only a gateway's login, gateway/ID, may publish on its batch topic, which
+ * may name other clients), a member uses every topic.
  */
 final class Mosquitto implements AutoCloseable {
   /** The member name the broker's certificate is issued to. */
@@ -38,8 +40,9 @@ final class Mosquitto implements AutoCloseable {
    * @param credentials the mesh's credentials directory (`baton credentials`)
    * @param members the members (sites) whose agents log in
    * @param clients the clients that may log in
+   * @param gateways the gateways that may log in (as gateway/ID) and publish batches
    */
-  Mosquitto(String host, int port, Path credentials, List<String> members, List<String> clients)
+  Mosquitto(String host, int port, Path credentials, List<String> members, List<String> clients, List<String> gateways)
       throws IOException, InterruptedException {
     this.host = host;
     this.port = port;
@@ -50,9 +53,9 @@ final class Mosquitto implements AutoCloseable {
     MemberCredentials broker = authority.issueMember(BROKER_NAME, List.of(host));
     CredentialLayout layout = authority.layout();
     this.clusterCa = layout.clusterCa();
-    Path passwords = writePasswords(broker, members, clients);
+    Path passwords = writePasswords(broker, members, clients, gateways);
     Path acl = dir.resolve("acl");
-    Files.writeString(acl, acl(members));
+    Files.writeString(acl, acl(members, gateways));
     Files.writeString(config, String.join("\n",
         "listener " + port + " " + host,
         "cafile " + clusterCa,
@@ -70,7 +73,7 @@ final class Mosquitto implements AutoCloseable {
   }
 
   /** Each login's password in clear, hashed in place by mosquitto_passwd -U. */
-  private Path writePasswords(MemberCredentials broker, List<String> members, List<String> clients)
+  private Path writePasswords(MemberCredentials broker, List<String> members, List<String> clients, List<String> gateways)
       throws IOException, InterruptedException {
     List<String> lines = new ArrayList<>();
     for (String member : members) {
@@ -78,6 +81,9 @@ final class Mosquitto implements AutoCloseable {
     }
     for (String client : clients) {
       lines.add(client + ":" + broker.secretsOf(client).mqttPassword());
+    }
+    for (String gateway : gateways) {
+      lines.add(ClientSecrets.gatewayUser(gateway) + ":" + broker.gatewaySecretsOf(gateway).mqttPassword());
     }
     Path passwords = dir.resolve("passwords");
     Files.write(passwords, lines);
@@ -89,7 +95,7 @@ final class Mosquitto implements AutoCloseable {
   }
 
   /** The rules MqttAccess enforces in the embedded broker, as Mosquitto 2.0 ACL patterns. */
-  private static String acl(List<String> members) {
+  private static String acl(List<String> members, List<String> gateways) {
     StringBuilder acl = new StringBuilder()
         .append("pattern write baton/site/+/%u/telemetry\n")
         .append("pattern write baton/site/+/%u/attach\n")
@@ -97,6 +103,11 @@ final class Mosquitto implements AutoCloseable {
         .append("pattern read baton/client/%u/+\n");
     for (String member : members) {
       acl.append("\nuser ").append(MqttAccess.memberUser(member)).append("\ntopic readwrite baton/#\n");
+    }
+    for (String gateway : gateways) {
+      acl.append("\nuser ").append(ClientSecrets.gatewayUser(gateway))
+          .append("\ntopic write baton/site/+/").append(gateway).append("/+")
+          .append("\ntopic read baton/client/").append(gateway).append("/+\n");
     }
     return acl.toString();
   }

@@ -21,6 +21,7 @@ import io.baton.deploy.demo.Road;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.security.ClientSecrets;
 import io.baton.protocol.wire.TelemetryReport;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -47,7 +48,8 @@ class MqttInteropTest {
   private static final String GOOD = "{\"clientId\":\"bus-1\",\"timestamp\":1700000000000,\"position\":{\"x\":10,\"y\":20},"
       + "\"speed\":8,\"heading\":90,\"rssi\":{\"site-a\":-70.5,\"site-b\":-90}}";
   /** The logins in the broker's password file. */
-  private static final List<String> CLIENTS = List.of("bus-1", "bus-404", "tram-7", "coach-5", "ferry-3", "depot-gw", "spy-9", "bike-2");
+  private static final List<String> CLIENTS = List.of("bus-1", "bus-404", "tram-7", "coach-5", "ferry-3", "spy-9", "bike-2");
+  private static final List<String> GATEWAYS = List.of("depot-gw");
   private static Mosquitto mosquitto;
   private static LocalMesh mesh;
   private static List<TelemetryReported> published;
@@ -61,7 +63,7 @@ class MqttInteropTest {
     sub = Cli.tool("mosquitto_sub");
     MeshLayout layout = MeshFixture.layout(62);
     mosquitto = new Mosquitto("127.0.62.1", 18832, layout.credentials().orElseThrow(),
-        layout.agents().stream().map(AgentConfig::siteId).toList(), CLIENTS);
+        layout.agents().stream().map(AgentConfig::siteId).toList(), CLIENTS, GATEWAYS);
     mesh = LocalMesh.start(layout.withMqtt(MqttSettings.external(mosquitto.uri())), BrokerConfig.defaults());
     published = MeshFixture.collect(mesh.brokerVertx(), Addresses.TELEMETRY_REPORTED);
     completed = MeshFixture.collect(mesh.brokerVertx(), Addresses.HANDOFF_COMPLETED);
@@ -154,6 +156,27 @@ class MqttInteropTest {
       MeshFixture.await(gateway.flush());
     }
     assertEquals(List.of(-60.0, -61.0, -62.0), MeshFixture.awaitPublished(published, 3).stream().map(e -> e.rssiDbm().get("site-a")).sorted((a, b) -> Double.compare(b, a)).toList());
+  }
+
+  @Test
+  void aClientReportsOnlyAboutItselfOnlyAGatewayForOthers() throws Exception {
+    String aboutTram = GOOD.replace("bus-1", "tram-7");
+    try (Cli.Running errors = subscribe("baton/client/bus-1/error")) {
+      // On its own telemetry topic bus-1 reports about tram-7 too: refused as CoAP would (4.03), all of it.
+      publish("baton/site/site-a/bus-1/telemetry", "[" + GOOD + "," + aboutTram + "]");
+      JsonObject error = body(errors.await(line -> line.contains("\"code\""), "a refusal"));
+      assertEquals("4.03", error.getString("code"), error.encode());
+      assertTrue(error.getString("reason").contains("tram-7"), error.encode());
+      // The batch topic is a gateway's: the broker's ACL drops bus-1's message there.
+      publish("baton/site/site-a/bus-1/batch", "[" + GOOD + "," + aboutTram + "]");
+      Thread.sleep(500);
+      assertEquals(List.of(), List.copyOf(published), "a client's report about another was published");
+    }
+    // A gateway's login (gateway/depot-gw) may publish that batch.
+    String output = Cli.run(command(pub, ClientSecrets.gatewayUser("depot-gw"), MeshFixture.gateway(mesh, "depot-gw").secrets().mqttPassword(),
+        "-q", "1", "-t", "baton/site/site-a/depot-gw/batch", "-m", "[" + GOOD + "," + aboutTram + "]"));
+    assertEquals("", output.trim(), output);
+    assertEquals(List.of("bus-1", "tram-7"), MeshFixture.awaitPublished(published, 2).stream().map(TelemetryReported::clientId).sorted().toList());
   }
 
   @Test
