@@ -1,35 +1,124 @@
 package io.baton.deploy;
 
+import io.baton.agent.mqtt.MqttAccess;
+import io.baton.pki.DevCertificateAuthority;
+import io.baton.protocol.security.ClientSecrets;
+import io.baton.protocol.security.CredentialLayout;
+import io.baton.protocol.security.MemberCredentials;
 import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.Socket;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
  * A real Mosquitto (Debian's package) run by the test as a child process, bound to one loopback
- * address and port, anonymous, without persistence: {@link #restart()} is a real broker outage.
+ * address and port, without persistence: {@link #restart()} is a real broker outage. It is set up
+ * as protocol.md tells a deployment to: TLS only, with a certificate the mesh's CA issued for its
+ * address; no anonymous logins; a password file ({@code mosquitto_passwd -U}) with each member's
+ * and each client's derived MQTT password; and an ACL file with the rules of the agents' embedded
+ * brokers ({@link MqttAccess}): a client publishes only on its own inbound topics and reads only
+ * its own outbound ones (only a gateway's login, gateway/ID, may publish on its batch topic, which
+ * may name other clients), a member uses every topic.
  */
 final class Mosquitto implements AutoCloseable {
+  /** The member name the broker's certificate is issued to. */
+  private static final String BROKER_NAME = "mosquitto";
+
   private final String host;
   private final int port;
+  private final Path dir;
   private final Path config;
   private final Path log;
+  private final Path clusterCa;
   private Process process;
 
-  Mosquitto(String host, int port) throws IOException {
+  /**
+   * @param credentials the mesh's credentials directory (`baton credentials`)
+   * @param members the members (sites) whose agents log in
+   * @param clients the clients that may log in
+   * @param gateways the gateways that may log in (as gateway/ID) and publish batches
+   */
+  Mosquitto(String host, int port, Path credentials, List<String> members, List<String> clients, List<String> gateways)
+      throws IOException, InterruptedException {
     this.host = host;
     this.port = port;
-    this.config = Files.createTempFile("mosquitto-" + port, ".conf");
-    this.log = Files.createTempFile("mosquitto-" + port, ".log");
-    Files.writeString(config, "listener " + port + " " + host + "\nallow_anonymous true\npersistence false\n");
-    config.toFile().setReadable(true, false);
+    this.dir = Files.createTempDirectory("mosquitto-" + port + "-");
+    this.config = dir.resolve("mosquitto.conf");
+    this.log = dir.resolve("mosquitto.log");
+    DevCertificateAuthority authority = DevCertificateAuthority.open(credentials);
+    MemberCredentials broker = authority.issueMember(BROKER_NAME, List.of(host));
+    CredentialLayout layout = authority.layout();
+    this.clusterCa = layout.clusterCa();
+    Path passwords = writePasswords(broker, members, clients, gateways);
+    Path acl = dir.resolve("acl");
+    Files.writeString(acl, acl(members, gateways));
+    Files.writeString(config, String.join("\n",
+        "listener " + port + " " + host,
+        "cafile " + clusterCa,
+        "certfile " + layout.memberCertificate(BROKER_NAME),
+        "keyfile " + layout.memberKey(BROKER_NAME),
+        "allow_anonymous false",
+        "password_file " + passwords,
+        "acl_file " + acl,
+        "persistence false",
+        // Started as root, Mosquitto would drop to the 'mosquitto' user, which may not read the
+        // test's private key and password file; as any other user this line does nothing.
+        "user " + System.getProperty("user.name"),
+        ""));
     start();
   }
 
+  /** Each login's password in clear, hashed in place by mosquitto_passwd -U. */
+  private Path writePasswords(MemberCredentials broker, List<String> members, List<String> clients, List<String> gateways)
+      throws IOException, InterruptedException {
+    List<String> lines = new ArrayList<>();
+    for (String member : members) {
+      lines.add(MqttAccess.memberUser(member) + ":" + MqttAccess.memberPassword(broker, member));
+    }
+    for (String client : clients) {
+      lines.add(client + ":" + broker.secretsOf(client).mqttPassword());
+    }
+    for (String gateway : gateways) {
+      lines.add(ClientSecrets.gatewayUser(gateway) + ":" + broker.gatewaySecretsOf(gateway).mqttPassword());
+    }
+    Path passwords = dir.resolve("passwords");
+    Files.write(passwords, lines);
+    String output = Cli.run(Cli.tool("mosquitto_passwd"), "-U", passwords.toString());
+    if (!output.isBlank()) {
+      throw new IOException("mosquitto_passwd -U: " + output);
+    }
+    return passwords;
+  }
+
+  /** The rules MqttAccess enforces in the embedded broker, as Mosquitto 2.0 ACL patterns. */
+  private static String acl(List<String> members, List<String> gateways) {
+    StringBuilder acl = new StringBuilder()
+        .append("pattern write baton/site/+/%u/telemetry\n")
+        .append("pattern write baton/site/+/%u/attach\n")
+        .append("pattern write baton/site/+/%u/call\n")
+        .append("pattern read baton/client/%u/+\n");
+    for (String member : members) {
+      acl.append("\nuser ").append(MqttAccess.memberUser(member)).append("\ntopic readwrite baton/#\n");
+    }
+    for (String gateway : gateways) {
+      acl.append("\nuser ").append(ClientSecrets.gatewayUser(gateway))
+          .append("\ntopic write baton/site/+/").append(gateway).append("/+")
+          .append("\ntopic read baton/client/").append(gateway).append("/+\n");
+    }
+    return acl.toString();
+  }
+
+  /** The CA a client verifies the broker against. */
+  Path clusterCa() {
+    return clusterCa;
+  }
+
   String uri() {
-    return "tcp://" + host + ":" + port;
+    return "ssl://" + host + ":" + port;
   }
 
   String host() {
@@ -90,7 +179,11 @@ final class Mosquitto implements AutoCloseable {
   @Override
   public void close() throws IOException {
     stop();
-    Files.deleteIfExists(config);
-    Files.deleteIfExists(log);
+    try (var files = Files.list(dir)) {
+      for (Path file : files.toList()) {
+        Files.deleteIfExists(file);
+      }
+    }
+    Files.deleteIfExists(dir);
   }
 }

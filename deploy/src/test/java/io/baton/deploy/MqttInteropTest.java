@@ -1,8 +1,10 @@
 package io.baton.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.agent.AgentConfig;
 import io.baton.agent.MqttSettings;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
@@ -11,6 +13,7 @@ import io.baton.client.CallResult;
 import io.baton.client.HandoffListener;
 import io.baton.client.mqtt.MqttVersion;
 import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.cluster.MeshLayout;
 import io.baton.deploy.demo.Drive;
 import io.baton.deploy.demo.DriveReport;
 import io.baton.deploy.demo.RadioModel;
@@ -18,6 +21,7 @@ import io.baton.deploy.demo.Road;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.security.ClientSecrets;
 import io.baton.protocol.wire.TelemetryReport;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
@@ -43,6 +47,9 @@ import org.junit.jupiter.params.provider.CsvSource;
 class MqttInteropTest {
   private static final String GOOD = "{\"clientId\":\"bus-1\",\"timestamp\":1700000000000,\"position\":{\"x\":10,\"y\":20},"
       + "\"speed\":8,\"heading\":90,\"rssi\":{\"site-a\":-70.5,\"site-b\":-90}}";
+  /** The logins in the broker's password file. */
+  private static final List<String> CLIENTS = List.of("bus-1", "bus-404", "tram-7", "coach-5", "ferry-3", "spy-9", "bike-2");
+  private static final List<String> GATEWAYS = List.of("depot-gw");
   private static Mosquitto mosquitto;
   private static LocalMesh mesh;
   private static List<TelemetryReported> published;
@@ -54,8 +61,10 @@ class MqttInteropTest {
   static void startMesh() throws Exception {
     pub = Cli.tool("mosquitto_pub");
     sub = Cli.tool("mosquitto_sub");
-    mosquitto = new Mosquitto("127.0.62.1", 18832);
-    mesh = MeshFixture.start(62, BrokerConfig.defaults(), MqttSettings.external(mosquitto.uri()));
+    MeshLayout layout = MeshFixture.layout(62);
+    mosquitto = new Mosquitto("127.0.62.1", 18832, layout.credentials().orElseThrow(),
+        layout.agents().stream().map(AgentConfig::siteId).toList(), CLIENTS, GATEWAYS);
+    mesh = LocalMesh.start(layout.withMqtt(MqttSettings.external(mosquitto.uri())), BrokerConfig.defaults());
     published = MeshFixture.collect(mesh.brokerVertx(), Addresses.TELEMETRY_REPORTED);
     completed = MeshFixture.collect(mesh.brokerVertx(), Addresses.HANDOFF_COMPLETED);
     publish("baton/site/site-a/bus-1/attach", "{\"clientId\":\"bus-1\",\"service\":\"counter\"}");
@@ -109,8 +118,7 @@ class MqttInteropTest {
       assertEquals(mesh.site("site-b").orElseThrow().config().coapEndpoint(), body(redirect).getString("coapEndpoint"));
     }
     // A client that (re)connects later learns where to go from the retained redirect.
-    String retained = Cli.run(sub, "-h", mosquitto.host(), "-p", Integer.toString(mosquitto.port()), "-C", "1", "-W", "5",
-        "-t", "baton/client/tram-7/redirect");
+    String retained = Cli.run(command(sub, "tram-7", password("tram-7"), "-C", "1", "-W", "5", "-t", "baton/client/tram-7/redirect"));
     assertEquals("site-b", new JsonObject(retained.trim()).getString("site"), retained);
     assertEquals(2, new JsonObject(retained.trim()).getLong("epoch"));
   }
@@ -148,6 +156,27 @@ class MqttInteropTest {
       MeshFixture.await(gateway.flush());
     }
     assertEquals(List.of(-60.0, -61.0, -62.0), MeshFixture.awaitPublished(published, 3).stream().map(e -> e.rssiDbm().get("site-a")).sorted((a, b) -> Double.compare(b, a)).toList());
+  }
+
+  @Test
+  void aClientReportsOnlyAboutItselfOnlyAGatewayForOthers() throws Exception {
+    String aboutTram = GOOD.replace("bus-1", "tram-7");
+    try (Cli.Running errors = subscribe("baton/client/bus-1/error")) {
+      // On its own telemetry topic bus-1 reports about tram-7 too: refused as CoAP would (4.03), all of it.
+      publish("baton/site/site-a/bus-1/telemetry", "[" + GOOD + "," + aboutTram + "]");
+      JsonObject error = body(errors.await(line -> line.contains("\"code\""), "a refusal"));
+      assertEquals("4.03", error.getString("code"), error.encode());
+      assertTrue(error.getString("reason").contains("tram-7"), error.encode());
+      // The batch topic is a gateway's: the broker's ACL drops bus-1's message there.
+      publish("baton/site/site-a/bus-1/batch", "[" + GOOD + "," + aboutTram + "]");
+      Thread.sleep(500);
+      assertEquals(List.of(), List.copyOf(published), "a client's report about another was published");
+    }
+    // A gateway's login (gateway/depot-gw) may publish that batch.
+    String output = Cli.run(command(pub, ClientSecrets.gatewayUser("depot-gw"), MeshFixture.gateway(mesh, "depot-gw").secrets().mqttPassword(),
+        "-q", "1", "-t", "baton/site/site-a/depot-gw/batch", "-m", "[" + GOOD + "," + aboutTram + "]"));
+    assertEquals("", output.trim(), output);
+    assertEquals(List.of("bus-1", "tram-7"), MeshFixture.awaitPublished(published, 2).stream().map(TelemetryReported::clientId).sorted().toList());
   }
 
   @Test
@@ -209,16 +238,68 @@ class MqttInteropTest {
     }
   }
 
+  @Test
+  void anotherClientsLoginReadsNoRedirectAndAWrongPasswordIsRefused() throws Exception {
+    publish("baton/site/site-a/bike-2/attach", "{\"clientId\":\"bike-2\",\"service\":\"counter\"}");
+    // spy-9 logs in with its own good password and asks for bike-2's topics: the ACL delivers nothing,
+    // neither the retained redirect nor a live one.
+    try (Cli.Running spy = subscribe("spy-9", password("spy-9"), "baton/client/bike-2/+");
+        Cli.Running owner = subscribe("baton/client/bike-2/+")) {
+      assertTrue(owner.await(line -> line.startsWith("baton/client/bike-2/redirect "), "the retained redirect").contains("\"epoch\":1"));
+      publish("baton/site/site-a/bike-2/attach", "{\"clientId\":\"bike-2\",\"service\":\"counter\"}");
+      owner.await(line -> line.startsWith("baton/client/bike-2/redirect "), "the live redirect");
+      assertEquals(java.util.Optional.empty(), spy.poll(line -> line.contains("baton/client/bike-2"), 1_000), "the ACL let spy-9 read bike-2's redirect");
+    }
+    // Nor may spy-9 publish as bike-2: its attach never reaches the agent, so no redirect answers it.
+    try (Cli.Running owner = subscribe("baton/client/bike-2/+")) {
+      owner.await(line -> line.startsWith("baton/client/bike-2/redirect "), "the retained redirect");
+      String refused = Cli.run(command(pub, "spy-9", password("spy-9"), "-q", "1", "-t", "baton/site/site-a/bike-2/attach",
+          "-m", "{\"clientId\":\"bike-2\",\"service\":\"counter\"}"));
+      assertEquals(java.util.Optional.empty(), owner.poll(line -> line.contains("/redirect "), 1_000), "spy-9 attached as bike-2: " + refused);
+    }
+    String wrong = Cli.run(command(sub, "bike-2", password("spy-9"), "-C", "1", "-W", "5", "-t", "baton/client/bike-2/redirect"));
+    assertTrue(wrong.contains("not authorised") || wrong.contains("Connection Refused"), wrong);
+    String unknown = Cli.run(command(sub, "nobody-1", password("spy-9"), "-C", "1", "-W", "5", "-t", "baton/client/nobody-1/redirect"));
+    assertTrue(unknown.contains("not authorised") || unknown.contains("Connection Refused"), unknown);
+  }
+
+  @Test
+  void aSecuredSiteRefusesToSendItsLoginToAPlainTcpBroker() throws Exception {
+    MeshLayout plainBroker = MeshFixture.layout(96).withMqtt(MqttSettings.external("tcp://127.0.96.1:18833"));
+    IllegalArgumentException refused = assertThrows(IllegalArgumentException.class,
+        () -> LocalMesh.start(plainBroker, BrokerConfig.defaults()));
+    assertTrue(refused.getMessage().contains("needs TLS") && refused.getMessage().contains("ssl://"), refused.getMessage());
+  }
+
+  /** Subscribes as the client whose topic it is ({@code baton/client/{id}/...}). */
   private static Cli.Running subscribe(String topic) throws Exception {
-    Cli.Running running = new Cli.Running(sub, "-h", mosquitto.host(), "-p", Integer.toString(mosquitto.port()), "-q", "1", "-v",
-        "-t", topic);
+    String login = topic.split("/")[2];
+    return subscribe(login, password(login), topic);
+  }
+
+  private static Cli.Running subscribe(String login, String password, String topic) throws Exception {
+    Cli.Running running = new Cli.Running(command(sub, login, password, "-q", "1", "-v", "-t", topic));
     Thread.sleep(300);
     return running;
   }
 
+  /** Publishes as the client whose topic it is ({@code baton/site/{site}/{id}/...}). */
   private static void publish(String topic, String payload) throws Exception {
-    String output = Cli.run(pub, "-h", mosquitto.host(), "-p", Integer.toString(mosquitto.port()), "-q", "1", "-t", topic, "-m", payload);
+    String login = topic.split("/")[3];
+    String output = Cli.run(command(pub, login, password(login), "-q", "1", "-t", topic, "-m", payload));
     assertEquals("", output.trim(), output);
+  }
+
+  /** A mosquitto-clients command line over TLS (verifying the broker against the cluster CA) with a login. */
+  private static String[] command(String tool, String login, String password, String... rest) {
+    List<String> command = new ArrayList<>(List.of(tool, "-h", mosquitto.host(), "-p", Integer.toString(mosquitto.port()),
+        "--cafile", mosquitto.clusterCa().toString(), "-u", login, "-P", password));
+    command.addAll(List.of(rest));
+    return command.toArray(String[]::new);
+  }
+
+  private static String password(String clientId) {
+    return MeshFixture.client(mesh, clientId).secrets().mqttPassword();
   }
 
   private static JsonObject body(String line) {

@@ -101,7 +101,7 @@ class SdkHandoffTest {
   @Test
   void aRestartedAppGetsItsServiceBackFromItsLastKnownAssignment() throws Exception {
     // The bootstrap sites named below do not exist: only the saved assignment can lead the app back.
-    String deadBroker = "tcp://127.0.63.9:" + MQTT_PORT;
+    String deadBroker = "ssl://127.0.63.9:" + MQTT_PORT;
     String deadCoap = "coap://127.0.63.9:5683";
     Assignment savedMqtt = runFirstLife(BatonClient.builder().clientId("tram-mqtt").credentials(MeshFixture.client(mesh, "tram-mqtt")).service("counter").mqtt("site-a", broker("site-a")));
     Assignment savedCoap = runFirstLife(BatonClient.builder().clientId("tram-coap").credentials(MeshFixture.client(mesh, "tram-coap")).service("counter").site(endpoint("site-a")));

@@ -117,7 +117,9 @@ public final class DevCertificateAuthority {
     boolean withCertificate = unit != null;
     requireName(clientId);
     byte[] meshSecret = HexFormat.of().parseHex(read(layout.meshSecret()).trim());
-    writePrivate(layout.clientSecrets(clientId), ClientSecrets.derive(meshSecret, clientId).toProperties());
+    ClientSecrets secrets = "gateway".equals(unit) ? ClientSecrets.deriveGateway(meshSecret, clientId)
+        : ClientSecrets.derive(meshSecret, clientId);
+    writePrivate(layout.clientSecrets(clientId), secrets.toProperties());
     if (withCertificate) {
       KeyPair pair = newKeyPair();
       X509Certificate certificate = issue(clientCa, "O=Baton,OU=" + unit + ",CN=" + clientId, pair, List.of());

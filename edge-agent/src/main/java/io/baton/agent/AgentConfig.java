@@ -13,6 +13,14 @@ public record AgentConfig(String siteId, String host, int coapPort, int transfer
     Optional<MemberCredentials> credentials) {
   public static final int DEFAULT_TRANSFER_PORT = 7443;
 
+  public AgentConfig {
+    if (credentials.isPresent() && mqtt.mode() == MqttSettings.Mode.EXTERNAL && !mqtt.brokerUri().startsWith("ssl://")) {
+      // The member login (and every client's) would cross the network in clear text.
+      throw new IllegalArgumentException("site " + siteId + " has credentials, so its MQTT login needs TLS: the external broker must be"
+          + " ssl://host:port, got '" + mqtt.brokerUri() + "'");
+    }
+  }
+
   public AgentConfig(String siteId, String host, int coapPort, int transferPort, MqttSettings mqtt) {
     this(siteId, host, coapPort, transferPort, mqtt, Optional.empty());
   }

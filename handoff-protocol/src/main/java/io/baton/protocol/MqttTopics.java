@@ -8,7 +8,8 @@ import java.util.Optional;
  * a client is addressed to the client alone, wherever it is connected.
  *
  * <pre>
- * client -> site   baton/site/{siteId}/{clientId}/telemetry   one report, or a gateway's batch (array)
+ * client -> site   baton/site/{siteId}/{clientId}/telemetry   one report, or a batch (array), about {clientId} only
+ *                  baton/site/{siteId}/{gatewayId}/batch      a gateway's batch for the devices behind it
  *                  baton/site/{siteId}/{clientId}/attach      {"clientId":..,"service":..}
  *                  baton/site/{siteId}/{clientId}/call        {"requestId":"{clientId}:{run}-{n}", ...}
  * site -> client   baton/client/{clientId}/redirect           the assignment; QoS 1, retained
@@ -25,7 +26,9 @@ public final class MqttTopics {
 
   /** What a client asks of a site: the last level of an inbound topic. */
   public enum Inbound {
-    TELEMETRY, ATTACH, CALL;
+    TELEMETRY, ATTACH, CALL,
+    /** Telemetry that may name other clients: on a secured broker only a gateway's login may publish it. */
+    BATCH;
 
     public String topic(String siteId, String clientId) {
       return ROOT + "/site/" + siteId + "/" + clientId + "/" + name().toLowerCase();

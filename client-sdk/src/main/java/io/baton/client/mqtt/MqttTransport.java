@@ -70,7 +70,9 @@ public final class MqttTransport implements ClientTransport {
   @Override
   public CompletableFuture<Void> report(Assignment at, String senderId, List<TelemetryReport> reports, Duration timeout) {
     Object body = reports.size() == 1 ? reports.get(0).toJson() : TelemetryBatch.toJson(reports);
-    return session(at).thenCompose(s -> s.publish(Inbound.TELEMETRY.topic(at.site(), senderId), WireFormat.JSON.encode(body), false))
+    // Reports about others go on the batch topic, which only a gateway's login may publish.
+    Inbound kind = reports.stream().allMatch(r -> r.clientId().equals(senderId)) ? Inbound.TELEMETRY : Inbound.BATCH;
+    return session(at).thenCompose(s -> s.publish(kind.topic(at.site(), senderId), WireFormat.JSON.encode(body), false))
         .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS);
   }
 
@@ -112,6 +114,10 @@ public final class MqttTransport implements ClientTransport {
     String broker = at.mqttEndpoint();
     if (broker.isEmpty()) {
       return CompletableFuture.failedFuture(new BatonException("no-mqtt", "site " + at.site() + " has no MQTT endpoint"));
+    }
+    if (login.isPresent() && !broker.startsWith("ssl://")) {
+      return CompletableFuture.failedFuture(new BatonException("insecure", "the MQTT login needs TLS: " + broker
+          + " is not ssl://, and the password would cross the network in clear text"));
     }
     if (session != null && session.brokerUri().equals(broker) && !opening.isCompletedExceptionally()) {
       return opening;

@@ -64,9 +64,7 @@ final class PahoV3Session implements MqttSession {
     login.ifPresent(own -> {
       options.setUserName(own.user());
       options.setPassword(own.password());
-      if (brokerUri.startsWith("ssl://")) {
-        options.setSocketFactory(own.sockets());
-      }
+      options.setSocketFactory(own.sockets()); // MqttTransport opens no login session to a broker that is not ssl://
     });
     return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
   }

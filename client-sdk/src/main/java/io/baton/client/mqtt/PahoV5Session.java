@@ -71,9 +71,7 @@ final class PahoV5Session implements MqttSession {
     login.ifPresent(own -> {
       options.setUserName(own.user());
       options.setPassword(new String(own.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
-      if (brokerUri.startsWith("ssl://")) {
-        options.setSocketFactory(own.sockets());
-      }
+      options.setSocketFactory(own.sockets()); // MqttTransport opens no login session to a broker that is not ssl://
     });
     return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
   }

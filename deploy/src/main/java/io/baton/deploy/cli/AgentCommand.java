@@ -37,7 +37,7 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--mqtt-port", description = "port of the embedded MQTT broker (default ${DEFAULT-VALUE})", defaultValue = "1883")
   int mqttPort;
 
-  @Option(names = "--mqtt-broker", description = "the external broker, e.g. tcp://10.0.0.5:1883")
+  @Option(names = "--mqtt-broker", description = "the external broker, e.g. ssl://10.0.0.5:8883 (a site with credentials needs ssl://)")
   String mqttBroker;
 
   @Option(names = "--docker-host", description = "docker runtime: this site's Docker Engine (default ${DEFAULT-VALUE})",
@@ -66,7 +66,7 @@ final class AgentCommand implements Callable<Integer> {
       case EMBEDDED -> MqttSettings.embedded(mqttPort);
       case EXTERNAL -> {
         if (mqttBroker == null) {
-          throw new IllegalArgumentException("--mqtt external needs --mqtt-broker tcp://host:port");
+          throw new IllegalArgumentException("--mqtt external needs --mqtt-broker ssl://host:port (tcp:// only for a site without credentials)");
         }
         yield MqttSettings.external(mqttBroker);
       }

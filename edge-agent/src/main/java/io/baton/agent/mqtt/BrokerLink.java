@@ -86,10 +86,8 @@ final class BrokerLink {
     credentials.ifPresent(member -> {
       options.setUserName(MqttAccess.memberUser(member.name()));
       options.setPassword(MqttAccess.memberPassword(member, member.name()).toCharArray());
-      if (client.getServerURI().startsWith("ssl://")) {
-        // An external broker on plain TCP (a development Mosquitto) gets the login without TLS.
-        options.setSocketFactory(member.memberTls().getSocketFactory());
-      }
+      // AgentConfig refuses a secured site whose broker is not ssl://: the login never goes out in clear.
+      options.setSocketFactory(member.memberTls().getSocketFactory());
     });
     return action(listener -> client.connect(options, null, listener)).compose(v -> subscribe());
   }

@@ -15,7 +15,9 @@ import java.util.Base64;
  * ({@code baton/site/+/{id}/telemetry|attach|call}) and subscribe only to its own outbound ones
  * ({@code baton/client/{id}/...}), so no client reads another's redirects or results. Members log
  * in as {@code member/{name}} with a password derived from the mesh secret ('/' is not allowed in a
- * client id, so no client can claim a member's name) and may use every topic.
+ * client id, so no client can claim a member's name) and may use every topic. A gateway logs in as
+ * {@code gateway/{id}} with its own password and may also publish on its batch topic, which may
+ * name other clients (the agent trusts the batch topic for that, and nothing else).
  */
 public final class MqttAccess implements IAuthenticator, IAuthorizatorPolicy {
   private static final String MEMBER_PREFIX = "member/";
@@ -46,6 +48,11 @@ public final class MqttAccess implements IAuthenticator, IAuthorizatorPolicy {
     if (username.startsWith(MEMBER_PREFIX)) {
       return ClientSecrets.sameSecret(memberPassword(member, username.substring(MEMBER_PREFIX.length())), presented);
     }
+    if (username.startsWith(ClientSecrets.GATEWAY_USER_PREFIX)) {
+      String gatewayId = username.substring(ClientSecrets.GATEWAY_USER_PREFIX.length());
+      return io.baton.protocol.Ids.isValid(gatewayId)
+          && ClientSecrets.sameSecret(member.gatewaySecretsOf(gatewayId).mqttPassword(), presented);
+    }
     return io.baton.protocol.Ids.isValid(username)
         && ClientSecrets.sameSecret(member.secretsOf(username).mqttPassword(), presented);
   }
@@ -55,7 +62,11 @@ public final class MqttAccess implements IAuthenticator, IAuthorizatorPolicy {
     if (isMember(user)) {
       return true;
     }
-    return MqttTopics.parseInbound(topic.toString()).filter(inbound -> inbound.clientId().equals(user)).isPresent();
+    // A gateway may publish batches naming other clients; a client only reports about itself.
+    return MqttTopics.parseInbound(topic.toString())
+        .filter(inbound -> inbound.clientId().equals(clientIdOf(user)))
+        .filter(inbound -> inbound.kind() != MqttTopics.Inbound.BATCH || isGateway(user))
+        .isPresent();
   }
 
   @Override
@@ -64,7 +75,17 @@ public final class MqttAccess implements IAuthenticator, IAuthorizatorPolicy {
       return true;
     }
     String filter = topic.toString();
-    return filter.equals(MqttTopics.clientFilter(user)) || MqttTopics.parseOutbound(user, filter).isPresent();
+    String clientId = clientIdOf(user);
+    return filter.equals(MqttTopics.clientFilter(clientId)) || MqttTopics.parseOutbound(clientId, filter).isPresent();
+  }
+
+  /** The client a login acts as: its user name, or a gateway's id. */
+  private static String clientIdOf(String user) {
+    return isGateway(user) ? user.substring(ClientSecrets.GATEWAY_USER_PREFIX.length()) : user;
+  }
+
+  private static boolean isGateway(String user) {
+    return user != null && user.startsWith(ClientSecrets.GATEWAY_USER_PREFIX);
   }
 
   private static boolean isMember(String user) {

@@ -2,6 +2,7 @@ package io.baton.agent.mqtt;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.Failures;
+import io.baton.agent.Failures.ForbiddenException;
 import io.baton.agent.clients.ClientAttachments;
 import io.baton.agent.clients.ClientGuard;
 import io.baton.agent.clients.ServiceCallRouter;
@@ -14,11 +15,13 @@ import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.InvalidPayloadException.Kind;
 import io.baton.protocol.wire.CallEnvelope;
 import io.baton.protocol.wire.TelemetryBatch;
+import io.baton.protocol.wire.TelemetryReport;
 import io.baton.protocol.wire.WireFormat;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.json.JsonObject;
+import java.util.List;
 import java.util.Optional;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -77,7 +80,8 @@ public final class MqttClientFace {
     Future<?> handled;
     try {
       handled = switch (inbound.kind()) {
-        case TELEMETRY -> ingest.acceptAll(TelemetryBatch.parse(WireFormat.JSON, payload));
+        case TELEMETRY -> ingest.acceptAll(ownReports(inbound.clientId(), TelemetryBatch.parse(WireFormat.JSON, payload)));
+        case BATCH -> ingest.acceptAll(TelemetryBatch.parse(WireFormat.JSON, payload));
         case ATTACH -> attach(inbound.clientId(), payload);
         case CALL -> call(inbound.clientId(), payload);
       };
@@ -85,6 +89,23 @@ public final class MqttClientFace {
       handled = Future.failedFuture(e);
     }
     handled.onFailure(failure -> refuse(inbound, topic, payload, failure));
+  }
+
+  /**
+   * On a secured broker the topic's client is the publisher's login (the ACL sees to that), so a
+   * report about anyone else must come on the batch topic, which only gateways may publish: the
+   * gateway rule CoAP enforces with PeerRules.
+   */
+  private List<TelemetryReport> ownReports(String publisher, List<TelemetryReport> reports) {
+    if (config.credentials().isPresent()) {
+      for (TelemetryReport report : reports) {
+        if (!report.clientId().equals(publisher)) {
+          throw new ForbiddenException(publisher + " may not report for client '" + report.clientId()
+              + "': only a gateway may, on its batch topic");
+        }
+      }
+    }
+    return reports;
   }
 
   private Future<Void> attach(String clientId, byte[] payload) throws InvalidPayloadException {

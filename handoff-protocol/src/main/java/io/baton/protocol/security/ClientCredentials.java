@@ -6,6 +6,8 @@ import java.security.PrivateKey;
 import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
+import javax.naming.InvalidNameException;
+import javax.naming.ldap.LdapName;
 
 /**
  * What a client device holds: its secrets (always), its certificate (when it was issued one;
@@ -30,6 +32,25 @@ public record ClientCredentials(
       throw new CredentialException("client " + clientId + " has a certificate without its key, or a key without its certificate");
     }
     return new ClientCredentials(clientId, secrets, certificate, key, clusterCa);
+  }
+
+  /** A gateway's certificate says OU=gateway; over MQTT it logs in as {@code gateway/ID}. */
+  public boolean gateway() {
+    return chain().map(certificates -> isGatewayName(certificates.get(0).getSubjectX500Principal().getName())).orElse(false);
+  }
+
+  /** The MQTT user name of these credentials: the client id, or a gateway's login. */
+  public String mqttUser() {
+    return gateway() ? ClientSecrets.gatewayUser(clientId) : clientId;
+  }
+
+  private static boolean isGatewayName(String subject) {
+    try {
+      return new LdapName(subject).getRdns().stream()
+          .anyMatch(rdn -> rdn.getType().equalsIgnoreCase("OU") && "gateway".equals(rdn.getValue().toString()));
+    } catch (InvalidNameException unreadable) {
+      return false;
+    }
   }
 
   public Optional<List<X509Certificate>> chain() {

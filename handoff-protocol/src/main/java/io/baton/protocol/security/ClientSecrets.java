@@ -31,6 +31,28 @@ public record ClientSecrets(byte[] psk, String serviceToken, String mqttPassword
         hmac(meshSecret, "redirect-key:" + clientId));
   }
 
+  /**
+   * A gateway's secrets: a client's, except that its MQTT password is for the login
+   * {@link #gatewayUser(String) gateway/ID}, which may publish batches naming other clients; a
+   * plain client's password does not open it.
+   */
+  public static ClientSecrets deriveGateway(byte[] meshSecret, String gatewayId) {
+    ClientSecrets client = derive(meshSecret, gatewayId);
+    return new ClientSecrets(client.psk(), client.serviceToken(), gatewayMqttPassword(meshSecret, gatewayId),
+        client.redirectKey());
+  }
+
+  public static String gatewayMqttPassword(byte[] meshSecret, String gatewayId) {
+    return base64(hmac(meshSecret, "gateway-mqtt-password:" + gatewayId));
+  }
+
+  /** A gateway's MQTT user name: '/' is not allowed in a client id, so no client can claim it. */
+  public static String gatewayUser(String gatewayId) {
+    return GATEWAY_USER_PREFIX + gatewayId;
+  }
+
+  public static final String GATEWAY_USER_PREFIX = "gateway/";
+
   /** The file form a client device is given (`clients/ID.secrets`). */
   public String toProperties() {
     HexFormat hex = HexFormat.of();

@@ -61,6 +61,10 @@ public record MemberCredentials(
     return ClientSecrets.derive(meshSecret, clientId);
   }
 
+  public ClientSecrets gatewaySecretsOf(String gatewayId) {
+    return ClientSecrets.deriveGateway(meshSecret, gatewayId);
+  }
+
   static Path requireFile(Path file, String what) {
     if (!Files.isRegularFile(file)) {
       throw new CredentialException(
