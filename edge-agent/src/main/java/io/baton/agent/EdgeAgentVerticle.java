@@ -12,11 +12,13 @@ import io.baton.agent.mqtt.EmbeddedMqttBroker;
 import io.baton.agent.mqtt.MqttClientFace;
 import io.baton.agent.migration.MigrationSource;
 import io.baton.agent.migration.MigrationTarget;
+import io.baton.agent.migration.PagedMemoryHandoff;
 import io.baton.agent.migration.PrecopyLimits;
 import io.baton.agent.migration.PrestageSender;
 import io.baton.agent.migration.Techniques;
 import io.baton.agent.migration.TransferClients;
 import io.baton.agent.migration.TransferService;
+import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.LinkEmulator;
@@ -100,11 +102,12 @@ public final class EdgeAgentVerticle extends VerticleBase {
     target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
-    participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
+    HandoffStrategy strategy = runtime.handoffStrategy(new PagedMemoryHandoff(config.siteId(), source, target,
+        new PrestageSender(vertx, runtime, links, transferClients, PRESTAGE_OPEN_TIMEOUT_MS)));
+    participant = new HandoffParticipant(vertx, config, runtime, strategy, router);
     deployCommand = new DeployCommand(vertx, config, attachments);
     loadReporter = new LoadReporter(vertx, config.siteId());
-    prestaging = new PrestageParticipant(vertx, config, new PrestageSender(vertx, runtime, links, transferClients,
-        PRESTAGE_OPEN_TIMEOUT_MS), target.prestages());
+    prestaging = new PrestageParticipant(vertx, config, strategy, target.prestages());
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
     coap = new AgentCoapServer(config, context, ingest, attachments, router);
     if (config.mqtt().enabled()) {
