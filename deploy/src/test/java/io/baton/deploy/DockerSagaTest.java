@@ -51,8 +51,8 @@ import org.junit.jupiter.api.Test;
  */
 class DockerSagaTest {
   private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
-  private static final String ENGINE_A = "unix:///var/lib/baton/engines/site-a/docker.sock";
-  private static final String ENGINE_B = "unix:///var/lib/baton/engines/site-b/docker.sock";
+  private static final String ENGINE_A = engine("a");
+  private static final String ENGINE_B = engine("b");
   private static final int DOCKER_PORT = 7543;
 
   private final DockerEngine engineA = new DockerEngine(ENGINE_A);
@@ -248,6 +248,12 @@ class DockerSagaTest {
     return LocalMesh.start(layout, BrokerConfig.defaults().withTechnique(technique),
         DockerSites.runtimes(site -> site.equals("site-a") ? ENGINE_A : ENGINE_B, site -> site.equals("site-b") ? capAtSiteB : 0,
             DOCKER_PORT));
+  }
+
+  /** The engines .ci/run starts, or others named as for the edge agent's docker tests. */
+  private static String engine(String site) {
+    String fromEnv = System.getenv("BATON_DOCKER_SITE_" + site.toUpperCase());
+    return fromEnv != null ? fromEnv : "unix:///var/lib/baton/engines/site-" + site + "/docker.sock";
   }
 
   /** A client of the memory workload with {@code mb} MB of state, attaching at site-a over CoAP. */
