@@ -14,11 +14,13 @@ import io.baton.agent.mqtt.EmbeddedMqttBroker;
 import io.baton.agent.mqtt.MqttClientFace;
 import io.baton.agent.migration.MigrationSource;
 import io.baton.agent.migration.MigrationTarget;
+import io.baton.agent.migration.PagedMemoryHandoff;
 import io.baton.agent.migration.PrecopyLimits;
 import io.baton.agent.migration.PrestageSender;
 import io.baton.agent.migration.Techniques;
 import io.baton.agent.migration.TransferClients;
 import io.baton.agent.migration.TransferService;
+import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.agent.transfer.ChunkStore;
@@ -113,11 +115,12 @@ public final class EdgeAgentVerticle extends VerticleBase {
     ClientGuard guard = new ClientGuard(config.credentials());
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime, guard);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
-    participant = new HandoffParticipant(vertx, config, runtime, source, target, router);
+    HandoffStrategy strategy = runtime.handoffStrategy(new PagedMemoryHandoff(config.siteId(), source, target,
+        new PrestageSender(vertx, runtime, links, transferClients, PRESTAGE_OPEN_TIMEOUT_MS)));
+    participant = new HandoffParticipant(vertx, config, runtime, strategy, router);
     deployCommand = new DeployCommand(vertx, config, attachments);
     loadReporter = new LoadReporter(vertx, config.siteId());
-    prestaging = new PrestageParticipant(vertx, config, new PrestageSender(vertx, runtime, links, transferClients,
-        PRESTAGE_OPEN_TIMEOUT_MS), target.prestages());
+    prestaging = new PrestageParticipant(vertx, config, strategy, target.prestages());
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
     coap = new AgentCoapServer(config, context, ingest, attachments, router, guard);
     if (config.mqtt().enabled()) {

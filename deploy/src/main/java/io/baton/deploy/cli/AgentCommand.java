@@ -4,11 +4,9 @@ import io.baton.agent.AgentConfig;
 import io.baton.agent.EdgeAgentVerticle;
 import io.baton.agent.MqttSettings;
 import io.baton.agent.runtime.ServiceRuntime;
-import io.baton.agent.runtime.docker.DockerControl;
-import io.baton.agent.runtime.docker.DockerEngine;
 import io.baton.agent.runtime.docker.DockerRuntime;
-import io.baton.agent.runtime.docker.DockerSite;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
+import io.baton.deploy.cluster.DockerSites;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -78,10 +76,9 @@ final class AgentCommand implements Callable<Integer> {
     Vertx vertx = member.join();
     ServiceRuntime serviceRuntime;
     if (runtime.equals(DockerRuntime.NAME)) {
-      DockerSite docker = new DockerSite(vertx, site, member.host, dockerPort, new DockerEngine(dockerHost), memoryCapMb);
-      docker.start().compose(s -> new DockerControl(s).start()).toCompletionStage().toCompletableFuture().join();
+      serviceRuntime = DockerSites.start(vertx, site, member.host, dockerPort, dockerHost, memoryCapMb)
+          .toCompletionStage().toCompletableFuture().join();
       System.out.printf("docker runtime on %s, docker transfer on %s:%d%n", dockerHost, member.host, dockerPort);
-      serviceRuntime = docker.runtime();
     } else {
       serviceRuntime = new EmbeddedRuntime(vertx, site);
     }

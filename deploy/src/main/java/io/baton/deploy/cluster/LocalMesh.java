@@ -2,7 +2,6 @@ package io.baton.deploy.cluster;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.EdgeAgentVerticle;
-import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.HandoffBrokerVerticle;
 import io.baton.protocol.codec.EventCodecs;
@@ -27,14 +26,17 @@ public final class LocalMesh implements AutoCloseable {
   private final Vertx broker;
   private final HandoffBrokerVerticle brokerVerticle;
   private final Map<String, Site> sites;
+  private final SiteRuntimes runtimes;
   private MobilityPredictorVerticle predictor;
 
   /** One running site: its member and its agent. */
   public record Site(AgentConfig config, Vertx vertx, EdgeAgentVerticle agent) {
   }
 
-  private LocalMesh(MeshLayout layout, Vertx broker, HandoffBrokerVerticle brokerVerticle, Map<String, Site> sites) {
+  private LocalMesh(MeshLayout layout, Vertx broker, HandoffBrokerVerticle brokerVerticle, Map<String, Site> sites,
+      SiteRuntimes runtimes) {
     this.layout = layout;
+    this.runtimes = runtimes;
     this.broker = broker;
     this.brokerVerticle = brokerVerticle;
     this.sites = sites;
@@ -50,7 +52,14 @@ public final class LocalMesh implements AutoCloseable {
 
   /** As {@link #start(MeshLayout, BrokerConfig)}, with the predictor too when a setup is given. */
   public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, Optional<PredictorSetup> predictorSetup) {
-    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(), predictorSetup);
+    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(), predictorSetup,
+        SiteRuntimes.embedded());
+  }
+
+  /** As {@link #start(MeshLayout, BrokerConfig)}, each site with the runtime {@code runtimes} makes for it. */
+  public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, SiteRuntimes runtimes) {
+    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(), Optional.empty(),
+        runtimes);
   }
 
   /**
@@ -66,11 +75,11 @@ public final class LocalMesh implements AutoCloseable {
    * processes of their own, on addresses among {@code members}). {@link #broker()} is null.
    */
   public static LocalMesh withoutBroker(MeshLayout layout, List<String> members) {
-    return start(layout, null, members, Optional.empty());
+    return start(layout, null, members, Optional.empty(), SiteRuntimes.embedded());
   }
 
   private static LocalMesh start(MeshLayout layout, HandoffBrokerVerticle brokerVerticle, List<String> members,
-      Optional<PredictorSetup> predictorSetup) {
+      Optional<PredictorSetup> predictorSetup, SiteRuntimes runtimes) {
     Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members));
     Map<String, Site> sites = new LinkedHashMap<>();
     try {
@@ -81,15 +90,15 @@ public final class LocalMesh implements AutoCloseable {
       }
       for (AgentConfig config : layout.agents()) {
         Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), members));
-        EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(member, config.siteId()));
+        EdgeAgentVerticle agent = new EdgeAgentVerticle(config, join(runtimes.create(member, config)));
         sites.put(config.siteId(), new Site(config, member, agent));
         join(member.deployVerticle(agent));
       }
     } catch (RuntimeException e) {
-      new LocalMesh(layout, broker, brokerVerticle, sites).close();
+      new LocalMesh(layout, broker, brokerVerticle, sites, runtimes).close();
       throw e;
     }
-    LocalMesh mesh = new LocalMesh(layout, broker, brokerVerticle, sites);
+    LocalMesh mesh = new LocalMesh(layout, broker, brokerVerticle, sites, runtimes);
     predictorSetup.ifPresent(setup -> {
       mesh.predictor = new MobilityPredictorVerticle(setup);
       try {
@@ -140,7 +149,7 @@ public final class LocalMesh implements AutoCloseable {
     AgentConfig config = layout.agents().stream().filter(a -> a.siteId().equals(siteId)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no site " + siteId + " in this mesh"));
     Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), layout.members()));
-    EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(member, config.siteId()));
+    EdgeAgentVerticle agent = new EdgeAgentVerticle(config, join(runtimes.create(member, config)));
     join(member.deployVerticle(agent));
     Site site = new Site(config, member, agent);
     sites.put(siteId, site);

@@ -3,9 +3,8 @@ package io.baton.agent.handoff;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.Failures;
 import io.baton.agent.clients.ServiceCallRouter;
-import io.baton.agent.migration.MigrationSource;
-import io.baton.agent.migration.MigrationTarget;
 import io.baton.agent.migration.MigrationTarget.FencedException;
+import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.directory.ClientDirectory;
@@ -33,7 +32,8 @@ import java.util.function.Function;
  * the next one, so the broker composes a handoff from plain request/reply steps. The fence is
  * checked here, where the instance lives: a source freezes only for the handoff that locked the
  * client, a target serves only after it swapped the client record to itself, and a source resumes
- * only if the record is back in its hands.
+ * only if the record is back in its hands. What each step moves is the runtime's
+ * {@link HandoffStrategy}: paged memory for embedded services, checkpoints for containers.
  */
 public final class HandoffParticipant {
   private static final int FENCED = 409;
@@ -41,8 +41,7 @@ public final class HandoffParticipant {
   private final Vertx vertx;
   private final AgentConfig config;
   private final ServiceRuntime runtime;
-  private final MigrationSource source;
-  private final MigrationTarget target;
+  private final HandoffStrategy steps;
   private final ServiceCallRouter router;
   private final ClientDirectory clients;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
@@ -55,27 +54,26 @@ public final class HandoffParticipant {
     }
   };
 
-  public HandoffParticipant(Vertx vertx, AgentConfig config, ServiceRuntime runtime, MigrationSource source,
-      MigrationTarget target, ServiceCallRouter router) {
+  public HandoffParticipant(Vertx vertx, AgentConfig config, ServiceRuntime runtime, HandoffStrategy steps,
+      ServiceCallRouter router) {
     this.vertx = vertx;
     this.config = config;
     this.runtime = runtime;
-    this.source = source;
-    this.target = target;
+    this.steps = steps;
     this.router = router;
     this.clients = new ClientDirectory(vertx);
   }
 
   public Future<Void> register() {
-    consume(AgentCommand.PREPARE, target::prepare);
-    consume(AgentCommand.ASSESS, source::assess);
-    consume(AgentCommand.PRECOPY, source::precopy);
+    consume(AgentCommand.PREPARE, steps::prepare);
+    consume(AgentCommand.ASSESS, steps::assess);
+    consume(AgentCommand.PRECOPY, steps::precopy);
     // The commands a broker taking a handoff over may send again: each runs once per handoff id.
     consume(AgentCommand.FREEZE, (HandoffRequested request) -> memo.once("freeze", request.handoffId(), () -> freeze(request)));
-    consume(AgentCommand.TRANSFER, source::transfer);
+    consume(AgentCommand.TRANSFER, steps::transfer);
     consume(AgentCommand.RESTORE, (StateTransferred sent) -> memo.once("restore", sent.handoffId(), () -> restore(sent)));
     consume(AgentCommand.AWAIT_PAGES, (HandoffRequested request) -> memo.once("await-pages", request.handoffId(),
-        () -> target.awaitPages(request.handoffId())));
+        () -> steps.awaitPages(request.handoffId())));
     consume(AgentCommand.RELEASE, (ClientRedirected redirected) -> memo.once("release", redirected.handoffId(),
         () -> release(redirected)));
     consume(AgentCommand.ABORT, this::abort);
@@ -109,29 +107,29 @@ public final class HandoffParticipant {
         // The record read above predates the broker's abort, which this site has already answered.
         return Future.failedFuture(new FencedException("handoff " + request.handoffId() + " was aborted before its freeze ran"));
       }
-      return source.freeze(request);
+      return steps.freeze(request);
     });
   }
 
   private Future<TargetRestored> restore(StateTransferred transferred) {
-    HandoffRequested request = target.requestOf(transferred.handoffId()).orElse(null);
+    HandoffRequested request = steps.targetRequest(transferred.handoffId()).orElse(null);
     if (request == null) {
       return Future.failedFuture("handoff " + transferred.handoffId() + " was not prepared at " + config.siteId());
     }
     ClientRecord locked = lockedRecord(request);
     long epoch = request.epoch() + 1;
-    return target.restore(request.handoffId(), transferred.sha256(), epoch, () -> clients.swap(locked, locked.movedTo(config.siteId())))
+    return steps.restore(request.handoffId(), transferred.sha256(), epoch, () -> clients.swap(locked, locked.movedTo(config.siteId())))
         .map(micros -> new TargetRestored(request.handoffId(), config.siteId(), epoch, micros));
   }
 
   private Future<SourceReleased> release(ClientRedirected redirected) {
-    HandoffRequested request = source.requestOf(redirected.handoffId()).orElse(null);
+    HandoffRequested request = steps.sourceRequest(redirected.handoffId()).orElse(null);
     if (request == null) {
       // Already released: the step is idempotent so a retried release is harmless.
       return Future.succeededFuture(new SourceReleased(redirected.handoffId(), config.siteId()));
     }
     return runtime.discard(request.instanceId()).map(v -> {
-      source.close(request.handoffId());
+      steps.closeSource(request.handoffId());
       return new SourceReleased(request.handoffId(), config.siteId());
     });
   }
@@ -143,15 +141,15 @@ public final class HandoffParticipant {
    */
   private Future<JsonObject> abort(HandoffAborted aborted) {
     if (!aborted.sourceSite().equals(config.siteId())) {
-      return target.discard(aborted.handoffId(), aborted.instanceId()).map(v -> new JsonObject().put("discarded", aborted.instanceId()));
+      return steps.discardTarget(aborted.handoffId(), aborted.instanceId()).map(v -> new JsonObject().put("discarded", aborted.instanceId()));
     }
-    HandoffRequested request = source.requestOf(aborted.handoffId()).orElse(null);
+    HandoffRequested request = steps.sourceRequest(aborted.handoffId()).orElse(null);
     boolean frozen = request != null
         && runtime.state(request.instanceId()).filter(s -> s == io.baton.agent.runtime.InstanceState.FROZEN).isPresent();
     if (!frozen) {
       // Nothing frozen yet; the freeze request may still be on its way: it must find this.
       abortedBeforeFreeze.put(aborted.handoffId(), Boolean.TRUE);
-      source.close(aborted.handoffId());
+      steps.closeSource(aborted.handoffId());
       return Future.succeededFuture(new JsonObject().put("resumed", false));
     }
     ClientRecord serving = new ClientRecord(request.clientId(), request.serviceKind(), request.instanceId(), config.siteId(),
@@ -159,7 +157,7 @@ public final class HandoffParticipant {
     return requireRecord(serving)
         .compose(v -> runtime.resume(request.instanceId(), aborted.epoch()))
         .map(v -> {
-          source.close(aborted.handoffId());
+          steps.closeSource(aborted.handoffId());
           return new JsonObject().put("resumed", true).put("site", config.siteId()).put("epoch", aborted.epoch());
         });
   }

@@ -2,7 +2,7 @@ package io.baton.agent.handoff;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.migration.PrestageReceptions;
-import io.baton.agent.migration.PrestageSender;
+import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.event.PrestageCancelled;
@@ -29,14 +29,14 @@ public final class PrestageParticipant {
 
   private final Vertx vertx;
   private final AgentConfig config;
-  private final PrestageSender sender;
+  private final HandoffStrategy strategy;
   private final PrestageReceptions receptions;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public PrestageParticipant(Vertx vertx, AgentConfig config, PrestageSender sender, PrestageReceptions receptions) {
+  public PrestageParticipant(Vertx vertx, AgentConfig config, HandoffStrategy strategy, PrestageReceptions receptions) {
     this.vertx = vertx;
     this.config = config;
-    this.sender = sender;
+    this.strategy = strategy;
     this.receptions = receptions;
   }
 
@@ -63,16 +63,14 @@ public final class PrestageParticipant {
     if (!request.sourceSite().equals(config.siteId())) {
       return;
     }
-    sender.send(request)
+    strategy.prestage(request)
         .onSuccess(done -> vertx.eventBus().publish(Addresses.PRESTAGED, done))
         .onFailure(failure -> LOG.warn("pre-stage {} of {} to {} did not complete: {}", request.prestageId(),
             request.instanceId(), request.targetSite(), failure.getMessage()));
   }
 
   private void cancelled(PrestageCancelled cancelled) {
-    if (cancelled.targetSite().equals(config.siteId())) {
-      long freed = receptions.cancel(cancelled.prestageId());
-      LOG.debug("pre-stage {} cancelled ({}): {} bytes dropped", cancelled.prestageId(), cancelled.reason(), freed);
-    }
+    strategy.prestageCancelled(cancelled);
+    LOG.debug("pre-stage {} cancelled ({})", cancelled.prestageId(), cancelled.reason());
   }
 }

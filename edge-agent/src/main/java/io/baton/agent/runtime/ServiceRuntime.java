@@ -12,7 +12,7 @@ import java.util.function.Consumer;
  * Runs service instances at one site. An instance moves STAGED -> LIVE -> FROZEN and then either
  * back to LIVE (the handoff aborted) or away (released). Its state is an {@link InstanceImage}:
  * paged memory plus execution state, which is what every migration technique moves.
- * Implementations: embedded (Java services over paged memory), later Docker+CRIU.
+ * Implementations: embedded (Java services over paged memory) and Docker+CRIU containers.
  */
 public interface ServiceRuntime {
 
@@ -56,4 +56,11 @@ public interface ServiceRuntime {
 
   /** Observes every state change, for metrics and for checking the one-live-instance rule. */
   void onTransition(Consumer<InstanceTransition> listener);
+
+  /**
+   * How this runtime's instances take part in the broker's handoff saga at this site. {@code
+   * pagedMemory} is the site's paged-memory machinery (seed 000's techniques over the transfer
+   * plane): a runtime whose state is a {@link PagedMemory} answers with it, others with their own.
+   */
+  HandoffStrategy handoffStrategy(HandoffStrategy pagedMemory);
 }

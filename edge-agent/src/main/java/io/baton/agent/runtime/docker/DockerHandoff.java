@@ -95,7 +95,7 @@ public final class DockerHandoff {
         })
         .compose(v -> timeline.phase("layer-sync", () -> syncLayer(instance, link, warm)))
         .compose(v -> timeline.phase("memory", () -> finalMemory(instance, link, warm ? ahead : null, timeline)))
-        .compose(checkpoint -> timeline.phase("restore", () -> link.call(checkpoint, link.target()::restore)))
+        .compose(checkpoint -> timeline.phase("restore", () -> link.call(withReplies(instance, checkpoint), link.target()::restore)))
         .transform(done -> finish(instance, link, timeline, freezeAt[0], method, done.cause()));
   }
 
@@ -128,12 +128,89 @@ public final class DockerHandoff {
 
   /** The freeze: the final checkpoint, after which the container no longer runs here. */
   private Future<Void> freeze(DockerInstance instance, Timeline timeline) {
-    return timeline.phase("checkpoint", () -> worker(() -> {
+    return timeline.phase("checkpoint", () -> checkpointAndStop(instance));
+  }
+
+  private Future<Void> checkpointAndStop(DockerInstance instance) {
+    return worker(() -> runtime.exclusive(instance.spec().instanceId(), () -> {
       dropCheckpoint(instance, DockerRuntime.FROZEN_CHECKPOINT);
       runtime.engine().checkpoint(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT, true);
       runtime.markFrozen(instance.spec().instanceId());
       return null;
     }));
+  }
+
+  // The broker's saga drives the same stages one step at a time (DockerSagaHandoff): ahead of the
+  // freeze, the freeze, and the transfer that leaves the target's container restored but STAGED.
+
+  /**
+   * The saga's pre-copy step, while the service runs: nothing if this target already holds a
+   * pre-staged copy; else the layers and the target container (cold), or a full pre-stage.
+   */
+  public Future<HandoffReport> ahead(String instanceId, DockerLink link, boolean prestage) {
+    DockerInstance instance = live(instanceId);
+    if (instance == null) {
+      return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
+    }
+    Prestaged staged = prestaged.get(instanceId);
+    if (staged != null && staged.toSite().equals(link.toSite())) {
+      return Future.succeededFuture(new Timeline(link).report(instance, "prestaged-earlier", 0, true, null));
+    }
+    if (staged != null) {
+      prestaged.remove(instanceId);
+      staged.link().call(Instance.newBuilder().setInstanceId(instanceId).build(), staged.link().target()::discard);
+    }
+    if (prestage) {
+      return prestage(instanceId, link);
+    }
+    Timeline timeline = new Timeline(link);
+    return timeline.phase("layers", () -> sendLayers(instance, link))
+        .compose(v -> timeline.phase("prepare", () -> prepare(instance, link)))
+        .map(v -> timeline.report(instance, "cold-ahead", 0, true, null));
+  }
+
+  /** Forgets that an instance was pre-staged anywhere (its handoff ended, or the target dropped the copy). */
+  public void forgetStaged(String instanceId) {
+    prestaged.remove(instanceId);
+  }
+
+  /** The saga's freeze step: the final checkpoint. Returns its size in bytes. */
+  public Future<Long> freezeForHandoff(String instanceId) {
+    DockerInstance instance = live(instanceId);
+    if (instance == null) {
+      return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
+    }
+    return checkpointAndStop(instance).compose(v -> worker(() -> directoryBytes(
+        runtime.engine().checkpointDir(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT))));
+  }
+
+  /** What the saga's transfer step sent, and the digest of the restore request that names the state. */
+  public record StagedTransfer(HandoffReport report, String digest) {
+  }
+
+  /**
+   * The saga's transfer step, frozen: the writable layer's changes and the final checkpoint's
+   * missing pages; the target rebuilds the checkpoint and restores the container STAGED (running,
+   * not serving) until its commit. Nothing is undone here on failure: the saga's abort resumes
+   * this site and makes the target drop its container.
+   */
+  public Future<StagedTransfer> transferStaged(String instanceId, DockerLink link) {
+    DockerInstance instance = runtime.instance(instanceId).filter(i -> i.state() == InstanceState.FROZEN).orElse(null);
+    if (instance == null) {
+      return Future.failedFuture(instanceId + " is not frozen at " + runtime.siteId());
+    }
+    Prestaged ahead = prestaged.remove(instanceId);
+    boolean warm = ahead != null && ahead.toSite().equals(link.toSite());
+    Timeline timeline = new Timeline(link);
+    String[] digest = new String[1];
+    return timeline.phase("layer-sync", () -> syncLayer(instance, link, warm))
+        .compose(v -> timeline.phase("memory", () -> finalMemory(instance, link, warm ? ahead : null, timeline)))
+        .compose(checkpoint -> {
+          Checkpoint staged = withReplies(instance, checkpoint).toBuilder().setStaged(true).build();
+          digest[0] = io.baton.agent.transfer.Hashes.hex(io.baton.agent.transfer.Hashes.address(staged.toByteArray()));
+          return timeline.phase("restore", () -> link.call(staged, link.target()::restore));
+        })
+        .map(v -> new StagedTransfer(timeline.report(instance, warm ? "prestaged" : "cold", 0, true, null), digest[0]));
   }
 
   /** Success lets go of the source; failure resumes it. */
@@ -216,7 +293,10 @@ public final class DockerHandoff {
     long bytesBefore = link.bytesSent();
     return worker(() -> {
       dropCheckpoint(instance, name);
-      runtime.engine().checkpoint(instance.containerId(), name, false);
+      runtime.exclusive(instance.spec().instanceId(), () -> {
+        runtime.engine().checkpoint(instance.containerId(), name, false);
+        return null;
+      });
       try {
         return readCheckpoint(runtime.engine().checkpointDir(instance.containerId(), name));
       } finally {
@@ -242,6 +322,11 @@ public final class DockerHandoff {
                 : prestageMemory(instance, link, round + 1, refs);
           });
     });
+  }
+
+  /** The restore request carries the container's answered calls: they move with it. */
+  private Checkpoint withReplies(DockerInstance instance, Checkpoint checkpoint) {
+    return checkpoint.toBuilder().setReplies(runtime.repliesOf(instance.spec().instanceId()).encode()).build();
   }
 
   /** Ships what the target lacks of the final checkpoint; returns the restore request that rebuilds it there. */

@@ -1,5 +1,6 @@
 package io.baton.agent.runtime.docker;
 
+import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.InstanceImage;
 import io.baton.agent.runtime.InstanceNotServingException;
 import io.baton.agent.runtime.InstanceSpec;
@@ -18,6 +19,9 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.locks.Lock;
+import java.util.concurrent.locks.ReadWriteLock;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.function.Consumer;
 
 /**
@@ -37,6 +41,9 @@ public final class DockerRuntime implements ServiceRuntime {
   private final long memoryCapMb;
   private final Map<String, DockerInstance> instances = new ConcurrentHashMap<>();
   private final List<Consumer<InstanceTransition>> listeners = new CopyOnWriteArrayList<>();
+  private volatile HandoffStrategy sagaSteps;
+  private final Map<String, ReadWriteLock> gates = new ConcurrentHashMap<>();
+  private final Map<String, DockerReplies> replyLogs = new ConcurrentHashMap<>();
 
   /** {@code memoryCapMb} > 0 caps the memory this site gives any container (its capacity). */
   public DockerRuntime(Vertx vertx, String siteId, DockerEngine engine, long memoryCapMb) {
@@ -124,21 +131,80 @@ public final class DockerRuntime implements ServiceRuntime {
   }
 
   /** Registers a container restored here by a handoff as this site's LIVE instance. */
-  public void adopt(InstanceSpec spec, String containerId) {
+  public void adopt(InstanceSpec spec, String containerId, JsonObject answered) {
+    replyLogs.put(spec.instanceId(), DockerReplies.of(answered));
     put(new DockerInstance(spec, ContainerProfile.fromOptions(spec.options()), containerId, InstanceState.LIVE), null);
+  }
+
+  /**
+   * Registers a container restored here by the broker's saga, STAGED: its process runs (the source
+   * is frozen) but it answers no call until {@link #activate}, after the fence names this site.
+   */
+  public void adoptStaged(InstanceSpec spec, String containerId, JsonObject answered) {
+    replyLogs.put(spec.instanceId(), DockerReplies.of(answered));
+    put(new DockerInstance(spec, ContainerProfile.fromOptions(spec.options()), containerId, InstanceState.STAGED), null);
   }
 
   public Optional<DockerInstance> instance(String instanceId) {
     return Optional.ofNullable(instances.get(instanceId));
   }
 
+  /**
+   * Executes a call once per request id: a call sent again (its answer was lost, or it timed out
+   * while still running) gets the first execution's answer, here or, after a handoff, at the
+   * target, which receives these replies with the checkpoint.
+   */
   @Override
   public Future<JsonObject> call(String instanceId, ServiceCall call) {
     DockerInstance instance = instances.get(instanceId);
     if (instance == null || instance.state() != InstanceState.LIVE) {
       return Future.failedFuture(new InstanceNotServingException(instanceId, state(instanceId)));
     }
-    return blocking(() -> new JsonObject().put("site", siteId).put("answer", answer(instance)));
+    return replies(instanceId).once(call.requestId(), () -> execute(instanceId));
+  }
+
+  private Future<JsonObject> execute(String instanceId) {
+    return blocking(() -> {
+      // A call runs beside other calls but never across a checkpoint: CRIU would dump its exec.
+      Lock shared = gate(instanceId).readLock();
+      shared.lock();
+      try {
+        DockerInstance now = instances.get(instanceId);
+        if (now == null || now.state() != InstanceState.LIVE) {
+          throw new InstanceNotServingException(instanceId, state(instanceId));
+        }
+        return new JsonObject().put("site", siteId).put("answer", answer(now));
+      } finally {
+        shared.unlock();
+      }
+    });
+  }
+
+  /**
+   * Runs {@code work} (a checkpoint) on the calling worker thread once no call of the instance is
+   * in its container, and keeps new calls out until it returns.
+   */
+  <T> T exclusive(String instanceId, Callable<T> work) throws Exception {
+    Lock sole = gate(instanceId).writeLock();
+    sole.lock();
+    try {
+      return work.call();
+    } finally {
+      sole.unlock();
+    }
+  }
+
+  /** The instance's answered calls, to hand to the site it moves to. */
+  public JsonObject repliesOf(String instanceId) {
+    return replies(instanceId).answered();
+  }
+
+  private DockerReplies replies(String instanceId) {
+    return replyLogs.computeIfAbsent(instanceId, id -> new DockerReplies());
+  }
+
+  private ReadWriteLock gate(String instanceId) {
+    return gates.computeIfAbsent(instanceId, id -> new ReentrantReadWriteLock());
   }
 
   private String answer(DockerInstance instance) {
@@ -155,13 +221,11 @@ public final class DockerRuntime implements ServiceRuntime {
     if (instance == null || instance.state() != InstanceState.LIVE) {
       return Future.failedFuture(new InstanceNotServingException(instanceId, state(instanceId)));
     }
-    return blocking(() -> {
+    return blocking(() -> exclusive(instanceId, () -> {
       engine.checkpoint(instance.containerId(), FROZEN_CHECKPOINT, true);
-      return null;
-    }).map(v -> {
       put(instance.in(InstanceState.FROZEN), InstanceState.LIVE);
       return null;
-    });
+    }));
   }
 
   /** The handoff that froze it failed: the container resumes here from its own final checkpoint. */
@@ -207,6 +271,10 @@ public final class DockerRuntime implements ServiceRuntime {
   @Override
   public Future<Void> activate(String instanceId) {
     DockerInstance instance = instances.get(instanceId);
+    if (instance != null && instance.state() == InstanceState.STAGED) {
+      put(instance.in(InstanceState.LIVE), InstanceState.STAGED);
+      return Future.succeededFuture();
+    }
     return instance != null && instance.state() == InstanceState.LIVE ? Future.succeededFuture()
         : Future.failedFuture(instanceId + " was not restored at " + siteId);
   }
@@ -229,6 +297,8 @@ public final class DockerRuntime implements ServiceRuntime {
     if (instance == null) {
       return Future.succeededFuture();
     }
+    replyLogs.remove(instanceId);
+    gates.remove(instanceId);
     notifyListeners(instance, instance.state(), null);
     return blocking(() -> {
       engine.remove(instance.containerId());
@@ -246,9 +316,26 @@ public final class DockerRuntime implements ServiceRuntime {
     listeners.add(listener);
   }
 
-  /** Container names carry the site so two engines on one host never confuse their logs. */
+  /**
+   * Container names carry a prefix so Baton's containers stand out; characters Docker refuses in
+   * a name (a client's instance id is "client/kind") become '_'.
+   */
   static String containerName(String instanceId) {
-    return "baton-" + instanceId;
+    return "baton-" + instanceId.replaceAll("[^a-zA-Z0-9_.-]", "_");
+  }
+
+  /** The saga's steps for containers: this site's {@link DockerSagaHandoff}, whatever {@code pagedMemory} offers. */
+  @Override
+  public HandoffStrategy handoffStrategy(HandoffStrategy pagedMemory) {
+    if (sagaSteps == null) {
+      throw new IllegalStateException("the docker runtime of " + siteId + " takes part in handoffs only as part of a DockerSite");
+    }
+    return sagaSteps;
+  }
+
+  /** Set once by the {@link DockerSite} this runtime belongs to. */
+  void bindSagaSteps(HandoffStrategy steps) {
+    this.sagaSteps = steps;
   }
 
   private void put(DockerInstance instance, InstanceState from) {

@@ -28,6 +28,7 @@ public final class DockerSite {
   private final ChunkStore store;
   private final LinkEmulator emulator;
   private final DockerHandoff handoff;
+  private final DockerTransferEndpoint endpoint;
   private final GrpcClient client;
   private HttpServer server;
 
@@ -40,12 +41,14 @@ public final class DockerSite {
     this.store = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
     this.emulator = new LinkEmulator(vertx, siteId);
     this.handoff = new DockerHandoff(runtime);
+    this.endpoint = new DockerTransferEndpoint(runtime, store);
+    runtime.bindSagaSteps(new DockerSagaHandoff(this));
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
   }
 
   public Future<DockerSite> start() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
-    grpc.addService(new DockerTransferEndpoint(runtime, store));
+    grpc.addService(endpoint);
     server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc);
     return server.listen().map(s -> this);
   }
@@ -74,6 +77,11 @@ public final class DockerSite {
 
   public DockerHandoff handoff() {
     return handoff;
+  }
+
+  /** The target side of docker handoffs at this site. */
+  public DockerTransferEndpoint endpoint() {
+    return endpoint;
   }
 
   public ChunkStore store() {

@@ -29,6 +29,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -43,6 +44,8 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
   private final DockerRuntime runtime;
   private final ChunkStore store;
   private final Map<String, TargetContainer> containers = new ConcurrentHashMap<>();
+  /** Digests of the restore requests that left a container STAGED here, by instance: what the saga's commit checks. */
+  private final Map<String, String> stagedDigests = new ConcurrentHashMap<>();
 
   /** A container prepared here for an incoming instance, with the checkpoints received for it. */
   private record TargetContainer(InstanceSpec spec, String containerId, Map<String, Map<String, FileRef>> checkpoints) {
@@ -163,14 +166,38 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
           throw new IllegalStateException("restored container of " + request.getInstanceId() + " is not running at "
               + runtime.siteId());
         }
-        runtime.adopt(target.spec(), target.containerId());
+        JsonObject replies = request.getReplies().isEmpty() ? new JsonObject() : new JsonObject(request.getReplies());
+        if (request.getStaged()) {
+          runtime.adoptStaged(target.spec(), target.containerId(), replies);
+          stagedDigests.put(request.getInstanceId(), Hashes.hex(Hashes.address(request.toByteArray())));
+        } else {
+          runtime.adopt(target.spec(), target.containerId(), replies);
+        }
         containers.remove(request.getInstanceId());
       }
     });
   }
 
+  /** The digest of the restore request that left the instance STAGED here, if one did. */
+  public Optional<String> stagedDigest(String instanceId) {
+    return Optional.ofNullable(stagedDigests.get(instanceId));
+  }
+
+  /** The instance was committed or dropped: its staged restore is no longer pending. */
+  public void forgetStaged(String instanceId) {
+    stagedDigests.remove(instanceId);
+  }
+
+  /** Bytes of the largest checkpoint pre-staged here for an instance whose container is prepared (0: none). */
+  public long prestagedBytes(String instanceId) {
+    TargetContainer target = containers.get(instanceId);
+    return target == null ? 0 : target.checkpoints().values().stream()
+        .mapToLong(files -> files.values().stream().mapToLong(FileRef::getSize).sum()).max().orElse(0);
+  }
+
   @Override
   public Future<Done> discard(Instance request) {
+    stagedDigests.remove(request.getInstanceId());
     TargetContainer target = containers.remove(request.getInstanceId());
     if (target == null) {
       return Future.succeededFuture(Done.getDefaultInstance());

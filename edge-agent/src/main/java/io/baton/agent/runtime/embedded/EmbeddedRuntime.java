@@ -181,6 +181,12 @@ public final class EmbeddedRuntime implements ServiceRuntime {
     listeners.add(listener);
   }
 
+  /** Embedded services live in paged memory, which is what the site's migration techniques move. */
+  @Override
+  public io.baton.agent.runtime.HandoffStrategy handoffStrategy(io.baton.agent.runtime.HandoffStrategy pagedMemory) {
+    return pagedMemory;
+  }
+
   private <T> Future<T> inOrder(Callable<T> work) {
     return serial.executeBlocking(work, true);
   }

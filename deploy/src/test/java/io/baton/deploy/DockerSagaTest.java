@@ -1,0 +1,288 @@
+package io.baton.deploy;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.github.dockerjava.api.model.Container;
+import io.baton.agent.MqttSettings;
+import io.baton.agent.runtime.docker.DockerEngine;
+import io.baton.broker.BrokerConfig;
+import io.baton.client.BatonClient;
+import io.baton.client.CallResult;
+import io.baton.client.TelemetryReporter;
+import io.baton.deploy.cluster.ClusterMember;
+import io.baton.deploy.cluster.DockerSites;
+import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.cluster.MeshLayout;
+import io.baton.protocol.Addresses;
+import io.baton.protocol.event.BatonEvent;
+import io.baton.protocol.event.ClientRedirected;
+import io.baton.protocol.event.HandoffAborted;
+import io.baton.protocol.event.HandoffCompleted;
+import io.baton.protocol.event.HandoffRequested;
+import io.baton.protocol.event.PrestageRequested;
+import io.baton.protocol.event.Prestaged;
+import io.baton.protocol.event.StatePrecopied;
+import io.baton.protocol.event.StateTransferred;
+import io.baton.protocol.wire.TelemetryReport;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.BooleanSupplier;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The broker's saga moving a container: a real Hazelcast cluster on loopback (broker and two
+ * agents with the docker runtime on the site-a and site-b engines that .ci/run starts), a real SDK
+ * client attached at site-a calling the memory workload one call after another, and RSSI telemetry
+ * that makes the broker's A3 trigger fire for site-b. Each call's answer carries the workload's
+ * request counter and its state checksum (kept while writing, and recomputed over every byte), so
+ * the answers show state intact and every call executed exactly once.
+ */
+class DockerSagaTest {
+  private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
+  private static final String ENGINE_A = engine("a");
+  private static final String ENGINE_B = engine("b");
+  private static final int DOCKER_PORT = 7543;
+
+  private final DockerEngine engineA = new DockerEngine(ENGINE_A);
+  private final DockerEngine engineB = new DockerEngine(ENGINE_B);
+  private LocalMesh mesh;
+
+  @BeforeEach
+  void cleanEngines() {
+    removeBatonContainers(engineA);
+    removeBatonContainers(engineB);
+  }
+
+  @AfterEach
+  void stop() {
+    if (mesh != null) {
+      mesh.close();
+    }
+    removeBatonContainers(engineA);
+    removeBatonContainers(engineB);
+  }
+
+  @Test
+  void theTriggerMovesTheContainerAndTheClientFollowsOverCoap() throws Exception {
+    mesh = start(70, "pre-copy", MqttSettings.off(), 0);
+    List<HandoffCompleted> completed = events(Addresses.HANDOFF_COMPLETED);
+    List<ClientRedirected> redirects = events(Addresses.CLIENT_REDIRECTED);
+    try (BatonClient client = coapClient("car-coap", 16)) {
+      Calls calls = runThroughHandoff(client, () -> completed.size() == 1, null);
+      assertMovedToSiteB(client, calls, completed, redirects);
+    }
+  }
+
+  @Test
+  void theClientFollowsOverMqttToo() throws Exception {
+    mesh = start(71, "cold", MqttSettings.embedded(18871), 0);
+    List<HandoffCompleted> completed = events(Addresses.HANDOFF_COMPLETED);
+    List<ClientRedirected> redirects = events(Addresses.CLIENT_REDIRECTED);
+    try (BatonClient client = BatonClient.builder().clientId("car-mqtt").service("container").serviceOptions(memwork(16))
+        .mqtt("site-a", "tcp://127.0.71.2:18871").build()) {
+      Calls calls = runThroughHandoff(client, () -> completed.size() == 1, null);
+      assertMovedToSiteB(client, calls, completed, redirects);
+      assertEquals("tcp://127.0.71.3:18871", client.assignment().mqttEndpoint());
+    }
+  }
+
+  @Test
+  void aContainerPreStagedAheadCrossesOnlyItsChangesAfterTheFreeze() throws Exception {
+    mesh = start(73, "cold", MqttSettings.off(), 0);
+    List<HandoffCompleted> completed = events(Addresses.HANDOFF_COMPLETED);
+    List<ClientRedirected> redirects = events(Addresses.CLIENT_REDIRECTED);
+    List<Prestaged> prestaged = events(Addresses.PRESTAGED);
+    List<StatePrecopied> precopied = events(Addresses.STATE_PRECOPIED);
+    List<StateTransferred> transferred = events(Addresses.STATE_TRANSFERRED);
+    try (BatonClient client = coapClient("car-pre", 16)) {
+      // What the predictor's planner publishes when it expects the client at site-b.
+      Calls calls = runThroughHandoff(client, sofar -> {
+        mesh.brokerVertx().eventBus().publish(Addresses.PRESTAGE_REQUESTED, new PrestageRequested("p-1", "car-pre/container",
+            "site-a", "site-b", List.of(PrestageRequested.MEMORY_PAGES), System.currentTimeMillis() + 60_000));
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (prestaged.isEmpty()) {
+          assertTrue(System.nanoTime() < deadline, "not pre-staged within 60 s");
+          sofar.add(client.callBlocking(new JsonObject()));
+        }
+      }, () -> completed.size() == 1, null);
+
+      assertMovedToSiteB(client, calls, completed, redirects);
+      assertTrue(completed.get(0).prestaged(), completed.get(0).toString());
+      assertEquals("prestaged-earlier", precopied.get(0).stopReason(), "nothing more to send ahead");
+      long ahead = prestaged.get(0).bytes();
+      long afterFreeze = transferred.get(0).bytesSent();
+      assertTrue(ahead > 16 << 20, "the 16 MB state crossed ahead: " + ahead);
+      assertTrue(afterFreeze < ahead / 4, "after the freeze only the changes crossed: " + afterFreeze + " of " + ahead);
+    }
+  }
+
+  @Test
+  void aTargetThatCannotRestoreLeavesTheServiceAtTheSourceAndTheClientStays() throws Exception {
+    // Site b gives a container at most 8 MB: the 32 MB workload's restore there fails.
+    mesh = start(72, "cold", MqttSettings.off(), 8);
+    List<HandoffAborted> aborted = events(Addresses.HANDOFF_ABORTED);
+    List<HandoffRequested> requested = events(Addresses.HANDOFF_REQUESTED);
+    List<ClientRedirected> redirects = events(Addresses.CLIENT_REDIRECTED);
+    try (BatonClient client = coapClient("car-small", 32)) {
+      // While site b stays stronger the trigger fires again after each abort: back near site a,
+      // the calls go on until every handoff the broker started has ended.
+      Calls calls = runThroughHandoff(client, () -> !aborted.isEmpty(),
+          () -> aborted.size() == requested.size() && batonContainers(engineB).isEmpty());
+
+      assertEquals("transfer", aborted.get(0).failedStep(), aborted.get(0).toString());
+      assertTrue(aborted.get(0).compensation().contains("serves again"), aborted.get(0).toString());
+      assertEquals(List.of(), redirects, "no redirect without a serving target");
+      assertEquals("site-a", client.assignment().site());
+      assertEquals(1, client.assignment().epoch());
+      calls.assertEveryCallOnceWithStateIntact();
+      assertTrue(calls.sites().stream().allMatch("site-a"::equals), "only site-a answered: " + calls.sites());
+      assertEquals(1, running(engineA), "the container runs at site-a");
+      assertEquals(0, batonContainers(engineB).size(), "nothing is left at site-b");
+    }
+  }
+
+  private void assertMovedToSiteB(BatonClient client, Calls calls, List<HandoffCompleted> completed,
+      List<ClientRedirected> redirects) {
+    assertEquals(List.of("site-a->site-b"), MeshFixture.route(completed, client.clientId()));
+    assertEquals(1, redirects.size(), redirects.toString());
+    assertEquals("site-b", client.assignment().site());
+    assertEquals(2, client.assignment().epoch());
+    calls.assertEveryCallOnceWithStateIntact();
+    List<String> sites = calls.sites();
+    int firstAtB = sites.indexOf("site-b");
+    assertTrue(firstAtB > 0, "answered at site-a, then at site-b: " + sites);
+    assertTrue(sites.subList(firstAtB, sites.size()).stream().allMatch("site-b"::equals), "never back at site-a: " + sites);
+    assertEquals(0, batonContainers(engineA).size(), "the source's container is gone");
+    assertEquals(1, running(engineB), "the container runs only at site-b");
+  }
+
+  /**
+   * Calls while reporting site-a strong, then site-b strong until {@code ended} (the handoff's
+   * outcome); with {@code settledNearA}, site-a strong again until it holds; then a few more
+   * calls. Returns every answer in order.
+   */
+  private Calls runThroughHandoff(BatonClient client, BooleanSupplier ended, BooleanSupplier settledNearA) throws Exception {
+    return runThroughHandoff(client, calls -> { }, ended, settledNearA);
+  }
+
+  /** As above, with {@code beforeMove} run after the first calls, before the client heads for site-b. */
+  private Calls runThroughHandoff(BatonClient client, BeforeMove beforeMove, BooleanSupplier ended,
+      BooleanSupplier settledNearA) throws Exception {
+    client.attachBlocking();
+    AtomicBoolean nearB = new AtomicBoolean();
+    Calls calls = new Calls();
+    try (TelemetryReporter reporter = client.startReporting(Duration.ofMillis(100), () -> new TelemetryReport(
+        client.clientId(), System.currentTimeMillis(), 0, 0, 10, 90,
+        nearB.get() ? Map.of("site-a", -95.0, "site-b", -55.0) : Map.of("site-a", -55.0, "site-b", -95.0)))) {
+      for (int i = 0; i < 5; i++) {
+        calls.add(client.callBlocking(new JsonObject()));
+      }
+      beforeMove.run(calls);
+      nearB.set(true);
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+      callUntil(client, calls, ended, deadline);
+      if (settledNearA != null) {
+        nearB.set(false);
+        callUntil(client, calls, settledNearA, deadline);
+      }
+      for (int i = 0; i < 5; i++) {
+        calls.add(client.callBlocking(new JsonObject()));
+      }
+    }
+    return calls;
+  }
+
+  /** Something a test does while the client still calls near site-a, calling on meanwhile through {@code calls}. */
+  private interface BeforeMove {
+    void run(Calls calls) throws Exception;
+  }
+
+  private static void callUntil(BatonClient client, Calls calls, BooleanSupplier done, long deadlineNanos) throws Exception {
+    while (!done.getAsBoolean()) {
+      assertTrue(System.nanoTime() < deadlineNanos, "the handoff did not end within 120 s");
+      calls.add(client.callBlocking(new JsonObject()));
+      Thread.sleep(20);
+    }
+  }
+
+  /** The answers, in the order the calls were made. */
+  private static final class Calls {
+    private final List<CallResult> answers = Collections.synchronizedList(new ArrayList<>());
+
+    void add(CallResult result) {
+      answers.add(result);
+    }
+
+    List<String> sites() {
+      return answers.stream().map(CallResult::site).toList();
+    }
+
+    /** The workload counts the requests it executed: 1, 2, 3, ... means none lost, none twice. */
+    void assertEveryCallOnceWithStateIntact() {
+      AtomicInteger expected = new AtomicInteger();
+      for (CallResult answer : answers) {
+        Matcher matcher = ANSWER.matcher(answer.result().getString("answer"));
+        assertTrue(matcher.find(), answer.result().encode());
+        assertEquals(expected.incrementAndGet(), Long.parseLong(matcher.group(1)), "request counter of " + answer);
+        assertEquals(matcher.group(3), matcher.group(4), "state checksum of " + answer);
+      }
+      assertTrue(answers.size() > 10, "calls made: " + answers.size());
+    }
+  }
+
+  private static LocalMesh start(int subnet, String technique, MqttSettings mqtt, long capAtSiteB) {
+    String prefix = "127.0." + subnet + ".";
+    MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3), ClusterMember.DEFAULT_PORT, 5683, 7443, mqtt);
+    return LocalMesh.start(layout, BrokerConfig.defaults().withTechnique(technique),
+        DockerSites.runtimes(site -> site.equals("site-a") ? ENGINE_A : ENGINE_B, site -> site.equals("site-b") ? capAtSiteB : 0,
+            DOCKER_PORT));
+  }
+
+  /** The engines .ci/run starts, or others named as for the edge agent's docker tests. */
+  private static String engine(String site) {
+    String fromEnv = System.getenv("BATON_DOCKER_SITE_" + site.toUpperCase());
+    return fromEnv != null ? fromEnv : "unix:///var/lib/baton/engines/site-" + site + "/docker.sock";
+  }
+
+  /** A client of the memory workload with {@code mb} MB of state, attaching at site-a over CoAP. */
+  private BatonClient coapClient(String clientId, int mb) {
+    return BatonClient.builder().clientId(clientId).service("container").serviceOptions(memwork(mb))
+        .site(mesh.site("site-a").orElseThrow().config().coapEndpoint()).build();
+  }
+
+  /** Every event published on {@code address} from now on, as the broker's member sees them. */
+  private <T extends BatonEvent> List<T> events(String address) throws Exception {
+    return MeshFixture.collect(mesh.brokerVertx(), address);
+  }
+
+  /** {@code mb} MB of state dirtied at 64 KB/s; {@code memwork query} answers with the counter and the checksums. */
+  private static JsonObject memwork(int mb) {
+    return new JsonObject().put("image", "baton/memwork:1")
+        .put("cmd", new JsonArray(List.of("/usr/bin/memwork", "serve", "--mb", String.valueOf(mb), "--dirty-kbps", "64")))
+        .put("cpus", 1.0).put("memoryMb", mb + 64).put("query", new JsonArray(List.of("/usr/bin/memwork", "query")));
+  }
+
+  private static List<Container> batonContainers(DockerEngine engine) {
+    return engine.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of("io.baton.instance", "")).exec();
+  }
+
+  private static long running(DockerEngine engine) {
+    return batonContainers(engine).stream().filter(c -> "running".equals(c.getState())).count();
+  }
+
+  private static void removeBatonContainers(DockerEngine engine) {
+    batonContainers(engine).forEach(c -> engine.remove(c.getId()));
+  }
+}

@@ -1,0 +1,99 @@
+package io.baton.agent.migration;
+
+import io.baton.agent.runtime.HandoffStrategy;
+import io.baton.protocol.event.HandoffRequested;
+import io.baton.protocol.event.MigrationAssessed;
+import io.baton.protocol.event.PagesCompleted;
+import io.baton.protocol.event.PrestageCancelled;
+import io.baton.protocol.event.PrestageRequested;
+import io.baton.protocol.event.Prestaged;
+import io.baton.protocol.event.SourceFrozen;
+import io.baton.protocol.event.StatePrecopied;
+import io.baton.protocol.event.StateTransferred;
+import io.baton.protocol.event.TargetPrepared;
+import io.vertx.core.Future;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/** The saga's steps for instances held in paged memory: seed 000's techniques over the transfer plane. */
+public final class PagedMemoryHandoff implements HandoffStrategy {
+  private final MigrationSource source;
+  private final MigrationTarget target;
+  private final PrestageSender prestages;
+  private final String siteId;
+
+  public PagedMemoryHandoff(String siteId, MigrationSource source, MigrationTarget target, PrestageSender prestages) {
+    this.siteId = siteId;
+    this.source = source;
+    this.target = target;
+    this.prestages = prestages;
+  }
+
+  @Override
+  public Future<MigrationAssessed> assess(HandoffRequested request) {
+    return source.assess(request);
+  }
+
+  @Override
+  public Future<StatePrecopied> precopy(HandoffRequested request) {
+    return source.precopy(request);
+  }
+
+  @Override
+  public Future<SourceFrozen> freeze(HandoffRequested request) {
+    return source.freeze(request);
+  }
+
+  @Override
+  public Future<StateTransferred> transfer(HandoffRequested request) {
+    return source.transfer(request);
+  }
+
+  @Override
+  public Optional<HandoffRequested> sourceRequest(String handoffId) {
+    return source.requestOf(handoffId);
+  }
+
+  @Override
+  public void closeSource(String handoffId) {
+    source.close(handoffId);
+  }
+
+  @Override
+  public Future<TargetPrepared> prepare(HandoffRequested request) {
+    return target.prepare(request);
+  }
+
+  @Override
+  public Optional<HandoffRequested> targetRequest(String handoffId) {
+    return target.requestOf(handoffId);
+  }
+
+  @Override
+  public Future<Long> restore(String handoffId, String stateDigest, long epoch, Supplier<Future<Boolean>> commit) {
+    return target.restore(handoffId, stateDigest, epoch, commit);
+  }
+
+  @Override
+  public Future<PagesCompleted> awaitPages(String handoffId) {
+    return target.awaitPages(handoffId);
+  }
+
+  @Override
+  public Future<Void> discardTarget(String handoffId, String instanceId) {
+    return target.discard(handoffId, instanceId);
+  }
+
+  @Override
+  public Future<Prestaged> prestage(PrestageRequested request) {
+    return prestages.send(request);
+  }
+
+  /** The target drops exactly the chunks the pre-stage added. */
+  @Override
+  public void prestageCancelled(PrestageCancelled cancelled) {
+    if (cancelled.targetSite().equals(siteId)) {
+      target.prestages().cancel(cancelled.prestageId());
+    }
+  }
+}
