@@ -67,7 +67,8 @@ public final class LocalMesh implements AutoCloseable {
    * started elsewhere ({@code members}: agents or brokers in processes of their own).
    */
   public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, List<String> members) {
-    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), members, Optional.empty());
+    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), members, Optional.empty(),
+        SiteRuntimes.embedded());
   }
 
   /**
