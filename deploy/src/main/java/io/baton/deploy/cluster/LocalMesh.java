@@ -24,6 +24,7 @@ import java.util.Optional;
  */
 public final class LocalMesh implements AutoCloseable {
   private final MeshLayout layout;
+  private final MeshCredentials credentials;
   private final Vertx broker;
   private final HandoffBrokerVerticle brokerVerticle;
   private final Map<String, Site> sites;
@@ -33,8 +34,10 @@ public final class LocalMesh implements AutoCloseable {
   public record Site(AgentConfig config, Vertx vertx, EdgeAgentVerticle agent) {
   }
 
-  private LocalMesh(MeshLayout layout, Vertx broker, HandoffBrokerVerticle brokerVerticle, Map<String, Site> sites) {
+  private LocalMesh(MeshLayout layout, MeshCredentials credentials, Vertx broker, HandoffBrokerVerticle brokerVerticle,
+      Map<String, Site> sites) {
     this.layout = layout;
+    this.credentials = credentials;
     this.broker = broker;
     this.brokerVerticle = brokerVerticle;
     this.sites = sites;
@@ -50,20 +53,28 @@ public final class LocalMesh implements AutoCloseable {
 
   /** As {@link #start(MeshLayout, BrokerConfig)}, with the predictor too when a setup is given. */
   public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, Optional<PredictorSetup> predictorSetup) {
-    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(), predictorSetup);
+    return start(layout, brokerConfig, predictorSetup, MeshCredentials.temporary());
+  }
+
+  /** As above, every member with credentials issued from {@code credentials}. */
+  public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, Optional<PredictorSetup> predictorSetup,
+      MeshCredentials credentials) {
+    return start(layout, credentials, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(),
+        predictorSetup);
   }
 
   /**
    * The sites, and on the broker's address a member that runs no broker: brokers run elsewhere (in
    * processes of their own, on addresses among {@code members}). {@link #broker()} is null.
    */
-  public static LocalMesh withoutBroker(MeshLayout layout, List<String> members) {
-    return start(layout, null, members, Optional.empty());
+  public static LocalMesh withoutBroker(MeshLayout layout, List<String> members, MeshCredentials credentials) {
+    return start(layout, credentials, null, members, Optional.empty());
   }
 
-  private static LocalMesh start(MeshLayout layout, HandoffBrokerVerticle brokerVerticle, List<String> members,
-      Optional<PredictorSetup> predictorSetup) {
-    Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members));
+  private static LocalMesh start(MeshLayout layout, MeshCredentials credentials, HandoffBrokerVerticle brokerVerticle,
+      List<String> members, Optional<PredictorSetup> predictorSetup) {
+    Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members,
+        credentials.member(MeshCredentials.BROKER, layout.brokerHost())));
     Map<String, Site> sites = new LinkedHashMap<>();
     try {
       if (brokerVerticle != null) {
@@ -71,17 +82,15 @@ public final class LocalMesh implements AutoCloseable {
       } else {
         EventCodecs.registerAll(broker.eventBus());
       }
-      for (AgentConfig config : layout.agents()) {
-        Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), members));
-        EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(member, config.siteId()));
-        sites.put(config.siteId(), new Site(config, member, agent));
-        join(member.deployVerticle(agent));
+      for (AgentConfig plain : layout.agents()) {
+        Site site = startSite(plain, credentials, layout.hazelcastPort(), members);
+        sites.put(site.config().siteId(), site);
       }
     } catch (RuntimeException e) {
-      new LocalMesh(layout, broker, brokerVerticle, sites).close();
+      new LocalMesh(layout, credentials, broker, brokerVerticle, sites).close();
       throw e;
     }
-    LocalMesh mesh = new LocalMesh(layout, broker, brokerVerticle, sites);
+    LocalMesh mesh = new LocalMesh(layout, credentials, broker, brokerVerticle, sites);
     predictorSetup.ifPresent(setup -> {
       mesh.predictor = new MobilityPredictorVerticle(setup);
       try {
@@ -92,6 +101,25 @@ public final class LocalMesh implements AutoCloseable {
       }
     });
     return mesh;
+  }
+
+  private static Site startSite(AgentConfig plain, MeshCredentials credentials, int port, List<String> members) {
+    AgentConfig config = plain.withCredentials(credentials.member(plain.siteId(), plain.host()));
+    Vertx member = join(ClusterMember.start(config.host(), port, members, config.credentials().orElseThrow()));
+    EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(member, config.siteId()));
+    Site site = new Site(config, member, agent);
+    try {
+      join(member.deployVerticle(agent));
+    } catch (RuntimeException e) {
+      member.close();
+      throw e;
+    }
+    return site;
+  }
+
+  /** The credentials every member of this mesh was issued from (an operator's token among them). */
+  public MeshCredentials credentials() {
+    return credentials;
   }
 
   /** The predictor, if this mesh runs one. */
@@ -131,10 +159,7 @@ public final class LocalMesh implements AutoCloseable {
     }
     AgentConfig config = layout.agents().stream().filter(a -> a.siteId().equals(siteId)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no site " + siteId + " in this mesh"));
-    Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), layout.members()));
-    EdgeAgentVerticle agent = new EdgeAgentVerticle(config, new EmbeddedRuntime(member, config.siteId()));
-    join(member.deployVerticle(agent));
-    Site site = new Site(config, member, agent);
+    Site site = startSite(config, credentials, layout.hazelcastPort(), layout.members());
     sites.put(siteId, site);
     return site;
   }
