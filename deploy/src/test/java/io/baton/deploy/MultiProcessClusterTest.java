@@ -4,10 +4,12 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
+import io.baton.deploy.cli.BatonCli;
 import io.baton.deploy.cluster.BatonProcess;
 import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.TelemetryReport;
 import io.vertx.core.json.JsonObject;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +18,8 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
 
 /**
  * The multi-host commands, each in its own JVM as on separate hosts: {@code baton broker} and two
@@ -26,11 +30,20 @@ class MultiProcessClusterTest {
   private static final String MEMBERS = "127.0.5.1:5701,127.0.5.2:5701,127.0.5.3:5701";
   private static final List<BatonProcess> processes = new ArrayList<>();
 
+  @TempDir
+  static Path credentials;
+
+  /** As an operator would: `baton credentials` first, then each member with its own name. */
   @BeforeAll
   static void startProcesses() throws Exception {
-    start("broker up", "broker", "--host", "127.0.5.1", "--members", MEMBERS);
-    start("agent site-a serving", "agent", "--site", "site-a", "--host", "127.0.5.2", "--members", MEMBERS, "--mqtt-port", "18836");
-    start("agent site-b serving", "agent", "--site", "site-b", "--host", "127.0.5.3", "--members", MEMBERS, "--mqtt-port", "18836");
+    assertEquals(0, new CommandLine(new BatonCli()).execute("credentials", "--dir", credentials.toString(),
+        "--member", "broker,site-a,site-b", "--address", "127.0.5.1,127.0.5.2,127.0.5.3"));
+    String dir = credentials.toString();
+    start("broker up", "broker", "--host", "127.0.5.1", "--members", MEMBERS, "--credentials", dir);
+    start("agent site-a serving", "agent", "--site", "site-a", "--host", "127.0.5.2", "--members", MEMBERS, "--mqtt-port", "18836",
+        "--credentials", dir);
+    start("agent site-b serving", "agent", "--site", "site-b", "--host", "127.0.5.3", "--members", MEMBERS, "--mqtt-port", "18836",
+        "--credentials", dir);
   }
 
   @AfterAll

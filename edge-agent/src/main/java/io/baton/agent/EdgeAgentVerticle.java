@@ -37,7 +37,7 @@ import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.baton.agent.transfer.TransferTls;
 import io.vertx.grpc.server.GrpcServer;
 import io.vertx.grpc.server.GrpcServerOptions;
 import org.slf4j.Logger;
@@ -108,7 +108,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
     EventCodecs.registerAll(vertx.eventBus());
     sites = new SiteDirectory(vertx);
     links = new LinkEmulator(vertx, config.siteId());
-    transferClients = new TransferClients(vertx);
+    transferClients = new TransferClients(vertx, config.credentials());
     Techniques techniques = new Techniques(PrecopyLimits.defaults());
     MigrationSource source = new MigrationSource(vertx, config, runtime, techniques, links, transferClients);
     target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
@@ -132,7 +132,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
 
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
     grpc.addService(new TransferService(config.siteId(), target, source, links));
-    transferServer = vertx.createHttpServer(new HttpServerOptions().setHost(config.host()).setPort(config.transferPort()))
+    transferServer = vertx.createHttpServer(TransferTls.server(config.host(), config.transferPort(), config.credentials()))
         .requestHandler(grpc);
 
     vertx.eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED, message -> redirect(message.body()));

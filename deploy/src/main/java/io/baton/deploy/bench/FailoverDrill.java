@@ -6,6 +6,7 @@ import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
 import io.baton.deploy.cluster.BrokerFleet;
 import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.cluster.MeshCredentials;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.Addresses.AgentCommand;
@@ -81,8 +82,10 @@ public final class FailoverDrill implements AutoCloseable {
     MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3), 5701, 5683, 7443);
     List<String> members = new ArrayList<>(layout.members());
     brokerHosts.forEach(host -> members.add(host + ":5701"));
-    LocalMesh mesh = LocalMesh.withoutBroker(layout, members);
-    BrokerFleet fleet = new BrokerFleet(brokerHosts, members, List.of("--technique", "cold", "--step-timeout", "3000"));
+    MeshCredentials credentials = MeshCredentials.temporary();
+    LocalMesh mesh = LocalMesh.withoutBroker(layout, members, credentials);
+    BrokerFleet fleet = new BrokerFleet(brokerHosts, members, credentials,
+        List.of("--technique", "cold", "--step-timeout", "3000"));
     FailoverDrill drill = new FailoverDrill(mesh, fleet);
     try {
       fleet.ensure(brokerCount);

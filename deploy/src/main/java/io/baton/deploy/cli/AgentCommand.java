@@ -7,6 +7,7 @@ import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.docker.DockerRuntime;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.baton.deploy.cluster.DockerSites;
+import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -69,14 +70,16 @@ final class AgentCommand implements Callable<Integer> {
         yield MqttSettings.external(mqttBroker);
       }
     };
-    AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort, mqtt);
     if (!runtime.equals(EmbeddedRuntime.NAME) && !runtime.equals(DockerRuntime.NAME)) {
       throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded, docker");
     }
-    Vertx vertx = member.join();
+    MemberCredentials credentials = member.credentials(site);
+    AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort, mqtt).withCredentials(credentials);
+    Vertx vertx = member.join(credentials);
     ServiceRuntime serviceRuntime;
     if (runtime.equals(DockerRuntime.NAME)) {
-      serviceRuntime = DockerSites.start(vertx, site, member.host, dockerPort, dockerHost, memoryCapMb)
+      serviceRuntime = DockerSites.start(vertx, site, member.host, dockerPort, dockerHost, memoryCapMb,
+          java.util.Optional.of(credentials))
           .toCompletionStage().toCompletableFuture().join();
       System.out.printf("docker runtime on %s, docker transfer on %s:%d%n", dockerHost, member.host, dockerPort);
     } else {

@@ -20,7 +20,8 @@ public final class BatonCli {
       command.getErr().println("baton: no such file: " + missing.getFile());
       return 2;
     }
-    if (failure instanceof IllegalArgumentException || failure instanceof java.io.IOException) {
+    if (failure instanceof IllegalArgumentException || failure instanceof java.io.IOException
+        || failure instanceof io.baton.protocol.security.CredentialException) {
       command.getErr().println("baton: " + failure.getMessage());
       return 2;
     }

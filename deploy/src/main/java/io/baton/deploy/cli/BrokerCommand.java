@@ -1,6 +1,8 @@
 package io.baton.deploy.cli;
 
 import io.baton.broker.HandoffBrokerVerticle;
+import io.baton.deploy.cluster.MeshCredentials;
+import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -31,15 +33,16 @@ final class BrokerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
-    Vertx vertx = member.join();
+    MemberCredentials credentials = member.credentials(MeshCredentials.BROKER);
+    Vertx vertx = member.join(credentials);
     HandoffBrokerVerticle broker = new HandoffBrokerVerticle(trigger.toConfig(), member.host);
     vertx.deployVerticle(broker).toCompletionStage().toCompletableFuture().join();
     if (apiPort != 0) {
-      String token = ApiToken.fromEnvironment();
-      ControlApiVerticle api = new ControlApiVerticle(broker, new ControlApiConfig(member.host, apiPort, token, overloadPercent, placement));
+      ControlApiVerticle api = new ControlApiVerticle(broker,
+          new ControlApiConfig(member.host, apiPort, credentials.operatorToken(), overloadPercent, placement, credentials));
       vertx.deployVerticle(api).toCompletionStage().toCompletableFuture().join();
-      System.out.printf("control API and dashboard on http://%s:%d/ (token %s)%n", member.host, api.port(),
-          System.getenv(ApiToken.VARIABLE) == null ? token : "from $" + ApiToken.VARIABLE);
+      System.out.printf("control API and dashboard on https://%s:%d/ (operator token in %s/operator.token)%n", member.host,
+          api.port(), member.credentialsDir);
     }
     System.out.printf("broker up on %s (node %s): hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, broker.nodeId(),
         trigger.hysteresisDb, trigger.timeToTriggerMs);

@@ -1,5 +1,6 @@
 package io.baton.deploy.cli;
 
+import io.baton.deploy.cluster.MeshCredentials;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.deploy.demo.VehicleDemo;
 import java.util.concurrent.Callable;
@@ -8,7 +9,8 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = "Three sites and a broker on 127.0.0.1-4; a vehicle drives past them calling its service.")
+    description = {"Three sites and a broker on 127.0.0.1-4; a vehicle drives past them calling its service.",
+        "Secured by default: every member runs with credentials from a development CA (see --credentials)."})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--speed", description = "m/s (default ${DEFAULT-VALUE})", defaultValue = "30")
   double speed;
@@ -34,6 +36,11 @@ final class DemoCommand implements Callable<Integer> {
   @Option(names = "--stay", description = "keep the mesh up after the drive, for other clients (the SDK's examples)")
   boolean stay;
 
+  @Option(names = "--credentials", paramLabel = "DIR",
+      description = "credentials directory: a development CA is created there the first time and reused after "
+          + "(default: a temporary one, removed at exit)")
+  java.nio.file.Path credentials;
+
   @Mixin
   TriggerOptions trigger;
 
@@ -46,7 +53,8 @@ final class DemoCommand implements Callable<Integer> {
     }
     VehicleDemo.Options options = new VehicleDemo.Options(speed, callRate, 10, spacing, shadowing, seed, trigger.toConfig(),
         !noPredictor, tilesKiB);
-    VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo(), stay);
+    MeshCredentials meshCredentials = credentials == null ? MeshCredentials.temporary() : MeshCredentials.in(credentials);
+    VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo(), stay, meshCredentials);
     return result.drive().lost() == 0 && result.duplicated() == 0 ? 0 : 1;
   }
 }

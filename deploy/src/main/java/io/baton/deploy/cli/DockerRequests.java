@@ -21,7 +21,7 @@ final class DockerRequests {
 
   /** Joins the cluster for one command and leaves it afterwards, whatever happened. */
   static int asMember(MemberOptions member, MemberWork work) throws Exception {
-    Vertx vertx = member.join();
+    Vertx vertx = member.join(member.credentials("operator"));
     try {
       return work.run(vertx);
     } finally {

@@ -1,11 +1,17 @@
 package io.baton.deploy.cli;
 
 import io.baton.deploy.cluster.ClusterMember;
+import io.baton.protocol.security.CredentialException;
+import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Vertx;
+import java.nio.file.Path;
 import java.util.List;
 import picocli.CommandLine.Option;
 
-/** How a single member joins a multi-host cluster: its own address and the member list. */
+/**
+ * How a single member joins a multi-host cluster: its own address, the member list, and the
+ * credentials it proves itself with. There is no way to join without credentials.
+ */
 final class MemberOptions {
   @Option(names = "--host", required = true, description = "address this member binds and announces")
   String host;
@@ -17,8 +23,26 @@ final class MemberOptions {
   @Option(names = "--cluster-port", description = "Hazelcast port (default ${DEFAULT-VALUE})", defaultValue = "5701")
   int clusterPort;
 
-  Vertx join() {
-    return ClusterMember.start(host, clusterPort, members).toCompletionStage().toCompletableFuture().join();
+  @Option(names = "--credentials", paramLabel = "DIR",
+      description = "credentials directory made by `baton credentials` (required: a member does not start without them)")
+  Path credentialsDir;
+
+  @Option(names = "--member", paramLabel = "NAME",
+      description = "this member's name in the credentials (default: the site id, broker or predictor)")
+  String memberName;
+
+  /** This member's credentials, or a one-line refusal naming what is missing. */
+  MemberCredentials credentials(String defaultName) {
+    String name = memberName != null ? memberName : defaultName;
+    if (credentialsDir == null) {
+      throw new CredentialException("missing --credentials DIR: members start only with the cluster's credentials "
+          + "(create them with `baton credentials --dir DIR --member " + name + " --address " + host + "`)");
+    }
+    return MemberCredentials.load(credentialsDir, name);
+  }
+
+  Vertx join(MemberCredentials credentials) {
+    return ClusterMember.start(host, clusterPort, members, credentials).toCompletionStage().toCompletableFuture().join();
   }
 
   /** Blocks until the process is told to stop, then leaves the cluster cleanly. */

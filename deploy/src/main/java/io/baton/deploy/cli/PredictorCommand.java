@@ -45,7 +45,7 @@ final class PredictorCommand implements Callable<Integer> {
     }
     List<SitePlacement> placed = SiteLayout.read(sites);
     PredictorSetup setup = new PredictorSetup(PredictorConfig.matching(hysteresisDb, timeToTriggerMs, smoothing), placed, PlannerConfig.defaults(), Math.round(stateMb * 1e6));
-    Vertx vertx = member.join();
+    Vertx vertx = member.join(member.credentials("predictor"));
     vertx.deployVerticle(new MobilityPredictorVerticle(setup)).toCompletionStage().toCompletableFuture().join();
     System.out.printf("predictor up on %s: %d sites, hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, placed.size(),
         hysteresisDb, timeToTriggerMs);

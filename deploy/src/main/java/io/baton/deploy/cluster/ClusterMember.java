@@ -11,14 +11,22 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
+import io.vertx.core.http.ClientAuth;
+import io.vertx.core.net.PemKeyCertOptions;
+import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
+import com.hazelcast.core.HazelcastInstance;
+import io.baton.deploy.cluster.tls.TlsHazelcast;
+import io.baton.protocol.security.MemberCredentials;
 import java.util.List;
 
 /**
  * Starts one clustered Vert.x instance (one Hazelcast member) bound to one address. Members find
  * each other through a TCP member list, the same way on one machine (loopback addresses) as on
- * many; no multicast, so nothing outside the list is contacted.
+ * many; no multicast, so nothing outside the list is contacted. Both of a member's connections to
+ * the others, Hazelcast's and the event bus's, are TLS with mutual authentication: a member
+ * presents its certificate and accepts only peers whose certificate the cluster CA signed.
  */
 public final class ClusterMember {
   public static final String CLUSTER_NAME = "baton";
@@ -28,15 +36,54 @@ public final class ClusterMember {
   }
 
   /**
-   * @param host    the address this member binds (Hazelcast and the event bus)
-   * @param port    the Hazelcast port
-   * @param members "host:port" of every member that may be up, this one included
+   * Blocks while Hazelcast joins: call it from a plain thread, not from a Vert.x context.
+   *
+   * @param host        the address this member binds (Hazelcast and the event bus)
+   * @param port        the Hazelcast port
+   * @param members     "host:port" of every member that may be up, this one included
+   * @param credentials what this member proves itself with, and the cluster CA it trusts
    */
-  public static Future<Vertx> start(String host, int port, List<String> members) {
-    HazelcastClusterManager clusterManager = new HazelcastClusterManager(hazelcastConfig(host, port, members));
-    VertxOptions options = new VertxOptions()
-        .setEventBusOptions(new EventBusOptions().setHost(host).setPort(0).setClusterPublicHost(host));
-    return Vertx.builder().with(options).withClusterManager(clusterManager).buildClustered();
+  public static Future<Vertx> start(String host, int port, List<String> members, MemberCredentials credentials) {
+    Config config = hazelcastConfig(host, port, members);
+    // Vert.x finds its node id in the member's attributes when it is handed a running instance
+    config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
+    HazelcastInstance hazelcast = TlsHazelcast.start(config, credentials.memberTls());
+    VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(host, credentials));
+    return Vertx.builder().with(options).withClusterManager(new OwnedHazelcastClusterManager(hazelcast))
+        .buildClustered()
+        .onFailure(failure -> hazelcast.shutdown());
+  }
+
+  static EventBusOptions eventBusOptions(String host, MemberCredentials credentials) {
+    return new EventBusOptions().setHost(host).setPort(0).setClusterPublicHost(host)
+        .setSsl(true)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(credentials.certificatePem().toString())
+            .setKeyPath(credentials.keyPem().toString()))
+        .setTrustOptions(new PemTrustOptions().addCertPath(credentials.clusterCaPem().toString()))
+        .setClientAuth(ClientAuth.REQUIRED);
+  }
+
+  /** The cluster manager of an instance we built ourselves: leaving the cluster also shuts it down. */
+  private static final class OwnedHazelcastClusterManager extends HazelcastClusterManager {
+    private final HazelcastInstance hazelcast;
+
+    OwnedHazelcastClusterManager(HazelcastInstance hazelcast) {
+      super(hazelcast);
+      this.hazelcast = hazelcast;
+    }
+
+    @Override
+    public void leave(io.vertx.core.Completable<Void> promise) {
+      super.leave((ignored, failure) -> {
+        // Hazelcast's shutdown blocks while the member hands its partitions over
+        Thread stopping = new Thread(() -> {
+          hazelcast.shutdown();
+          promise.complete(null, failure);
+        }, "hazelcast-shutdown");
+        stopping.start();
+      });
+    }
   }
 
   static Config hazelcastConfig(String host, int port, List<String> members) {
@@ -54,6 +101,11 @@ public final class ClusterMember {
     // Notice a member that vanished (killed, not shut down) within seconds, not a minute.
     config.setProperty("hazelcast.heartbeat.interval.seconds", "1");
     config.setProperty("hazelcast.max.no.heartbeat.seconds", "6");
+    // A member that answers the join but refuses the TLS handshake never answers the mastership
+    // claim: give up on it within seconds (a real member answers in milliseconds), not two minutes.
+    config.setProperty("hazelcast.mastership.claim.timeout.seconds", "5");
+    // ...and a process whose handshakes every member refuses stops trying after this long.
+    config.setProperty("hazelcast.max.join.seconds", "30");
 
     NetworkConfig network = config.getNetworkConfig();
     network.setPort(port).setPortAutoIncrement(false);

@@ -23,6 +23,7 @@ import java.util.Optional;
  */
 public final class LocalMesh implements AutoCloseable {
   private final MeshLayout layout;
+  private final MeshCredentials credentials;
   private final Vertx broker;
   private final HandoffBrokerVerticle brokerVerticle;
   private final Map<String, Site> sites;
@@ -33,9 +34,10 @@ public final class LocalMesh implements AutoCloseable {
   public record Site(AgentConfig config, Vertx vertx, EdgeAgentVerticle agent) {
   }
 
-  private LocalMesh(MeshLayout layout, Vertx broker, HandoffBrokerVerticle brokerVerticle, Map<String, Site> sites,
-      SiteRuntimes runtimes) {
+  private LocalMesh(MeshLayout layout, MeshCredentials credentials, Vertx broker, HandoffBrokerVerticle brokerVerticle,
+      Map<String, Site> sites, SiteRuntimes runtimes) {
     this.layout = layout;
+    this.credentials = credentials;
     this.runtimes = runtimes;
     this.broker = broker;
     this.brokerVerticle = brokerVerticle;
@@ -52,36 +54,45 @@ public final class LocalMesh implements AutoCloseable {
 
   /** As {@link #start(MeshLayout, BrokerConfig)}, with the predictor too when a setup is given. */
   public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, Optional<PredictorSetup> predictorSetup) {
-    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(), predictorSetup,
-        SiteRuntimes.embedded());
+    return start(layout, brokerConfig, predictorSetup, MeshCredentials.of(layout));
+  }
+
+  /** As above, every member with credentials issued from {@code credentials}. */
+  public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, Optional<PredictorSetup> predictorSetup,
+      MeshCredentials credentials) {
+    return start(layout, credentials, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(),
+        predictorSetup, SiteRuntimes.embedded());
   }
 
   /** As {@link #start(MeshLayout, BrokerConfig)}, each site with the runtime {@code runtimes} makes for it. */
   public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, SiteRuntimes runtimes) {
-    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), layout.members(), Optional.empty(),
-        runtimes);
+    return start(layout, MeshCredentials.of(layout), new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()),
+        layout.members(), Optional.empty(), runtimes);
   }
 
   /**
    * As {@link #start(MeshLayout, BrokerConfig)} in a cluster whose member list also names members
-   * started elsewhere ({@code members}: agents or brokers in processes of their own).
+   * started elsewhere ({@code members}: agents or brokers in processes of their own, issued from
+   * the same {@code credentials}).
    */
-  public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, List<String> members) {
-    return start(layout, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), members, Optional.empty(),
-        SiteRuntimes.embedded());
+  public static LocalMesh start(MeshLayout layout, BrokerConfig brokerConfig, List<String> members,
+      MeshCredentials credentials) {
+    return start(layout, credentials, new HandoffBrokerVerticle(brokerConfig, layout.brokerHost()), members,
+        Optional.empty(), SiteRuntimes.embedded());
   }
 
   /**
    * The sites, and on the broker's address a member that runs no broker: brokers run elsewhere (in
    * processes of their own, on addresses among {@code members}). {@link #broker()} is null.
    */
-  public static LocalMesh withoutBroker(MeshLayout layout, List<String> members) {
-    return start(layout, null, members, Optional.empty(), SiteRuntimes.embedded());
+  public static LocalMesh withoutBroker(MeshLayout layout, List<String> members, MeshCredentials credentials) {
+    return start(layout, credentials, null, members, Optional.empty(), SiteRuntimes.embedded());
   }
 
-  private static LocalMesh start(MeshLayout layout, HandoffBrokerVerticle brokerVerticle, List<String> members,
-      Optional<PredictorSetup> predictorSetup, SiteRuntimes runtimes) {
-    Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members));
+  private static LocalMesh start(MeshLayout layout, MeshCredentials credentials, HandoffBrokerVerticle brokerVerticle,
+      List<String> members, Optional<PredictorSetup> predictorSetup, SiteRuntimes runtimes) {
+    Vertx broker = join(ClusterMember.start(layout.brokerHost(), layout.hazelcastPort(), members,
+        credentials.member(MeshCredentials.BROKER, layout.brokerHost())));
     Map<String, Site> sites = new LinkedHashMap<>();
     try {
       if (brokerVerticle != null) {
@@ -89,17 +100,15 @@ public final class LocalMesh implements AutoCloseable {
       } else {
         EventCodecs.registerAll(broker.eventBus());
       }
-      for (AgentConfig config : layout.agents()) {
-        Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), members));
-        EdgeAgentVerticle agent = new EdgeAgentVerticle(config, join(runtimes.create(member, config)));
-        sites.put(config.siteId(), new Site(config, member, agent));
-        join(member.deployVerticle(agent));
+      for (AgentConfig plain : layout.agents()) {
+        Site site = startSite(plain, credentials, runtimes, layout.hazelcastPort(), members);
+        sites.put(site.config().siteId(), site);
       }
     } catch (RuntimeException e) {
-      new LocalMesh(layout, broker, brokerVerticle, sites, runtimes).close();
+      new LocalMesh(layout, credentials, broker, brokerVerticle, sites, runtimes).close();
       throw e;
     }
-    LocalMesh mesh = new LocalMesh(layout, broker, brokerVerticle, sites, runtimes);
+    LocalMesh mesh = new LocalMesh(layout, credentials, broker, brokerVerticle, sites, runtimes);
     predictorSetup.ifPresent(setup -> {
       mesh.predictor = new MobilityPredictorVerticle(setup);
       try {
@@ -110,6 +119,27 @@ public final class LocalMesh implements AutoCloseable {
       }
     });
     return mesh;
+  }
+
+  private static Site startSite(AgentConfig plain, MeshCredentials credentials, SiteRuntimes runtimes, int port,
+      List<String> members) {
+    AgentConfig config = plain.withCredentials(credentials.member(plain.siteId(), plain.host()));
+    Vertx member = join(ClusterMember.start(config.host(), port, members, config.credentials().orElseThrow()));
+    Site site;
+    try {
+      EdgeAgentVerticle agent = new EdgeAgentVerticle(config, join(runtimes.create(member, config)));
+      site = new Site(config, member, agent);
+      join(member.deployVerticle(agent));
+    } catch (RuntimeException e) {
+      member.close();
+      throw e;
+    }
+    return site;
+  }
+
+  /** The credentials every member of this mesh was issued from (an operator's token among them). */
+  public MeshCredentials credentials() {
+    return credentials;
   }
 
   /** The predictor, if this mesh runs one. */
@@ -149,10 +179,7 @@ public final class LocalMesh implements AutoCloseable {
     }
     AgentConfig config = layout.agents().stream().filter(a -> a.siteId().equals(siteId)).findFirst()
         .orElseThrow(() -> new IllegalArgumentException("no site " + siteId + " in this mesh"));
-    Vertx member = join(ClusterMember.start(config.host(), layout.hazelcastPort(), layout.members()));
-    EdgeAgentVerticle agent = new EdgeAgentVerticle(config, join(runtimes.create(member, config)));
-    join(member.deployVerticle(agent));
-    Site site = new Site(config, member, agent);
+    Site site = startSite(config, credentials, runtimes, layout.hazelcastPort(), layout.members());
     sites.put(siteId, site);
     return site;
   }

@@ -4,6 +4,7 @@ import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
 import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.cluster.MeshCredentials;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.event.HandoffAborted;
@@ -80,11 +81,18 @@ public final class VehicleDemo {
    * CoAP/MQTT client) until the process is stopped.
    */
   public Result run(MeshLayout layout, boolean stay) {
+    return run(layout, stay, MeshCredentials.temporary());
+  }
+
+  /** As above, every member with credentials issued from {@code credentials}. */
+  public Result run(MeshLayout layout, boolean stay, MeshCredentials credentials) {
     out.printf("Starting %d sites (%s) and the broker (%s) as cluster members...%n", layout.siteHosts().size(),
         String.join(", ", layout.siteHosts()), layout.brokerHost());
     Road road = new Road(layout.agents().stream().map(a -> a.siteId()).toList(), options.spacingMeters(), 20);
     Optional<PredictorSetup> predictor = options.predict() ? Optional.of(predictorFor(road)) : Optional.empty();
-    try (LocalMesh mesh = LocalMesh.start(layout, options.broker(), predictor)) {
+    try (LocalMesh mesh = LocalMesh.start(layout, options.broker(), predictor, credentials)) {
+      out.printf("Members authenticate each other (cluster, event bus, transfer plane: mutual TLS) with credentials in %s%n",
+          credentials.dir());
       mesh.sites().forEach(site -> out.printf("  %s: CoAP %s, MQTT %s%n", site.config().siteId(), site.config().coapEndpoint(),
           site.config().mqtt().enabled() ? site.config().mqttEndpoint() : "(off)"));
       Result result = drive(mesh, road);

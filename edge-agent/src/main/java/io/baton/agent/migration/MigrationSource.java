@@ -80,7 +80,7 @@ public final class MigrationSource {
       return Future.failedFuture("no frozen instance for handoff " + request.handoffId() + " at " + config.siteId());
     }
     long start = System.nanoTime();
-    ExecutionState state = ExecutionState.newBuilder()
+    ExecutionState unsigned = ExecutionState.newBuilder()
         .setHandoffId(request.handoffId())
         .setState(com.google.protobuf.ByteString.copyFrom(session.executionState))
         .setSha256(io.baton.agent.transfer.Hashes.address(session.executionState))
@@ -90,7 +90,12 @@ public final class MigrationSource {
         .setSourceSite(config.siteId())
         .setSourceHost(config.host())
         .setSourcePort(config.transferPort())
+        .setPagesDigest(session.pagesDigest())
         .build();
+    ExecutionState state = config.credentials().map(member -> {
+      ManifestSignatures.Signed signed = ManifestSignatures.sign(member, SnapshotManifest.canonicalBytes(request, unsigned));
+      return unsigned.toBuilder().setManifestSignature(signed.signature()).setSignerCertificate(signed.certificate()).build();
+    }).orElse(unsigned);
     return session.sendDump()
         .compose(pushed -> emulator.deliver(session.target.siteId(), state.getSerializedSize())
             .compose(v -> session.stub.putExecutionState(state))

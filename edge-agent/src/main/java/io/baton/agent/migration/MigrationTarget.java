@@ -35,6 +35,7 @@ import java.util.function.Supplier;
  * (post-copy, hybrid).
  */
 public final class MigrationTarget {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(MigrationTarget.class);
   private final Vertx vertx;
   private final Context context;
   private final AgentConfig config;
@@ -133,6 +134,14 @@ public final class MigrationTarget {
     if (!Hashes.address(state.getState().toByteArray()).equals(state.getSha256())) {
       throw new IllegalStateException("execution state does not match its digest: truncated or altered in transit");
     }
+    try {
+      config.credentials().ifPresent(member -> checkManifest(member, session, state));
+    } catch (SecurityException refused) {
+      // the gRPC status the source gets has no room for the reason: the operator finds it here
+      LOG.warn("{} refuses the snapshot of handoff {} from {}: {}", config.siteId(), state.getHandoffId(),
+          state.getSourceSite(), refused.getMessage());
+      throw refused;
+    }
     session.executionState = state;
     int held = 0;
     for (int page = 0; page < state.getPageCount(); page++) {
@@ -142,6 +151,24 @@ public final class MigrationTarget {
       }
     }
     return ExecutionStateReceipt.newBuilder().setPagesHeld(held).setPagesMissing(state.getPageCount() - held).build();
+  }
+
+  /**
+   * Restores only what the source signed: the manifest names this instance and handoff, the pages
+   * as they were offered here and the execution state, and is signed by the source site's member
+   * key. Anything else is refused before it is kept, so a restore cannot find it.
+   */
+  private static void checkManifest(io.baton.protocol.security.MemberCredentials member, TargetSession session,
+      ExecutionState state) {
+    java.util.BitSet stale = new java.util.BitSet();
+    state.getStalePagesList().forEach(stale::set);
+    ByteString offeredHere = SnapshotManifest.pagesDigest(state.getPageCount(),
+        page -> stale.get(page) ? null : session.offeredAddress(page));
+    if (!offeredHere.equals(state.getPagesDigest())) {
+      throw new SecurityException("the snapshot manifest lists other pages than were offered for handoff " + state.getHandoffId());
+    }
+    ManifestSignatures.verify(member.clusterAnchors(), session.request.sourceSite(),
+        SnapshotManifest.canonicalBytes(session.request, state), state.getManifestSignature(), state.getSignerCertificate());
   }
 
   /**

@@ -31,6 +31,8 @@ public final class SourceSession {
   BitSet stale = new BitSet();
   byte[] executionState;
   long dumpMicros;
+  /** Each page's address as last offered to the target in this handoff: what the manifest lists. */
+  private final java.util.Map<Integer, com.google.protobuf.ByteString> offered = new java.util.HashMap<>();
 
   SourceSession(HandoffRequested request, SiteInfo target, MigrationTechnique technique, StateTransferGrpcClient stub,
       PagedMemory memory, LinkEstimate link, PagePusher pusher) {
@@ -60,6 +62,7 @@ public final class SourceSession {
   private Future<PrecopyReport> round(int number, BitSet pages, PrecopyLimits limits, PrecopyReport soFar) {
     long readStart = System.nanoTime();
     return pusher.read(memory, pages)
+        .map(this::recordOffered)
         .compose(copies -> pusher.push(request.handoffId(), target.siteId(), stub, memory.pageCount(), copies, link.worthCompressing(),
             (System.nanoTime() - readStart) / 1_000))
         .compose(pushed -> {
@@ -103,11 +106,21 @@ public final class SourceSession {
       return Future.failedFuture(technique.name() + " would leave " + (memory.pageCount() - current.cardinality())
           + " pages behind without post-copy");
     }
-    return pusher.read(memory, dumpPages).map(copies -> {
+    return pusher.read(memory, dumpPages).map(this::recordOffered).map(copies -> {
       dump = copies;
       dumpMicros = (System.nanoTime() - start) / 1_000;
       return null;
     });
+  }
+
+  private synchronized List<PagePusher.PageCopy> recordOffered(List<PagePusher.PageCopy> copies) {
+    copies.forEach(copy -> offered.put(copy.page(), copy.address()));
+    return copies;
+  }
+
+  /** The manifest's digest of the pages: every offered page the target is not told to fetch again. */
+  synchronized com.google.protobuf.ByteString pagesDigest() {
+    return SnapshotManifest.pagesDigest(memory.pageCount(), page -> stale.get(page) ? null : offered.get(page));
   }
 
   long dumpBytes() {

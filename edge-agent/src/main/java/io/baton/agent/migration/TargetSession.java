@@ -37,6 +37,11 @@ final class TargetSession {
     pageAddresses.put(page, address);
   }
 
+  /** The page's last offered address, whatever the execution state says. */
+  synchronized ByteString offeredAddress(int page) {
+    return pageAddresses.get(page);
+  }
+
   /** The page's offered content address, unless the execution state marked the page stale. */
   synchronized ByteString addressOf(int page) {
     if (executionState != null && staleSet().get(page)) {

@@ -1,12 +1,15 @@
 package io.baton.agent.migration;
 
+import io.baton.agent.transfer.TransferTls;
 import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 
 /** One gRPC client for the agent, and a stub per peer transfer endpoint. */
@@ -20,8 +23,10 @@ public final class TransferClients {
   private final GrpcClient client;
   private final Map<String, StateTransferGrpcClient> stubs = new ConcurrentHashMap<>();
 
-  public TransferClients(Vertx vertx) {
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES));
+  /** {@code credentials}: this agent's member identity for mutual TLS (empty: plain, for single-agent tests). */
+  public TransferClients(Vertx vertx, Optional<MemberCredentials> credentials) {
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
+        TransferTls.client(credentials));
   }
 
   public StateTransferGrpcClient to(String host, int port) {

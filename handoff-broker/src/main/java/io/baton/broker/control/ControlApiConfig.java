@@ -1,14 +1,29 @@
 package io.baton.broker.control;
 
+import io.baton.protocol.security.MemberCredentials;
+import java.util.Optional;
+
 /**
  * Where the control API and dashboard listen, the operator's bearer token, the CPU percent above
  * which a node counts as overloaded (seed 001: 50), and the placement policy that moves services
- * off an overloaded node ({@code off}: none moves).
+ * off an overloaded node ({@code off}: none moves), and the member credentials whose certificate
+ * the API serves TLS with (empty: plain HTTP, for tests of the API alone).
  */
-public record ControlApiConfig(String host, int port, String token, double overloadPercent, String placement) {
+public record ControlApiConfig(String host, int port, String token, double overloadPercent, String placement,
+    Optional<MemberCredentials> tls) {
 
   public ControlApiConfig(String host, int port, String token, double overloadPercent) {
     this(host, port, token, overloadPercent, "off");
+  }
+
+  public ControlApiConfig(String host, int port, String token, double overloadPercent, String placement) {
+    this(host, port, token, overloadPercent, placement, Optional.empty());
+  }
+
+  /** Served over TLS with the member's certificate. */
+  public ControlApiConfig(String host, int port, String token, double overloadPercent, String placement,
+      MemberCredentials credentials) {
+    this(host, port, token, overloadPercent, placement, Optional.of(credentials));
   }
 
   public ControlApiConfig {

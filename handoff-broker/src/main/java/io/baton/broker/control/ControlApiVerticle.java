@@ -4,6 +4,8 @@ import io.baton.broker.HandoffBrokerVerticle;
 import io.baton.broker.placement.OverloadRescue;
 import io.baton.broker.placement.PlacementPolicy;
 import io.vertx.core.Future;
+import io.vertx.core.http.HttpServerOptions;
+import io.vertx.core.net.PemKeyCertOptions;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.http.HttpServer;
 import io.vertx.ext.web.Router;
@@ -36,7 +38,7 @@ public final class ControlApiVerticle extends VerticleBase {
           Router rest = RestApi.router(vertx, control, events, config.token());
           GrpcServer grpc = GrpcControl.server(vertx, control, events, config.token());
           // One port for both: gRPC requests (HTTP/2, application/grpc) go to gRPC, the rest to REST and the dashboard.
-          return vertx.createHttpServer()
+          return vertx.createHttpServer(serverOptions())
               .requestHandler(request -> {
                 String type = request.getHeader("Content-Type");
                 if (type != null && type.startsWith("application/grpc")) {
@@ -48,6 +50,16 @@ public final class ControlApiVerticle extends VerticleBase {
               .listen(config.port(), config.host());
         })
         .onSuccess(listening -> server = listening);
+  }
+
+  /** TLS with the member's certificate when the config has one; ALPN so gRPC gets HTTP/2. */
+  private HttpServerOptions serverOptions() {
+    HttpServerOptions options = new HttpServerOptions();
+    config.tls().ifPresent(credentials -> options.setSsl(true).setUseAlpn(true)
+        .setKeyCertOptions(new PemKeyCertOptions()
+            .setCertPath(credentials.certificatePem().toString())
+            .setKeyPath(credentials.keyPem().toString())));
+    return options;
   }
 
   public ControlService control() {

@@ -7,7 +7,9 @@ import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
-import io.vertx.core.http.HttpServerOptions;
+import io.baton.agent.transfer.TransferTls;
+import io.baton.protocol.security.MemberCredentials;
+import java.util.Optional;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
 import io.vertx.grpc.client.GrpcClientOptions;
@@ -32,7 +34,16 @@ public final class DockerSite {
   private final GrpcClient client;
   private HttpServer server;
 
+  private final Optional<MemberCredentials> credentials;
+
   public DockerSite(Vertx vertx, String siteId, String host, int port, DockerEngine engine, long memoryCapMb) {
+    this(vertx, siteId, host, port, engine, memoryCapMb, Optional.empty());
+  }
+
+  /** {@code credentials}: the site's member identity, for mutual TLS on the docker transfer plane. */
+  public DockerSite(Vertx vertx, String siteId, String host, int port, DockerEngine engine, long memoryCapMb,
+      Optional<MemberCredentials> credentials) {
+    this.credentials = credentials;
     this.vertx = vertx;
     this.siteId = siteId;
     this.host = host;
@@ -43,13 +54,14 @@ public final class DockerSite {
     this.handoff = new DockerHandoff(runtime);
     this.endpoint = new DockerTransferEndpoint(runtime, store);
     runtime.bindSagaSteps(new DockerSagaHandoff(this));
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
+    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES),
+        TransferTls.client(credentials));
   }
 
   public Future<DockerSite> start() {
     GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
     grpc.addService(endpoint);
-    server = vertx.createHttpServer(new HttpServerOptions().setHost(host).setPort(port)).requestHandler(grpc);
+    server = vertx.createHttpServer(TransferTls.server(host, port, credentials)).requestHandler(grpc);
     return server.listen().map(s -> this);
   }
 
