@@ -18,7 +18,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
 /** Starts a three-site mesh for one test class, each class on its own loopback /24. */
-final class MeshFixture {
+public final class MeshFixture {
   private MeshFixture() {
   }
 
@@ -55,7 +55,7 @@ final class MeshFixture {
     return authority(mesh).issueClient(clientId, certificate);
   }
 
-  static ClientCredentials client(LocalMesh mesh, String clientId) {
+  public static ClientCredentials client(LocalMesh mesh, String clientId) {
     return client(mesh, clientId, true);
   }
 
@@ -64,7 +64,7 @@ final class MeshFixture {
   }
 
   static DevCertificateAuthority authority(LocalMesh mesh) {
-    return DevCertificateAuthority.open(mesh.layout().credentials().orElseThrow());
+    return DevCertificateAuthority.open(mesh.credentials().dir());
   }
 
   /** Collects every event published on {@code address}, as seen by the given member. */

@@ -1,6 +1,7 @@
 package io.baton.deploy.cluster;
 
 import io.baton.pki.DevCertificateAuthority;
+import io.baton.protocol.security.ClientCredentials;
 import io.baton.protocol.security.CredentialException;
 import io.baton.protocol.security.MemberCredentials;
 import java.io.IOException;
@@ -51,6 +52,16 @@ public final class MeshCredentials {
   /** Issues (again) the member {@code name}, valid for {@code host}. */
   public synchronized MemberCredentials member(String name, String host) {
     return authority.issueMember(name, List.of(host));
+  }
+
+  /** Issues (again) the client {@code clientId}: a certificate of the client CA and its secrets. */
+  public synchronized ClientCredentials client(String clientId) {
+    return authority.issueClient(clientId, true);
+  }
+
+  /** Issues (again) a gateway, a client that may attach and report for the devices behind it. */
+  public synchronized ClientCredentials gateway(String gatewayId) {
+    return authority.issueGateway(gatewayId);
   }
 
   /** The operator's credential for the control API and the dashboard. */

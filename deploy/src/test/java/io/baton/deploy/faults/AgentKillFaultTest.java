@@ -10,6 +10,7 @@ import io.baton.broker.saga.HandoffAbortedException;
 import io.baton.client.BatonClient;
 import io.baton.deploy.cluster.BatonProcess;
 import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.cluster.MeshCredentials;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.Addresses.AgentCommand;
@@ -67,18 +68,19 @@ class AgentKillFaultTest {
     MeshLayout layout = new MeshLayout(PREFIX + 1, List.of(PREFIX + 2, PREFIX + 3), 5701, 5683, 7443);
     List<String> members = new ArrayList<>(layout.members());
     List.of(10, 11, 12, 13).forEach(host -> members.add(PREFIX + host + ":5701"));
-    mesh = LocalMesh.start(layout, new BrokerConfig(3.0, 320, 0.5, 1_500), members);
+    mesh = LocalMesh.start(layout, new BrokerConfig(3.0, 320, 0.5, 1_500), members, MeshCredentials.temporary());
     completed = collect(Addresses.HANDOFF_COMPLETED);
     released = collect(Addresses.SOURCE_RELEASED);
     List<Thread> starting = new ArrayList<>();
     List<Exception> failures = Collections.synchronizedList(new ArrayList<>());
     for (String[] agent : List.of(new String[] {"site-t", "10", "512"}, new String[] {"site-s", "11", "512"},
         new String[] {"site-f", "12", "1"}, new String[] {"site-r", "13", "512"})) {
+      mesh.credentials().member(agent[0], PREFIX + agent[1]);
       Thread thread = new Thread(() -> {
         try {
           processes.put(agent[0], BatonProcess.start("agent " + agent[0] + " serving", "agent", "--site", agent[0],
               "--host", PREFIX + agent[1], "--members", String.join(",", members), "--mqtt", "OFF",
-              "--chunk-store-mb", agent[2]));
+              "--chunk-store-mb", agent[2], "--credentials", mesh.credentials().dir().toString()));
         } catch (Exception e) {
           failures.add(e);
         }
@@ -110,7 +112,7 @@ class AgentKillFaultTest {
     await(new LinkTable(mesh.brokerVertx()).set("site-a", "site-t", LinkProfile.ofMbps(16, 2)));
     try (Interception kill = onFirst("site-a", AgentCommand.TRANSFER.address("site-a"),
             () -> new Thread(() -> sleepThenKill(300, "site-t")).start());
-        SteadyLoad load = SteadyLoad.start(SteadyLoad.client("kill-target", endpoint("site-a")).build())) {
+        SteadyLoad load = SteadyLoad.start(SteadyLoad.client(mesh, "kill-target", endpoint("site-a")).build())) {
       load.awaitSent(20);
       Throwable failure = handOff("kill-target", "site-t", "cold");
       load.awaitSent(load.sent() + 30);
@@ -130,14 +132,14 @@ class AgentKillFaultTest {
   @Test
   void sourceKilledOnceTheStateReachedTheTargetCompletesThere() throws Exception {
     Assignment atS;
-    try (BatonClient first = SteadyLoad.client("kill-source", endpoint("site-s")).build()) {
+    try (BatonClient first = SteadyLoad.client(mesh, "kill-source", endpoint("site-s")).build()) {
       atS = first.attachBlocking();
     }
     assertEquals("site-s", atS.site());
     // The final state is at site-a (TRANSFER was answered) when the RESTORE command arrives there: the source dies then.
     // The client's bootstrap site is site-a: where it attaches again once its own site stops answering.
     try (Interception kill = onFirst("site-a", AgentCommand.RESTORE.address("site-a"), () -> kill("site-s"));
-        SteadyLoad load = SteadyLoad.start(SteadyLoad.client("kill-source", endpoint("site-a")).lastKnown(atS).build())) {
+        SteadyLoad load = SteadyLoad.start(SteadyLoad.client(mesh, "kill-source", endpoint("site-a")).lastKnown(atS).build())) {
       load.awaitSent(20);
       Throwable failure = handOff("kill-source", "site-a", "cold");
       load.awaitSent(load.sent() + 40);
@@ -160,7 +162,7 @@ class AgentKillFaultTest {
   @Test
   void sourceKilledBeforeTheStateCrossedLosesTheServiceLoudly() throws Exception {
     Assignment atR;
-    try (BatonClient first = SteadyLoad.client("lost", endpoint("site-r")).build()) {
+    try (BatonClient first = SteadyLoad.client(mesh, "lost", endpoint("site-r")).build()) {
       atR = first.attachBlocking();
     }
     await(new LinkTable(mesh.brokerVertx()).set("site-r", "site-a", LinkProfile.ofMbps(16, 2)));
@@ -173,7 +175,7 @@ class AgentKillFaultTest {
       delivery.next();
     };
     mesh.brokerVertx().eventBus().addOutboundInterceptor(killer);
-    try (SteadyLoad load = SteadyLoad.start(SteadyLoad.client("lost", endpoint("site-a")).lastKnown(atR)
+    try (SteadyLoad load = SteadyLoad.start(SteadyLoad.client(mesh, "lost", endpoint("site-a")).lastKnown(atR)
         .maxHold(java.time.Duration.ofSeconds(5)).build())) {
       load.awaitSent(20);
       Throwable failure = handOff("lost", "site-a", "cold");
@@ -202,7 +204,7 @@ class AgentKillFaultTest {
   @Test
   void targetWithoutRoomRefusesBeforeTheFreeze() throws Exception {
     // site-f keeps at most 1 MB of states in transit; this service's memory is 2 MB.
-    try (SteadyLoad load = SteadyLoad.start(SteadyLoad.client("no-room", endpoint("site-a")).build())) {
+    try (SteadyLoad load = SteadyLoad.start(SteadyLoad.client(mesh, "no-room", endpoint("site-a")).build())) {
       load.awaitSent(20);
       Throwable failure = handOff("no-room", "site-f", "pre-copy");
       load.awaitSent(load.sent() + 30);
@@ -275,7 +277,7 @@ class AgentKillFaultTest {
   }
 
   private static String endpoint(String site) {
-    return "coap://" + PREFIX + switch (site) {
+    return "coaps://" + PREFIX + switch (site) {
       case "site-a" -> 2;
       case "site-b" -> 3;
       case "site-t" -> 10;

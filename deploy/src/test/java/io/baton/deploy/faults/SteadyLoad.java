@@ -7,6 +7,8 @@ import io.baton.agent.runtime.embedded.EmbeddedService;
 import io.baton.agent.runtime.embedded.SyntheticService;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.client.BatonClient;
+import io.baton.deploy.MeshFixture;
+import io.baton.deploy.cluster.LocalMesh;
 import io.baton.client.BatonException;
 import io.baton.client.CallResult;
 import io.vertx.core.json.JsonObject;
@@ -51,8 +53,8 @@ final class SteadyLoad implements AutoCloseable {
     return load;
   }
 
-  static BatonClient.Builder client(String clientId, String siteEndpoint) {
-    return BatonClient.builder().clientId(clientId).service("synthetic").serviceOptions(options(clientId)).site(siteEndpoint);
+  static BatonClient.Builder client(LocalMesh mesh, String clientId, String siteEndpoint) {
+    return BatonClient.builder().clientId(clientId).credentials(MeshFixture.client(mesh, clientId)).service("synthetic").serviceOptions(options(clientId)).site(siteEndpoint);
   }
 
   private static JsonObject options(String clientId) {

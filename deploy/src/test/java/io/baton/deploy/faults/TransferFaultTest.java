@@ -113,7 +113,7 @@ class TransferFaultTest {
    */
   private static Drill underLoad(String clientId, String target, Consumer<LinkFaults> fault) throws Exception {
     LinkFaults faults = mesh.site("site-a").orElseThrow().agent().linkFaults();
-    try (SteadyLoad load = SteadyLoad.start(SteadyLoad.client(clientId, endpoint("site-a")).build())) {
+    try (SteadyLoad load = SteadyLoad.start(SteadyLoad.client(mesh, clientId, endpoint("site-a")).build())) {
       load.awaitSent(20);
       fault.accept(faults);
       HandoffCompleted[] completed = new HandoffCompleted[1];
