@@ -91,7 +91,7 @@ public final class VehicleDemo {
     Road road = new Road(layout.agents().stream().map(a -> a.siteId()).toList(), options.spacingMeters(), 20);
     Optional<PredictorSetup> predictor = options.predict() ? Optional.of(predictorFor(road)) : Optional.empty();
     try (LocalMesh mesh = LocalMesh.start(layout, options.broker(), predictor, credentials)) {
-      out.printf("Members authenticate each other (cluster, event bus, transfer plane: mutual TLS) with credentials in %s%n",
+      out.printf("Secured: members authenticate each other (cluster, event bus, transfer plane: mutual TLS) and clients (DTLS, tokens) with credentials in %s%n",
           credentials.dir());
       mesh.sites().forEach(site -> out.printf("  %s: CoAP %s, MQTT %s%n", site.config().siteId(), site.config().coapEndpoint(),
           site.config().mqtt().enabled() ? site.config().mqttEndpoint() : "(off)"));
@@ -146,8 +146,10 @@ public final class VehicleDemo {
     });
 
     String firstSite = mesh.sites().get(0).config().coapEndpoint();
-    try (BatonClient client = BatonClient.builder().clientId("vehicle-1").site(firstSite).service("kv")
-        .serviceOptions(new JsonObject().put("sizeKiB", 2 * options.tilesKiB() + 64)).build()) {
+    // The vehicle is a client of the mesh's client CA: coaps:// with its certificate, its service
+    // token in every call, and only redirects MAC'd with its key are followed.
+    try (BatonClient client = BatonClient.builder().clientId("vehicle-1").credentials(mesh.credentials().client("vehicle-1"))
+        .site(firstSite).service("kv").serviceOptions(new JsonObject().put("sizeKiB", 2 * options.tilesKiB() + 64)).build()) {
       client.attachBlocking();
       loadTiles(client);
       out.printf("vehicle-1 attached at %s; driving %.0f m at %.0f m/s, %.0f calls/s, telemetry %.0f/s%n",
