@@ -150,7 +150,8 @@ public final class FailoverDrill implements AutoCloseable {
     String siteA = mesh.site("site-a").orElseThrow().config().coapEndpoint();
     List<CompletableFuture<CallResult>> calls = new ArrayList<>();
     long endedAt;
-    try (BatonClient client = BatonClient.builder().clientId(clientId).service("counter").site(siteA).build()) {
+    try (BatonClient client = BatonClient.builder().clientId(clientId).service("counter")
+        .credentials(mesh.credentials().client(clientId)).site(siteA).build()) {
       client.attachBlocking();
       long deadline = System.currentTimeMillis() + TIMEOUT_MS;
       int tick = 0;

@@ -102,7 +102,7 @@ public final class MigrationBench {
     ScheduledExecutorService load = Executors.newSingleThreadScheduledExecutor();
     List<CompletableFuture<CallResult>> calls = Collections.synchronizedList(new ArrayList<>());
     try (BatonClient client = BatonClient.builder().clientId(clientId).service("synthetic").serviceOptions(serviceOptions)
-        .site(mesh.site("site-a").orElseThrow().config().coapEndpoint()).maxHold(java.time.Duration.ofMinutes(10)).build()) {
+        .credentials(mesh.credentials().client(clientId)).site(mesh.site("site-a").orElseThrow().config().coapEndpoint()).maxHold(java.time.Duration.ofMinutes(10)).build()) {
       client.attachBlocking();
       long bytesPerRequest = config.dirtyKiBPerSecond() * 1024L / REQUESTS_PER_SECOND;
       load.scheduleAtFixedRate(() -> calls.add(client.call(new JsonObject().put("op", "dirty").put("bytes", bytesPerRequest))),

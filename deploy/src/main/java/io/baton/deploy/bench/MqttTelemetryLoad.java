@@ -1,6 +1,9 @@
 package io.baton.deploy.bench;
 
 import io.baton.protocol.MqttTopics;
+import io.baton.protocol.security.ClientCredentials;
+import io.baton.protocol.security.TlsContexts;
+import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.WireFormat;
 import java.util.ArrayList;
 import java.util.List;
@@ -16,7 +19,10 @@ import org.eclipse.paho.client.mqttv3.MqttException;
 import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
 
 /**
- * QoS 1 JSON reports on each client's telemetry topic, from a few connections. A broker acknowledges
+ * QoS 1 JSON reports, one per message, from a few connections logged in as one gateway: a secured
+ * broker lets a client publish only about itself, so the reports for the many simulated clients go
+ * on the gateway's batch topic, each message a batch of one (a report per message, like the CoAP
+ * load, so the two transports' rates compare). A broker acknowledges
  * a message when it has it, not when the agent has handled it, so the window here is end to end:
  * reports sent but not yet seen accepted on the bus. Without it the load would only measure how
  * fast the broker can queue.
@@ -27,14 +33,19 @@ final class MqttTelemetryLoad extends SenderPool {
   private static final int END_TO_END_WINDOW = 256;
 
   private final String brokerUri;
-  private final String siteId;
+  private final String batchTopic;
+  private final ClientCredentials gateway;
   private final List<MqttAsyncClient> clients = new ArrayList<>();
 
   private final LongSupplier accepted;
 
-  MqttTelemetryLoad(String brokerUri, String siteId, LongSupplier accepted) {
+  MqttTelemetryLoad(String brokerUri, String siteId, ClientCredentials gateway, LongSupplier accepted) {
+    if (!gateway.gateway()) {
+      throw new IllegalArgumentException(gateway.clientId() + " is not a gateway: only a gateway may report for others");
+    }
     this.brokerUri = brokerUri;
-    this.siteId = siteId;
+    this.batchTopic = MqttTopics.Inbound.BATCH.topic(siteId, gateway.clientId());
+    this.gateway = gateway;
     this.accepted = accepted;
   }
 
@@ -70,8 +81,8 @@ final class MqttTelemetryLoad extends SenderPool {
             }
             long n = sequence.incrementAndGet();
             String clientId = clientIds[(int) (n % clientIds.length)];
-            byte[] body = WireFormat.JSON.encode(TelemetryLoad.report(clientId, n).toJson());
-            client.publish(MqttTopics.Inbound.TELEMETRY.topic(siteId, clientId), body, 1, false, null, acked);
+            byte[] body = WireFormat.JSON.encode(TelemetryBatch.toJson(List.of(TelemetryLoad.report(clientId, n))));
+            client.publish(batchTopic, body, 1, false, null, acked);
           } catch (InterruptedException e) {
             return;
           } catch (MqttException e) {
@@ -89,6 +100,9 @@ final class MqttTelemetryLoad extends SenderPool {
       MqttConnectOptions options = new MqttConnectOptions();
       options.setCleanSession(true);
       options.setMaxInflight(WINDOW * 2);
+      options.setUserName(gateway.mqttUser());
+      options.setPassword(gateway.secrets().mqttPassword().toCharArray());
+      options.setSocketFactory(TlsContexts.trusting(gateway.clusterAnchors()).getSocketFactory());
       client.connect(options).waitForCompletion(10_000);
       return client;
     } catch (MqttException e) {
