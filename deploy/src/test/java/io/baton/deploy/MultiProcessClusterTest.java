@@ -3,6 +3,7 @@ package io.baton.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.baton.client.BatonClient;
+import io.baton.protocol.security.ClientCredentials;
 import io.baton.client.CallResult;
 import io.baton.deploy.cli.BatonCli;
 import io.baton.deploy.cluster.BatonProcess;
@@ -37,7 +38,7 @@ class MultiProcessClusterTest {
   @BeforeAll
   static void startProcesses() throws Exception {
     assertEquals(0, new CommandLine(new BatonCli()).execute("credentials", "--dir", credentials.toString(),
-        "--member", "broker,site-a,site-b", "--address", "127.0.5.1,127.0.5.2,127.0.5.3"));
+        "--member", "broker,site-a,site-b", "--address", "127.0.5.1,127.0.5.2,127.0.5.3", "--client", "tram-9"));
     String dir = credentials.toString();
     start("broker up", "broker", "--host", "127.0.5.1", "--members", MEMBERS, "--credentials", dir);
     start("agent site-a serving", "agent", "--site", "site-a", "--host", "127.0.5.2", "--members", MEMBERS, "--mqtt-port", "18836",
@@ -55,7 +56,8 @@ class MultiProcessClusterTest {
 
   @Test
   void aBrokerProcessHandsAClientOverBetweenAgentProcesses() throws Exception {
-    try (BatonClient client = BatonClient.builder().clientId("tram-9").service("counter").site("coap://127.0.5.2:5683").build()) {
+    try (BatonClient client = BatonClient.builder().clientId("tram-9")
+        .credentials(ClientCredentials.load(credentials, "tram-9")).service("counter").site("coaps://127.0.5.2:5683").build()) {
       assertEquals("site-a", client.attachBlocking().site());
       assertEquals(1, client.callBlocking(new JsonObject().put("op", "increment")).result().getLong("value"));
 
@@ -68,7 +70,7 @@ class MultiProcessClusterTest {
       }
       Assignment now = redirected.get(10, TimeUnit.SECONDS);
       assertEquals("site-b", now.site());
-      assertEquals("coap://127.0.5.3:5683", now.coapEndpoint());
+      assertEquals("coaps://127.0.5.3:5683", now.coapEndpoint());
       assertEquals(2, now.epoch());
 
       CallResult after = client.callBlocking(new JsonObject().put("op", "increment"));
