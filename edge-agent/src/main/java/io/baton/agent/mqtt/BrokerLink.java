@@ -31,6 +31,7 @@ final class BrokerLink {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
   /** QoS 1 messages in flight at once: a busy site answers thousands of calls a second. */
   private static final int MAX_INFLIGHT = 20_000;
+  private static final int FIRST_SUBSCRIBE_ATTEMPTS = 5;
 
   private final Context context;
   private final MqttAsyncClient client;
@@ -89,7 +90,24 @@ final class BrokerLink {
       // AgentConfig refuses a secured site whose broker is not ssl://: the login never goes out in clear.
       options.setSocketFactory(member.memberTls().getSocketFactory());
     });
-    return action(listener -> client.connect(options, null, listener)).compose(v -> subscribe());
+    return action(listener -> client.connect(options, null, listener)).compose(v -> firstSubscribe(FIRST_SUBSCRIBE_ATTEMPTS));
+  }
+
+  /**
+   * The connection can drop between CONNACK and SUBACK (seen with the embedded broker's TLS under
+   * load). Paho then reconnects by itself and subscribes again on reconnect, so a lost connection
+   * here is waited out rather than failing the agent's start; a refused subscription still fails.
+   */
+  private Future<Void> firstSubscribe(int attemptsLeft) {
+    return subscribe().recover(failure -> {
+      if (attemptsLeft <= 1 || client.isConnected()) {
+        return Future.failedFuture(failure);
+      }
+      LOG.warn("lost the MQTT broker before subscribing ({}); waiting for the reconnect", failure.getMessage());
+      Promise<Void> later = Promise.promise();
+      context.owner().setTimer(1_000, id -> firstSubscribe(attemptsLeft - 1).onComplete(later));
+      return later.future();
+    });
   }
 
   private Future<Void> subscribe() {
