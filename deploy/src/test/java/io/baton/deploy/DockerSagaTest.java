@@ -90,11 +90,11 @@ class DockerSagaTest {
     mesh = start(71, "cold", MqttSettings.embedded(18871), 0);
     List<HandoffCompleted> completed = events(Addresses.HANDOFF_COMPLETED);
     List<ClientRedirected> redirects = events(Addresses.CLIENT_REDIRECTED);
-    try (BatonClient client = BatonClient.builder().clientId("car-mqtt").service("container").serviceOptions(memwork(16))
-        .mqtt("site-a", "tcp://127.0.71.2:18871").build()) {
+    try (BatonClient client = BatonClient.builder().clientId("car-mqtt").credentials(MeshFixture.client(mesh, "car-mqtt")).service("container").serviceOptions(memwork(16))
+        .mqtt("site-a", "ssl://127.0.71.2:18871").build()) {
       Calls calls = runThroughHandoff(client, () -> completed.size() == 1, null);
       assertMovedToSiteB(client, calls, completed, redirects);
-      assertEquals("tcp://127.0.71.3:18871", client.assignment().mqttEndpoint());
+      assertEquals("ssl://127.0.71.3:18871", client.assignment().mqttEndpoint());
     }
   }
 
@@ -258,7 +258,7 @@ class DockerSagaTest {
 
   /** A client of the memory workload with {@code mb} MB of state, attaching at site-a over CoAP. */
   private BatonClient coapClient(String clientId, int mb) {
-    return BatonClient.builder().clientId(clientId).service("container").serviceOptions(memwork(mb))
+    return BatonClient.builder().clientId(clientId).credentials(MeshFixture.client(mesh, clientId)).service("container").serviceOptions(memwork(mb))
         .site(mesh.site("site-a").orElseThrow().config().coapEndpoint()).build();
   }
 

@@ -12,35 +12,35 @@ import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
 
 /**
- * Signs a snapshot manifest with the sending agent's member key, and checks one: the signer's
- * certificate must be signed by the cluster CA, valid now, and name the site that should be
- * sending; the signature must cover exactly these bytes.
+ * Signs a manifest (a snapshot's, or a docker transfer request's) with the sending agent's member
+ * key, and checks one: the signer's certificate must be signed by the cluster CA, valid now, and
+ * name the site that should be sending; the signature must cover exactly these bytes.
  */
-final class ManifestSignatures {
+public final class ManifestSignatures {
   private static final String ALGORITHM = "SHA256withECDSA";
 
   private ManifestSignatures() {
   }
 
-  record Signed(ByteString signature, ByteString certificate) {
+  public record Signed(ByteString signature, ByteString certificate) {
   }
 
-  static Signed sign(MemberCredentials signer, byte[] manifest) {
+  public static Signed sign(MemberCredentials signer, byte[] manifest) {
     try {
       Signature signature = Signature.getInstance(ALGORITHM);
       signature.initSign(signer.key());
       signature.update(manifest);
       return new Signed(ByteString.copyFrom(signature.sign()), ByteString.copyFrom(signer.chain().get(0).getEncoded()));
     } catch (GeneralSecurityException e) {
-      throw new IllegalStateException("cannot sign the snapshot manifest: " + e.getMessage(), e);
+      throw new IllegalStateException("cannot sign the manifest: " + e.getMessage(), e);
     }
   }
 
   /** Throws {@link SecurityException} with the reason unless the manifest is signed by {@code expectedSite}. */
-  static void verify(List<X509Certificate> clusterAnchors, String expectedSite, byte[] manifest, ByteString signatureBytes,
+  public static void verify(List<X509Certificate> clusterAnchors, String expectedSite, byte[] manifest, ByteString signatureBytes,
       ByteString certificateBytes) {
     if (signatureBytes.isEmpty() || certificateBytes.isEmpty()) {
-      throw new SecurityException("the snapshot manifest is not signed");
+      throw new SecurityException("the manifest is not signed");
     }
     X509Certificate signer;
     try {

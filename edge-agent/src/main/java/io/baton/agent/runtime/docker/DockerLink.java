@@ -6,30 +6,38 @@ import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.grpc.Chunk;
 import io.baton.protocol.grpc.docker.ChunkList;
 import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
+import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.Function;
 
 /**
  * The source's end of the link to one target agent: every request crosses this site's emulated
  * link (transmission at its bandwidth, then its one-way delay; the reply comes back after the
- * delay again) and is counted, so handoff reports say exactly how many bytes crossed.
+ * delay again) and is counted, so handoff reports say exactly how many bytes crossed. Requests
+ * that change what runs at the target go signed by this site's member key, when it has one.
  */
 public final class DockerLink {
   private static final int MAX_ATTEMPTS = 4;
 
   private final LinkEmulator emulator;
+  private final String fromSite;
   private final String toSite;
   private final DockerTransferGrpcClient target;
+  private final Optional<MemberCredentials> signer;
   private long bytesSent;
 
-  public DockerLink(LinkEmulator emulator, String toSite, DockerTransferGrpcClient target) {
+  public DockerLink(LinkEmulator emulator, String fromSite, String toSite, DockerTransferGrpcClient target,
+      Optional<MemberCredentials> signer) {
     this.emulator = emulator;
+    this.fromSite = fromSite;
     this.toSite = toSite;
     this.target = target;
+    this.signer = signer;
   }
 
   public String toSite() {
@@ -51,9 +59,11 @@ public final class DockerLink {
 
   /** One request/response round trip over the link. */
   public <Q extends Message, R> Future<R> call(Q request, Function<Q, Future<R>> rpc) {
-    count(request.getSerializedSize());
-    return emulator.deliver(toSite, request.getSerializedSize())
-        .compose(v -> rpc.apply(request))
+    Q sent = signer.isPresent() && TransferManifests.carriesManifest(request)
+        ? TransferManifests.sign(request, signer.get(), fromSite, toSite) : request;
+    count(sent.getSerializedSize());
+    return emulator.deliver(toSite, sent.getSerializedSize())
+        .compose(v -> rpc.apply(sent))
         .compose(reply -> emulator.propagate(toSite).map(v -> reply));
   }
 

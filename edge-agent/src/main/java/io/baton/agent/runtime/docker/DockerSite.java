@@ -40,7 +40,10 @@ public final class DockerSite {
     this(vertx, siteId, host, port, engine, memoryCapMb, Optional.empty());
   }
 
-  /** {@code credentials}: the site's member identity, for mutual TLS on the docker transfer plane. */
+  /**
+   * {@code credentials}: the site's member identity, for mutual TLS on the docker transfer plane
+   * and the signatures on what it sends; with them the site applies only signed transfers.
+   */
   public DockerSite(Vertx vertx, String siteId, String host, int port, DockerEngine engine, long memoryCapMb,
       Optional<MemberCredentials> credentials) {
     this.credentials = credentials;
@@ -52,7 +55,7 @@ public final class DockerSite {
     this.store = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
     this.emulator = new LinkEmulator(vertx, siteId);
     this.handoff = new DockerHandoff(runtime);
-    this.endpoint = new DockerTransferEndpoint(runtime, store);
+    this.endpoint = new DockerTransferEndpoint(runtime, store, credentials);
     runtime.bindSagaSteps(new DockerSagaHandoff(this));
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES),
         TransferTls.client(credentials));
@@ -68,7 +71,7 @@ public final class DockerSite {
   /** The link from this site to a target agent's docker transfer endpoint, emulated as the link table says. */
   public Future<DockerLink> linkTo(String toSite, String toHost, int toPort) {
     DockerTransferGrpcClient stub = DockerTransferGrpcClient.create(client, SocketAddress.inetSocketAddress(toPort, toHost));
-    return emulator.refresh(toSite).map(profile -> new DockerLink(emulator, toSite, stub));
+    return emulator.refresh(toSite).map(profile -> new DockerLink(emulator, siteId, toSite, stub, credentials));
   }
 
   public String siteId() {

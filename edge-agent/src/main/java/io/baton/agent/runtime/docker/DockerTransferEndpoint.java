@@ -1,5 +1,6 @@
 package io.baton.agent.runtime.docker;
 
+import com.google.protobuf.Message;
 import io.baton.agent.migration.ChunkCodec;
 import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.transfer.ChunkStore;
@@ -18,11 +19,14 @@ import io.baton.protocol.grpc.docker.ImageQuery;
 import io.baton.protocol.grpc.docker.Instance;
 import io.baton.protocol.grpc.docker.LayerInventory;
 import io.baton.protocol.grpc.docker.Prepared;
+import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.streams.ReadStream;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -38,11 +42,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * {@link ChunkStore}, loads missing image layers, creates the target container ahead of the
  * freeze, mirrors the writable layer and rebuilds checkpoints (full, or a delta against the
  * pre-staged one) in the container's checkpoints dir before starting it from there. Engine and
- * file work runs on worker threads.
+ * file work runs on worker threads. A site with member credentials loads, applies and restores
+ * only what a cluster member signed as the site it sends from ({@link TransferManifests}).
  */
 public final class DockerTransferEndpoint extends DockerTransferGrpcService {
   private final DockerRuntime runtime;
   private final ChunkStore store;
+  private final Optional<MemberCredentials> credentials;
   private final Map<String, TargetContainer> containers = new ConcurrentHashMap<>();
   /** Digests of the restore requests that left a container STAGED here, by instance: what the saga's commit checks. */
   private final Map<String, String> stagedDigests = new ConcurrentHashMap<>();
@@ -51,9 +57,10 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
   private record TargetContainer(InstanceSpec spec, String containerId, Map<String, Map<String, FileRef>> checkpoints) {
   }
 
-  public DockerTransferEndpoint(DockerRuntime runtime, ChunkStore store) {
+  public DockerTransferEndpoint(DockerRuntime runtime, ChunkStore store, Optional<MemberCredentials> credentials) {
     this.runtime = runtime;
     this.store = store;
+    this.credentials = credentials;
   }
 
   @Override
@@ -95,6 +102,10 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
 
   @Override
   public Future<Done> loadImage(ImageArchive request) {
+    Optional<StatusException> refused = refusal(request);
+    if (refused.isPresent()) {
+      return Future.failedFuture(refused.get());
+    }
     return timed(() -> {
       Map<String, byte[]> files = new LinkedHashMap<>();
       for (FileRef file : request.getFilesList()) {
@@ -127,6 +138,10 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
 
   @Override
   public Future<Done> syncLayer(FileTree request) {
+    Optional<StatusException> refused = refusal(request);
+    if (refused.isPresent()) {
+      return Future.failedFuture(refused.get());
+    }
     TargetContainer target = containers.get(request.getInstanceId());
     if (target == null) {
       return Future.failedFuture("no container prepared for " + request.getInstanceId() + " at " + runtime.siteId());
@@ -136,6 +151,10 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
 
   @Override
   public Future<Done> restore(Checkpoint request) {
+    Optional<StatusException> refused = refusal(request);
+    if (refused.isPresent()) {
+      return Future.failedFuture(refused.get());
+    }
     TargetContainer target = containers.get(request.getInstanceId());
     if (target == null) {
       return Future.failedFuture("no container prepared for " + request.getInstanceId() + " at " + runtime.siteId());
@@ -169,13 +188,27 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
         JsonObject replies = request.getReplies().isEmpty() ? new JsonObject() : new JsonObject(request.getReplies());
         if (request.getStaged()) {
           runtime.adoptStaged(target.spec(), target.containerId(), replies);
-          stagedDigests.put(request.getInstanceId(), Hashes.hex(Hashes.address(request.toByteArray())));
+          stagedDigests.put(request.getInstanceId(), Hashes.hex(Hashes.address(TransferManifests.unsigned(request).toByteArray())));
         } else {
           runtime.adopt(target.spec(), target.containerId(), replies);
         }
         containers.remove(request.getInstanceId());
       }
     });
+  }
+
+  /** PERMISSION_DENIED with the reason when this site refuses the request (unsigned, tampered, signed by someone else). */
+  private Optional<StatusException> refusal(Message request) {
+    if (credentials.isEmpty()) {
+      return Optional.empty();
+    }
+    try {
+      TransferManifests.verify(request, credentials.get().clusterAnchors(), runtime.siteId());
+      return Optional.empty();
+    } catch (SecurityException e) {
+      return Optional.of(new StatusException(GrpcStatus.PERMISSION_DENIED,
+          runtime.siteId() + " refuses the transfer: " + e.getMessage()));
+    }
   }
 
   /** The digest of the restore request that left the instance STAGED here, if one did. */

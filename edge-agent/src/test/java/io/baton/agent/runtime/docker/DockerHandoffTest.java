@@ -2,15 +2,32 @@ package io.baton.agent.runtime.docker;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import com.google.protobuf.ByteString;
+import com.google.protobuf.Message;
 import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.runtime.InstanceState;
+import io.baton.agent.transfer.Hashes;
+import io.baton.pki.DevCertificateAuthority;
+import io.baton.protocol.grpc.docker.Checkpoint;
+import io.baton.protocol.grpc.docker.FileRef;
+import io.baton.protocol.grpc.docker.FileTree;
+import io.baton.protocol.grpc.docker.ImageArchive;
+import io.baton.protocol.grpc.docker.TreeEntry;
+import io.baton.protocol.security.MemberCredentials;
 import io.baton.protocol.wire.ServiceCall;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
+import io.vertx.grpc.common.GrpcStatus;
+import io.vertx.grpc.server.StatusException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.util.List;
+import java.util.function.Function;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
@@ -25,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * Container handoffs between two real Docker Engines (started by deploy/scripts/docker-engine.sh,
  * as .ci/run does) with CRIU 4: state, writable-layer files and the failure path. Site b holds
  * only the busybox base image, so the workload's own layer must cross and the base must not.
+ * Every site has member credentials from one dev CA: what crosses is signed and checked.
  */
 class DockerHandoffTest {
   private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
@@ -36,6 +54,7 @@ class DockerHandoffTest {
   private static DockerSite siteB;
   /** Site b again, as a site too small for the workload: its restores fail for want of memory. */
   private static DockerSite smallB;
+  private static DevCertificateAuthority ca;
   private static int instances;
   private static int requests;
 
@@ -44,9 +63,12 @@ class DockerHandoffTest {
     vertx = Vertx.vertx();
     engineA = new DockerEngine(TestEngines.host("a"));
     engineB = new DockerEngine(TestEngines.host("b"));
-    siteA = await(new DockerSite(vertx, "site-a", "127.0.20.1", 7701, engineA, 0).start());
-    siteB = await(new DockerSite(vertx, "site-b", "127.0.20.2", 7702, engineB, 0).start());
-    smallB = await(new DockerSite(vertx, "site-b", "127.0.20.3", 7703, engineB, 8).start());
+    ca = DevCertificateAuthority.open(Files.createTempDirectory("baton-docker-ca"));
+    MemberCredentials b = ca.issueMember("site-b", List.of("127.0.20.2", "127.0.20.3"));
+    siteA = await(new DockerSite(vertx, "site-a", "127.0.20.1", 7701, engineA, 0,
+        Optional.of(ca.issueMember("site-a", List.of("127.0.20.1")))).start());
+    siteB = await(new DockerSite(vertx, "site-b", "127.0.20.2", 7702, engineB, 0, Optional.of(b)).start());
+    smallB = await(new DockerSite(vertx, "site-b", "127.0.20.3", 7703, engineB, 8, Optional.of(b)).start());
   }
 
   @BeforeEach
@@ -168,6 +190,82 @@ class DockerHandoffTest {
     Matcher after = answer(siteA, id);
     assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the source kept its state");
     assertEquals(after.group(3), after.group(4));
+  }
+
+  @Test
+  void aTransferSignedByAnotherMemberIsRefusedAndTheSourceKeepsServing() throws Exception {
+    // A cluster member (valid certificate, so mutual TLS lets it in) that claims to be site-a.
+    DockerSite impostor = await(new DockerSite(vertx, "site-a", "127.0.100.1", 7704, engineA, 0,
+        Optional.of(ca.issueMember("site-c", List.of("127.0.100.1")))).start());
+    try {
+      // The image is at site b already, so the first signed request comes after the freeze.
+      try (InputStream image = engineA.save("baton/memwork:1")) {
+        engineB.load(image);
+      }
+      String id = "svc-" + (++instances);
+      await(impostor.runtime().deploy(new InstanceSpec(id, "client-" + instances, ContainerProfile.KIND, 1,
+          TestEngines.memwork(16, 64).toOptions())));
+      Matcher before = answer(impostor, id);
+
+      HandoffReport report = await(impostor.handoff().handoff(id, await(impostor.linkTo("site-b", siteB.host(), siteB.port()))));
+
+      assertFalse(report.restoredAtTarget(), report.describe());
+      assertTrue(report.describe().contains("PERMISSION_DENIED"), report.describe());
+      assertEquals(Optional.of(InstanceState.LIVE), impostor.runtime().state(id));
+      assertFalse(siteB.runtime().state(id).isPresent(), "nothing serves at the target");
+      assertTrue(TestEngines.batonContainers(engineB).isEmpty(), "the target's container was removed");
+      Matcher after = answer(impostor, id);
+      assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the source kept its state");
+    } finally {
+      await(impostor.stop());
+    }
+  }
+
+  @Test
+  void unsignedTamperedOrMisaddressedRequestsAreRefusedBeforeAnythingIsApplied() throws Exception {
+    MemberCredentials a = ca.issueMember("site-a", List.of("127.0.20.1"));
+    FileRef file = FileRef.newBuilder().setPath("pages-1.img").setSize(4).setChunkSize(4)
+        .addChunks(Hashes.address(new byte[] {1, 2, 3, 4})).setChunkCount(1).build();
+    Checkpoint checkpoint = Checkpoint.newBuilder().setInstanceId("svc-x").setName("final").addFiles(file)
+        .setRestore(true).build();
+    FileTree tree = FileTree.newBuilder().setInstanceId("svc-x")
+        .addEntries(TreeEntry.newBuilder().setPath("data/file").setContent(file)).build();
+    ImageArchive archive = ImageArchive.newBuilder().setImage("baton/memwork:1").addFiles(file).build();
+    DockerTransferEndpoint target = siteB.endpoint();
+
+    assertRefused("not signed", checkpoint, target::restore);
+    assertRefused("not signed", tree, target::syncLayer);
+    assertRefused("not signed", archive, target::loadImage);
+
+    Checkpoint signed = TransferManifests.sign(checkpoint, a, "site-a", "site-b");
+    ByteString otherChunk = Hashes.address(new byte[] {9});
+    assertRefused("does not match", signed.toBuilder().setFiles(0, file.toBuilder().setChunks(0, otherChunk)).build(),
+        target::restore);
+    assertRefused("does not match", signed.toBuilder().setName("other").build(), target::restore);
+    assertRefused("does not match", signed.toBuilder().setReplies("{\"r-1\":{}}").build(), target::restore);
+    assertRefused("does not match", TransferManifests.sign(checkpoint, a, "site-a", "site-c"), target::restore);
+    assertRefused("not by the source site 'site-b'", TransferManifests.sign(checkpoint, a, "site-b", "site-b"),
+        target::restore);
+    FileTree signedTree = TransferManifests.sign(tree, a, "site-a", "site-b");
+    assertRefused("does not match", signedTree.toBuilder().addEntries(TreeEntry.newBuilder().setPath("etc/passwd")).build(),
+        target::syncLayer);
+    ImageArchive signedArchive = TransferManifests.sign(archive, a, "site-a", "site-b");
+    assertRefused("does not match", signedArchive.toBuilder().setImage("baton/counter:1").build(), target::loadImage);
+
+    // Correctly signed, the request passes the check and fails only for what is missing here.
+    Throwable unprepared = assertThrows(Exception.class, () -> await(target.restore(signed)));
+    assertTrue(unprepared.getMessage().contains("no container prepared"), unprepared.getMessage());
+    assertFalse(siteB.runtime().state("svc-x").isPresent());
+    assertTrue(TestEngines.batonContainers(engineB).isEmpty());
+    assertFalse(engineB.hasImage("baton/memwork:1"), "nothing was loaded");
+  }
+
+  private static <Q extends Message> void assertRefused(String reason, Q request, Function<Q, Future<?>> rpc) {
+    Throwable refused = assertThrows(Exception.class, () -> await(rpc.apply(request))).getCause();
+    StatusException status = assertInstanceOf(StatusException.class, refused);
+    assertEquals(GrpcStatus.PERMISSION_DENIED, status.status());
+    assertTrue(status.message().contains("site-b refuses the transfer"), status.message());
+    assertTrue(status.message().contains(reason), status.message());
   }
 
   private static String deploy(ContainerProfile profile) throws Exception {
