@@ -61,7 +61,8 @@ class SignedSnapshotTest {
 
   @Test
   void aSnapshotSignedByAnotherMemberThanTheSourceIsNotRestored() throws Exception {
-    try (BatonClient client = BatonClient.builder().clientId("van-1").service("counter").site("coap://127.0.83.2:5683").build()) {
+    try (BatonClient client = BatonClient.builder().clientId("van-1").credentials(MeshFixture.client(mesh, "van-1")).service("counter")
+        .site("coaps://127.0.83.2:5683").build()) {
       client.attachBlocking();
       assertEquals(1, client.callBlocking(new JsonObject().put("op", "increment")).result().getLong("value"));
       CompletableFuture<HandoffCompleted> handoff = mesh.broker().handOff("van-1", "site-b", "test")
@@ -81,7 +82,8 @@ class SignedSnapshotTest {
 
   @Test
   void aSnapshotSignedByItsSourceIsRestored() throws Exception {
-    try (BatonClient client = BatonClient.builder().clientId("van-2").service("counter").site("coap://127.0.83.3:5683").build()) {
+    try (BatonClient client = BatonClient.builder().clientId("van-2").credentials(MeshFixture.client(mesh, "van-2")).service("counter")
+        .site("coaps://127.0.83.3:5683").build()) {
       client.attachBlocking();
       client.callBlocking(new JsonObject().put("op", "increment"));
       MeshFixture.await(mesh.broker().handOff("van-2", "site-c", "test").toCompletionStage().toCompletableFuture());
