@@ -82,8 +82,21 @@ public final class DockerEngine implements AutoCloseable {
     raw("DELETE", "/containers/" + containerId + "/checkpoints/" + name, null);
   }
 
-  /** Starts a created or stopped container from a checkpoint under its checkpoints dir. */
+  /**
+   * Starts a created or stopped container from a checkpoint under its checkpoints dir. Docker 20.10
+   * uploads the checkpoint directory to containerd's content store and fails ("commit failed:
+   * content ... already exists") when byte-identical content was uploaded before, which a
+   * deterministic workload's checkpoint can be (the same state resumed twice, or restored again
+   * on an engine that saw it). A unique marker file, which CRIU does not read, keeps every upload
+   * distinct.
+   */
   public void startFromCheckpoint(String containerId, String name) {
+    Path marker = checkpointDir(containerId, name).resolve("baton-restore.id");
+    try {
+      java.nio.file.Files.writeString(marker, java.util.UUID.randomUUID() + "\n");
+    } catch (java.io.IOException e) {
+      throw new DockerEngineException("cannot mark checkpoint " + name + " of " + containerId + " for restore: " + e.getMessage());
+    }
     raw("POST", "/containers/" + containerId + "/start?checkpoint=" + name, null);
   }
 
