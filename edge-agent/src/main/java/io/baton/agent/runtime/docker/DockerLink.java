@@ -8,6 +8,10 @@ import io.baton.protocol.grpc.docker.ChunkList;
 import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
+import io.vertx.core.Vertx;
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
 import io.vertx.core.streams.WriteStream;
 import java.util.ArrayList;
 import java.util.List;
@@ -27,12 +31,23 @@ public final class DockerLink {
   private final LinkEmulator emulator;
   private final String fromSite;
   private final String toSite;
-  private final DockerTransferGrpcClient target;
+  private final DockerTransferGrpcClient chunkStream;
+  private final DockerTransferCalls target;
   private final Optional<MemberCredentials> signer;
+  private final Vertx vertx;
+  private final Duration deadline;
   private long bytesSent;
 
-  public DockerLink(LinkEmulator emulator, String fromSite, String toSite, DockerTransferGrpcClient target,
-      Optional<MemberCredentials> signer) {
+  /**
+   * {@code deadline}: how long the target may take to answer one request once it has crossed the
+   * link; past it the request fails here (the target bounds its own engine calls more tightly,
+   * so this fires only when the target itself is gone or stuck).
+   */
+  public DockerLink(Vertx vertx, LinkEmulator emulator, String fromSite, String toSite, DockerTransferGrpcClient stream,
+      DockerTransferCalls target, Optional<MemberCredentials> signer, Duration deadline) {
+    this.chunkStream = stream;
+    this.vertx = vertx;
+    this.deadline = deadline;
     this.emulator = emulator;
     this.fromSite = fromSite;
     this.toSite = toSite;
@@ -44,7 +59,7 @@ public final class DockerLink {
     return toSite;
   }
 
-  public DockerTransferGrpcClient target() {
+  public DockerTransferCalls target() {
     return target;
   }
 
@@ -63,8 +78,23 @@ public final class DockerLink {
         ? TransferManifests.sign(request, signer.get(), fromSite, toSite) : request;
     count(sent.getSerializedSize());
     return emulator.deliver(toSite, sent.getSerializedSize())
-        .compose(v -> rpc.apply(sent))
+        .compose(v -> within(rpc.apply(sent), request.getDescriptorForType().getName()))
         .compose(reply -> emulator.propagate(toSite).map(v -> reply));
+  }
+
+  private <R> Future<R> within(Future<R> answer, String what) {
+    Promise<R> bounded = Promise.promise();
+    long timer = vertx.setTimer(deadline.toMillis(), id -> bounded.tryFail(new TimeoutException(
+        toSite + " did not answer " + what + " within " + deadline.toSeconds() + " s")));
+    answer.onComplete(done -> {
+      vertx.cancelTimer(timer);
+      if (done.succeeded()) {
+        bounded.tryComplete(done.result());
+      } else {
+        bounded.tryFail(done.cause());
+      }
+    });
+    return bounded.future();
   }
 
   /**
@@ -94,7 +124,7 @@ public final class DockerLink {
         .map(a -> Chunk.newBuilder().setHandoffId(session).setSha256(a).setData(ByteString.copyFrom(chunks.get(a))).build())
         .toList();
     return emulator.propagate(toSite)
-        .compose(v -> target.putChunks((writer, failure) -> {
+        .compose(v -> chunkStream.putChunks((writer, failure) -> {
           if (failure == null) {
             new Pump(stream, writer).run();
           }

@@ -5,6 +5,7 @@ import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
 import io.vertx.core.Future;
+import java.time.Duration;
 import io.vertx.core.Vertx;
 import io.vertx.core.http.HttpServer;
 import io.baton.agent.transfer.TransferTls;
@@ -22,6 +23,7 @@ import io.vertx.grpc.server.GrpcServerOptions;
  * started with {@code --runtime docker} runs beside its usual pieces.
  */
 public final class DockerSite {
+  private static final Duration LINK_MARGIN = Duration.ofSeconds(30);
   private final Vertx vertx;
   private final String siteId;
   private final String host;
@@ -70,8 +72,21 @@ public final class DockerSite {
 
   /** The link from this site to a target agent's docker transfer endpoint, emulated as the link table says. */
   public Future<DockerLink> linkTo(String toSite, String toHost, int toPort) {
-    DockerTransferGrpcClient stub = DockerTransferGrpcClient.create(client, SocketAddress.inetSocketAddress(toPort, toHost));
-    return emulator.refresh(toSite).map(profile -> new DockerLink(emulator, siteId, toSite, stub, credentials));
+    SocketAddress address = SocketAddress.inetSocketAddress(toPort, toHost);
+    DockerTransferGrpcClient stub = DockerTransferGrpcClient.create(client, address);
+    return emulator.refresh(toSite).map(profile -> new DockerLink(vertx, emulator, siteId, toSite, stub,
+        new DockerTransferCalls(client, address, toSite), credentials,
+        linkDeadline(runtime.engine().deadlines())));
+  }
+
+  /**
+   * A target's answer may wait on its slowest engine call (an image load, a restore) plus the
+   * chunks it assembles: that call's deadline and a margin.
+   */
+  private static Duration linkDeadline(EngineDeadlines deadlines) {
+    Duration slowest = java.util.stream.Stream.of(deadlines.restore(), deadlines.image(), deadlines.call())
+        .max(Duration::compareTo).orElseThrow();
+    return slowest.plus(LINK_MARGIN);
   }
 
   public String siteId() {

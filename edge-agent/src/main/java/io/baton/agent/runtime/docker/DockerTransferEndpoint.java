@@ -179,11 +179,23 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
             request.getFilesList(), files, store);
       }
       if (request.getRestore()) {
-        runtime.engine().startFromCheckpoint(target.containerId(), request.getName());
-        // The restored process must have survived its first moments before anyone is sent here.
-        if (!runtime.engine().running(target.containerId())) {
-          throw new IllegalStateException("restored container of " + request.getInstanceId() + " is not running at "
-              + runtime.siteId());
+        try {
+          runtime.engine().startFromCheckpoint(target.containerId(), request.getName());
+          // The restored process must have survived its first moments before anyone is sent here.
+          if (!runtime.engine().running(target.containerId())) {
+            throw new IllegalStateException("restored container of " + request.getInstanceId() + " is not running at "
+                + runtime.siteId());
+          }
+        } catch (RuntimeException failed) {
+          // A half-made container (a restore that failed or hung past its deadline) never stays:
+          // the source resumes, and nothing of this instance is left here.
+          containers.remove(request.getInstanceId(), target);
+          try {
+            runtime.engine().remove(target.containerId());
+          } catch (RuntimeException notRemoved) {
+            failed.addSuppressed(notRemoved);
+          }
+          throw failed;
         }
         JsonObject replies = request.getReplies().isEmpty() ? new JsonObject() : new JsonObject(request.getReplies());
         if (request.getStaged()) {
@@ -252,7 +264,15 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
     });
   }
 
+  /**
+   * Engine work on a worker thread. A failure goes back to the source as a status with this
+   * site's reason (a gRPC server would otherwise answer UNKNOWN with no message), so the source's
+   * abort says what failed here.
+   */
   private <T> Future<T> blocking(Callable<T> work) {
-    return runtime.vertx().executeBlocking(work, false);
+    return runtime.vertx().executeBlocking(work, false).recover(failed -> Future.failedFuture(failed instanceof StatusException
+        ? failed
+        : new StatusException(failed instanceof EngineDeadlines.EngineDeadlineException ? GrpcStatus.DEADLINE_EXCEEDED
+            : GrpcStatus.INTERNAL, runtime.siteId() + ": " + failed.getMessage())));
   }
 }
