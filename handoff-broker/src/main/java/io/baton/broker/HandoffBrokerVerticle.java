@@ -101,7 +101,7 @@ public final class HandoffBrokerVerticle extends VerticleBase {
   private void onTelemetry(TelemetryReported report) {
     trigger.observe(report).ifPresent(target -> {
       if (!inFlight.contains(report.clientId())) {
-        startHandoff(report.clientId(), target, config.technique(), "a3").onFailure(failure -> trigger.rearm(report.clientId()));
+        startHandoff(report.clientId(), target, config.technique(), "a3").onFailure(failure -> trigger.rearm(report.clientId(), target));
       }
     });
   }

@@ -7,6 +7,7 @@ import io.baton.broker.BrokerConfig;
 import io.baton.protocol.event.TelemetryReported;
 import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
 
 class A3TriggerTest {
@@ -39,12 +40,21 @@ class A3TriggerTest {
 
   @Test
   void noHandoffWhileOneIsInProgressAndRearmAfterAnAbort() {
+    AtomicLong brokerClock = new AtomicLong(1_000_000);
+    A3Trigger trigger = new A3Trigger(new BrokerConfig(3.0, 300, 1.0, 1_000), brokerClock::get);
     trigger.observe(report(0, "site-a", -80, -70));
     assertEquals(Optional.empty(), trigger.observe(inProgress(report(400, "site-a", -80, -70))));
     assertEquals(Optional.of("site-b"), trigger.observe(report(500, "site-a", -80, -70)));
-    trigger.rearm("car-1");
+    trigger.rearm("car-1", "site-b");
     trigger.observe(report(600, "site-a", -80, -70));
-    assertEquals(Optional.of("site-b"), trigger.observe(report(900, "site-a", -80, -70)));
+    assertEquals(Optional.empty(), trigger.observe(report(900, "site-a", -80, -70)), "site-b failed: not at once");
+    brokerClock.addAndGet(A3Trigger.FIRST_BACKOFF_MS);
+    assertEquals(Optional.of("site-b"), trigger.observe(report(1_000, "site-a", -80, -70)), "after the backoff");
+    trigger.rearm("car-1", "site-b");
+    brokerClock.addAndGet(A3Trigger.FIRST_BACKOFF_MS);
+    assertEquals(Optional.empty(), trigger.observe(report(1_500, "site-a", -80, -70)), "a second failure doubles the backoff");
+    brokerClock.addAndGet(A3Trigger.FIRST_BACKOFF_MS);
+    assertEquals(Optional.of("site-b"), trigger.observe(report(2_000, "site-a", -80, -70)));
   }
 
   @Test
