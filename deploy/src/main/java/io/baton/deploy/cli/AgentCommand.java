@@ -7,6 +7,9 @@ import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.docker.DockerRuntime;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.baton.deploy.cluster.DockerSites;
+import io.baton.agent.runtime.docker.CheckpointProbe;
+import io.baton.agent.runtime.docker.DockerEngine;
+import io.baton.agent.runtime.docker.EngineDeadlines;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
@@ -51,6 +54,15 @@ final class AgentCommand implements Callable<Integer> {
       defaultValue = "0")
   long memoryCapMb;
 
+  @Option(names = "--engine-deadlines", description = "docker runtime: seconds each kind of engine call may take, "
+      + "kind=seconds,... with kinds call, checkpoint, restore, exec, image (default call=30,checkpoint=60,restore=60,exec=10,image=300); "
+      + "a checkpoint or restore past its deadline is ended and its handoff aborts")
+  String engineDeadlines;
+
+  @Option(names = "--probe-image", description = "docker runtime: the image of the checkpoint probe run at start; it needs `sleep` "
+      + "(default ${DEFAULT-VALUE})", defaultValue = CheckpointProbe.DEFAULT_IMAGE)
+  String probeImage;
+
   @Option(names = "--chunk-store-mb", description = "embedded runtime: memory for states in transit to this site; "
       + "a handoff needing more is refused (default ${DEFAULT-VALUE})", defaultValue = "512")
   long chunkStoreMb;
@@ -74,11 +86,18 @@ final class AgentCommand implements Callable<Integer> {
       throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded, docker");
     }
     MemberCredentials credentials = member.credentials(site);
+    // The probe runs before the agent joins: a site whose engine cannot checkpoint never takes a service.
+    DockerEngine engine = null;
+    if (runtime.equals(DockerRuntime.NAME)) {
+      EngineDeadlines deadlines = EngineDeadlines.parse(engineDeadlines);
+      engine = DockerSites.probedEngine(dockerHost, deadlines, probeImage);
+      System.out.printf("docker engine at %s checkpoints and restores (probe container dumped and restored)%n", dockerHost);
+    }
     AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort, mqtt).withCredentials(credentials);
     Vertx vertx = member.join(credentials);
     ServiceRuntime serviceRuntime;
     if (runtime.equals(DockerRuntime.NAME)) {
-      serviceRuntime = DockerSites.start(vertx, site, member.host, dockerPort, dockerHost, memoryCapMb,
+      serviceRuntime = DockerSites.start(vertx, site, member.host, dockerPort, engine, memoryCapMb,
           java.util.Optional.of(credentials))
           .toCompletionStage().toCompletableFuture().join();
       System.out.printf("docker runtime on %s, docker transfer on %s:%d%n", dockerHost, member.host, dockerPort);
