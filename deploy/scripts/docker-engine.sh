@@ -6,6 +6,8 @@
 #
 # Usage: docker-engine.sh start|stop|status SITE [BASE]   (BASE defaults to /var/lib/baton/engines)
 # The engine of SITE listens on unix://BASE/SITE/docker.sock; its data root is BASE/SITE/data.
+# BATON_ENGINE_PATH, when set, goes in front of the engine's PATH: the fault tests put a `criu`
+# that hangs there, so that one engine's checkpoints and restores get stuck as a broken CRIU's do.
 set -euo pipefail
 
 action="${1:?usage: docker-engine.sh start|stop|status SITE [BASE]}"
@@ -36,7 +38,7 @@ case "$action" in
   "log-driver": "json-file"
 }
 JSON
-    PATH="/usr/local/bin:$PATH" setsid /usr/sbin/dockerd \
+    PATH="${BATON_ENGINE_PATH:+$BATON_ENGINE_PATH:}/usr/local/bin:$PATH" setsid /usr/sbin/dockerd \
       --config-file "$dir/daemon.json" --data-root "$dir/data" --exec-root "$execroot" \
       -H "unix://$sock" --pidfile "$pidfile" \
       --containerd-namespace "baton-$site" --containerd-plugins-namespace "baton-$site-plugins" \

@@ -1,11 +1,13 @@
 package io.baton.deploy;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import com.github.dockerjava.api.model.Container;
 import io.baton.agent.MqttSettings;
+import com.github.dockerjava.api.model.Container;
 import io.baton.agent.runtime.docker.DockerEngine;
+import io.baton.agent.runtime.docker.EngineDeadlines;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
@@ -41,6 +43,11 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
+import static io.baton.deploy.ContainerEngines.batonContainers;
+import static io.baton.deploy.ContainerEngines.memwork;
+import static io.baton.deploy.ContainerEngines.removeBatonContainers;
+import static io.baton.deploy.ContainerEngines.running;
+
 /**
  * The broker's saga moving a container: a real Hazelcast cluster on loopback (broker and two
  * agents with the docker runtime on the site-a and site-b engines that .ci/run starts), a real SDK
@@ -51,9 +58,12 @@ import org.junit.jupiter.api.Test;
  */
 class DockerSagaTest {
   private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
-  private static final String ENGINE_A = engine("a");
-  private static final String ENGINE_B = engine("b");
+  private static final String ENGINE_A = ContainerEngines.engine("a");
+  private static final String ENGINE_B = ContainerEngines.engine("b");
   private static final int DOCKER_PORT = 7543;
+  /** A stuck CRIU call gives up after 8 s; a real 16 MB checkpoint takes about one. */
+  private static final EngineDeadlines STUCK_CRIU_DEADLINES = EngineDeadlines.DEFAULTS.withCriu(Duration.ofSeconds(8));
+  private static final List<String> WORKLOAD_IMAGES = List.of("baton/busybox:1", "baton/memwork:1");
 
   private final DockerEngine engineA = new DockerEngine(ENGINE_A);
   private final DockerEngine engineB = new DockerEngine(ENGINE_B);
@@ -153,6 +163,97 @@ class DockerSagaTest {
     }
   }
 
+  /**
+   * Every CRIU call of site-a's engine hangs from the moment the client heads for site-b: the
+   * freeze gives up at the engine's checkpoint deadline, the handoff aborts with that reason, and
+   * the container runs on at site-a, thawed, answering every call once.
+   */
+  @Test
+  void aCheckpointThatHangsAbortsAtItsDeadlineAndTheSourceServesOn() throws Exception {
+    try (StuckCriuEngine stuck = StuckCriuEngine.start(engineA, WORKLOAD_IMAGES)) {
+      mesh = start(74, "cold", MqttSettings.off(), 0, StuckCriuEngine.host(), ENGINE_B, STUCK_CRIU_DEADLINES);
+      List<HandoffAborted> aborted = events(Addresses.HANDOFF_ABORTED);
+      List<HandoffRequested> requested = events(Addresses.HANDOFF_REQUESTED);
+      List<ClientRedirected> redirects = events(Addresses.CLIENT_REDIRECTED);
+      Map<String, Long> requestedAt = arrivals(Addresses.HANDOFF_REQUESTED, HandoffRequested::handoffId);
+      Map<String, Long> abortedAt = arrivals(Addresses.HANDOFF_ABORTED, HandoffAborted::handoffId);
+      try (BatonClient client = coapClient("car-stuck-dump", 16)) {
+        Calls calls = runThroughHandoff(client, sofar -> stuck.hang(true), () -> !aborted.isEmpty(),
+            () -> aborted.size() == requested.size());
+
+        HandoffAborted first = aborted.get(0);
+        assertEquals("freeze", first.failedStep(), first.toString());
+        assertTrue(first.reason().contains("checkpoint of container") && first.reason().contains("did not finish within 8 s"),
+            first.reason());
+        assertAbortedWithinTheDeadline(first, requestedAt, abortedAt);
+        assertEquals(List.of(), redirects, "no redirect without a serving target");
+        assertEquals("site-a", client.assignment().site());
+        calls.assertEveryCallOnceWithStateIntact();
+        assertTrue(calls.sites().stream().allMatch("site-a"::equals), "only site-a answered: " + calls.sites());
+        Container source = batonContainers(stuck.engine()).get(0);
+        assertEquals(1, running(stuck.engine()), "the container runs at site-a");
+        assertFalse(stuck.engine().frozen(source.getId()), "the container is not left frozen");
+        assertEquals(0, batonContainers(engineB).size(), "nothing is left at site-b");
+        assertEquals(0, StuckCriuEngine.runcStillWorking(), "no runc is left checkpointing");
+      }
+    }
+  }
+
+  /**
+   * The target's CRIU hangs: its restore gives up at the deadline, the half-made container is
+   * removed there, and the source restarts from its final checkpoint and serves on.
+   */
+  @Test
+  void aRestoreThatHangsAtTheTargetLeavesNothingThereAndTheSourceServesAgain() throws Exception {
+    try (StuckCriuEngine stuck = StuckCriuEngine.start(engineA, WORKLOAD_IMAGES)) {
+      mesh = start(75, "cold", MqttSettings.off(), 0, ENGINE_A, StuckCriuEngine.host(), STUCK_CRIU_DEADLINES);
+      List<HandoffAborted> aborted = events(Addresses.HANDOFF_ABORTED);
+      List<HandoffRequested> requested = events(Addresses.HANDOFF_REQUESTED);
+      List<ClientRedirected> redirects = events(Addresses.CLIENT_REDIRECTED);
+      Map<String, Long> requestedAt = arrivals(Addresses.HANDOFF_REQUESTED, HandoffRequested::handoffId);
+      Map<String, Long> abortedAt = arrivals(Addresses.HANDOFF_ABORTED, HandoffAborted::handoffId);
+      try (BatonClient client = coapClient("car-stuck-restore", 16)) {
+        Calls calls = runThroughHandoff(client, sofar -> stuck.hang(true), () -> !aborted.isEmpty(),
+            () -> aborted.size() == requested.size() && batonContainers(stuck.engine()).isEmpty());
+
+        HandoffAborted first = aborted.get(0);
+        assertEquals("transfer", first.failedStep(), first.toString());
+        assertTrue(first.reason().contains("restore of container") && first.reason().contains("did not finish within 8 s"),
+            first.reason());
+        assertTrue(first.compensation().contains("serves again"), first.toString());
+        assertAbortedWithinTheDeadline(first, requestedAt, abortedAt);
+        assertEquals(List.of(), redirects, "no redirect without a serving target");
+        assertEquals("site-a", client.assignment().site());
+        calls.assertEveryCallOnceWithStateIntact();
+        assertTrue(calls.sites().stream().allMatch("site-a"::equals), "only site-a answered: " + calls.sites());
+        assertEquals(1, running(engineA), "the container runs at site-a");
+        assertEquals(0, batonContainers(stuck.engine()).size(), "the half-made container is gone from site-b");
+        assertEquals(0, StuckCriuEngine.runcStillWorking(), "no runc is left restoring");
+      }
+    }
+  }
+
+  /**
+   * The deadline bounds the abort: the stuck step gives up after 8 s, and what follows (ending runc,
+   * the saga's compensation) takes seconds, not the saga's own 300 s transfer timeout.
+   */
+  private static void assertAbortedWithinTheDeadline(HandoffAborted aborted, Map<String, Long> requestedAt,
+      Map<String, Long> abortedAt) {
+    long millis = (abortedAt.get(aborted.handoffId()) - requestedAt.get(aborted.handoffId())) / 1_000_000;
+    System.out.printf("handoff %s: requested to aborted in %d ms (CRIU deadline %d ms)%n", aborted.handoffId(), millis,
+        STUCK_CRIU_DEADLINES.checkpoint().toMillis());
+    assertTrue(millis < STUCK_CRIU_DEADLINES.checkpoint().toMillis() + 30_000, "aborted after " + millis + " ms");
+  }
+
+  /** When each event published on {@code address} from now on arrived, by handoff id. */
+  private <T extends BatonEvent> Map<String, Long> arrivals(String address, java.util.function.Function<T, String> handoffId)
+      throws Exception {
+    Map<String, Long> at = new java.util.concurrent.ConcurrentHashMap<>();
+    mesh.brokerVertx().eventBus().<T>consumer(address, message -> at.putIfAbsent(handoffId.apply(message.body()), System.nanoTime()))
+        .completion().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
+    return at;
+  }
+
   private void assertMovedToSiteB(BatonClient client, Calls calls, List<HandoffCompleted> completed,
       List<ClientRedirected> redirects) {
     assertEquals(List.of("site-a->site-b"), MeshFixture.route(completed, client.clientId()));
@@ -243,17 +344,16 @@ class DockerSagaTest {
   }
 
   private static LocalMesh start(int subnet, String technique, MqttSettings mqtt, long capAtSiteB) {
+    return start(subnet, technique, mqtt, capAtSiteB, ENGINE_A, ENGINE_B, EngineDeadlines.DEFAULTS);
+  }
+
+  private static LocalMesh start(int subnet, String technique, MqttSettings mqtt, long capAtSiteB, String engineOfA,
+      String engineOfB, EngineDeadlines deadlines) {
     String prefix = "127.0." + subnet + ".";
     MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3), ClusterMember.DEFAULT_PORT, 5683, 7443, mqtt);
     return LocalMesh.start(layout, BrokerConfig.defaults().withTechnique(technique),
-        DockerSites.runtimes(site -> site.equals("site-a") ? ENGINE_A : ENGINE_B, site -> site.equals("site-b") ? capAtSiteB : 0,
-            DOCKER_PORT));
-  }
-
-  /** The engines .ci/run starts, or others named as for the edge agent's docker tests. */
-  private static String engine(String site) {
-    String fromEnv = System.getenv("BATON_DOCKER_SITE_" + site.toUpperCase());
-    return fromEnv != null ? fromEnv : "unix:///var/lib/baton/engines/site-" + site + "/docker.sock";
+        DockerSites.runtimes(site -> site.equals("site-a") ? engineOfA : engineOfB, site -> site.equals("site-b") ? capAtSiteB : 0,
+            DOCKER_PORT, deadlines));
   }
 
   /** A client of the memory workload with {@code mb} MB of state, attaching at site-a over CoAP. */
@@ -265,24 +365,5 @@ class DockerSagaTest {
   /** Every event published on {@code address} from now on, as the broker's member sees them. */
   private <T extends BatonEvent> List<T> events(String address) throws Exception {
     return MeshFixture.collect(mesh.brokerVertx(), address);
-  }
-
-  /** {@code mb} MB of state dirtied at 64 KB/s; {@code memwork query} answers with the counter and the checksums. */
-  private static JsonObject memwork(int mb) {
-    return new JsonObject().put("image", "baton/memwork:1")
-        .put("cmd", new JsonArray(List.of("/usr/bin/memwork", "serve", "--mb", String.valueOf(mb), "--dirty-kbps", "64")))
-        .put("cpus", 1.0).put("memoryMb", mb + 64).put("query", new JsonArray(List.of("/usr/bin/memwork", "query")));
-  }
-
-  private static List<Container> batonContainers(DockerEngine engine) {
-    return engine.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of("io.baton.instance", "")).exec();
-  }
-
-  private static long running(DockerEngine engine) {
-    return batonContainers(engine).stream().filter(c -> "running".equals(c.getState())).count();
-  }
-
-  private static void removeBatonContainers(DockerEngine engine) {
-    batonContainers(engine).forEach(c -> engine.remove(c.getId()));
   }
 }
