@@ -5,11 +5,11 @@
 # Most of Baton's containers run with --network none and are reached through exec. A service
 # with a port (a networked service) runs on the engine's own user-defined bridge network
 # "baton-net", whose subnet and bridge name this script derives from the site (below), and is
-# published on 127.0.0.1 by Docker's userland proxy, which works without iptables.
+# published on 127.0.0.1 by Docker's userland proxy, which works without iptables. start creates
+# baton-net; `docker-engine.sh network SITE` creates it on an engine already running (idempotent).
 #
-# Usage: docker-engine.sh start|stop|status|network SITE [BASE]   (BASE defaults to /var/lib/baton/engines)
+# Usage: docker-engine.sh start|stop|status SITE [BASE]   (BASE defaults to /var/lib/baton/engines)
 # The engine of SITE listens on unix://BASE/SITE/docker.sock; its data root is BASE/SITE/data.
-# `network` creates baton-net on an engine already running (start does it too); both are idempotent.
 set -euo pipefail
 
 action="${1:?usage: docker-engine.sh start|stop|status SITE [BASE]}"
