@@ -3,7 +3,6 @@ package io.baton.agent.runtime.docker;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
-import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.runtime.InstanceNotServingException;
@@ -173,7 +172,7 @@ class NetworkedServiceTest {
     int portAtB = siteB.runtime().instance(id).orElseThrow().hostPort();
     assertTrue(portAtB > 0);
     assertEquals(portAtB, engineB.publishedPort(container(siteB, id), 8080), "the port read back after the restore");
-    assertNotEquals("", String.valueOf(portAtA));
+    assertTrue(portAtA > 0);
 
     // The counter and the key went along, and the server listens at the target's port.
     JsonObject fifth = call(siteB, id, new JsonObject());
@@ -190,6 +189,17 @@ class NetworkedServiceTest {
     assertEquals(3, counter(again));
     assertEquals(6, counter(call(siteB, id, new JsonObject())));
     assertEquals("{\"ok\":true,\"counter\":6,\"keys\":1}", await(siteB.runtime().health(id)));
+
+    // And back to a, cold this time (everything after the request): listening again, at a new port.
+    HandoffReport back = await(siteB.handoff().handoff(id, await(siteB.linkTo("site-a", siteA.host(), siteA.port()))));
+    System.out.println(back.describe());
+    assertTrue(back.restoredAtTarget(), back.describe());
+    assertEquals("cold", back.method());
+    assertEquals(0, TestEngines.batonContainers(engineB).size(), "nothing left at b");
+    assertEquals(7, counter(call(siteA, id, new JsonObject())));
+    assertEquals("{\"key\":\"trip\",\"value\":\"to-b\"}",
+        call(siteA, id, new JsonObject().put("method", "GET").put("path", "/kv/trip")).getString("answer"));
+    assertEquals(3, counter(await(siteA.runtime().call(id, third))), "the replies came back too");
   }
 
   @Test
