@@ -77,7 +77,7 @@ public final class DockerEngine implements AutoCloseable {
         return create.exec().getId();
       } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
         throw new DockerEngineException("cannot create " + name + " on " + host + ": " + missing.getMessage().strip()
-            + " (docker-engine.sh start or network SITE creates network " + NETWORK + ")");
+            + " (a missing network " + NETWORK + ": docker-engine.sh start or network SITE creates it)");
       }
     }
     return create.exec().getId();
