@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds Baton's workload images on one Docker Engine, from sources in this directory only (no
 # registry is needed): baton/busybox:1 (a root filesystem of busybox-static, FROM scratch),
-# baton/counter:1 (seed 004's counter) and baton/memwork:1 (memwork.c, compiled static).
+# baton/counter:1 (seed 004's counter), baton/memwork:1 (memwork.c, compiled static) and
+# baton/netkv:1 (netkv.c, an HTTP counter and key-value server on port 8080, compiled static).
 #
 # Usage: build-images.sh DOCKER_HOST      e.g. unix:///var/lib/baton/engines/site-a/docker.sock
 set -euo pipefail
@@ -28,5 +29,10 @@ gcc -static -O2 -o "$work/memwork/memwork" "$here/memwork/memwork.c"
 cp "$here/memwork/Dockerfile" "$work/memwork/"
 touch -d @0 "$work/memwork/memwork"
 $docker build -q -t baton/memwork:1 "$work/memwork"
+mkdir -p "$work/netkv"
+gcc -static -O2 -o "$work/netkv/netkv" "$here/netkv/netkv.c"
+cp "$here/netkv/Dockerfile" "$work/netkv/"
+touch -d @0 "$work/netkv/netkv"
+$docker build -q -t baton/netkv:1 "$work/netkv"
 $docker build -q -t baton/counter:1 "$here/counter"
 $docker images --format '{{.Repository}}:{{.Tag}} {{.ID}} {{.Size}}' | grep '^baton/'

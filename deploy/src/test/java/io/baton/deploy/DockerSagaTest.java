@@ -34,6 +34,11 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.function.BooleanSupplier;
@@ -58,6 +63,7 @@ import static io.baton.deploy.ContainerEngines.running;
  */
 class DockerSagaTest {
   private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
+  private static final Pattern NETKV_COUNTER = Pattern.compile("\\{\"counter\":(\\d+)}");
   private static final String ENGINE_A = ContainerEngines.engine("a");
   private static final String ENGINE_B = ContainerEngines.engine("b");
   private static final int DOCKER_PORT = 7543;
@@ -252,6 +258,122 @@ class DockerSagaTest {
     mesh.brokerVertx().eventBus().<T>consumer(address, message -> at.putIfAbsent(handoffId.apply(message.body()), System.nanoTime()))
         .completion().toCompletionStage().toCompletableFuture().get(10, java.util.concurrent.TimeUnit.SECONDS);
     return at;
+  }
+
+  /**
+   * A networked service: netkv listens on its own port in its container and the agent forwards
+   * each call to it over HTTP. The client calls at 20 calls/s, without waiting for answers, across
+   * the RSSI-triggered handoff: calls held during the freeze are replayed at site-b, and each is
+   * executed exactly once (the server's counter over all answers is 1..N, no gap, no repeat, and
+   * ends at N). Prints the handoff time, the downtime and what the client saw.
+   */
+  @Test
+  void aNetworkedServiceAnswersEveryCallOnceAtTwentyCallsASecondAcrossTheHandoff() throws Exception {
+    mesh = start(79, "pre-copy", MqttSettings.off(), 0);
+    List<HandoffCompleted> completed = events(Addresses.HANDOFF_COMPLETED);
+    List<ClientRedirected> redirects = events(Addresses.CLIENT_REDIRECTED);
+    String clientId = "car-net";
+    try (BatonClient client = BatonClient.builder().clientId(clientId).credentials(MeshFixture.client(mesh, clientId))
+        .service("container").serviceOptions(netkv()).site(mesh.site("site-a").orElseThrow().config().coapEndpoint())
+        .build()) {
+      client.attachBlocking();
+      AtomicBoolean nearB = new AtomicBoolean();
+      List<CompletableFuture<CallResult>> calls = Collections.synchronizedList(new ArrayList<>());
+      List<Long> answeredAt = Collections.synchronizedList(new ArrayList<>());
+      ScheduledExecutorService pace = Executors.newSingleThreadScheduledExecutor();
+      long requestedAt;
+      long endedAt;
+      try (TelemetryReporter reporter = client.startReporting(Duration.ofMillis(100), () -> new TelemetryReport(
+          client.clientId(), System.currentTimeMillis(), 0, 0, 10, 90,
+          nearB.get() ? Map.of("site-a", -95.0, "site-b", -55.0) : Map.of("site-a", -55.0, "site-b", -95.0)))) {
+        pace.scheduleAtFixedRate(() -> calls.add(client.call(new JsonObject())
+            .whenComplete((answer, failure) -> answeredAt.add(System.nanoTime()))), 0, 50, TimeUnit.MILLISECONDS);
+        Thread.sleep(3_000);
+        requestedAt = System.nanoTime();
+        nearB.set(true);
+        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
+        while (completed.isEmpty()) {
+          assertTrue(System.nanoTime() < deadline, "the handoff did not end within 120 s");
+          Thread.sleep(20);
+        }
+        endedAt = System.nanoTime();
+        Thread.sleep(3_000);
+      } finally {
+        pace.shutdownNow();
+        pace.awaitTermination(5, TimeUnit.SECONDS);
+      }
+
+      List<CompletableFuture<CallResult>> made;
+      synchronized (calls) {
+        made = List.copyOf(calls);
+      }
+      List<CallResult> answers = new ArrayList<>();
+      int lost = 0;
+      for (CompletableFuture<CallResult> call : made) {
+        try {
+          answers.add(call.get(60, TimeUnit.SECONDS));
+        } catch (Exception failed) {
+          lost++;
+          System.out.println("call lost: " + failed);
+        }
+      }
+      // Every execution the server counted, by counter value: each exactly once, none unanswered.
+      Map<Long, Integer> executions = new TreeMap<>();
+      int outOfOrder = 0;
+      long previous = 0;
+      for (CallResult answer : answers) {
+        assertEquals(200, answer.result().getInteger("status"), answer.result().encode());
+        long counter = netkvCounter(answer);
+        executions.merge(counter, 1, Integer::sum);
+        outOfOrder += counter < previous ? 1 : 0;
+        previous = Math.max(previous, counter);
+      }
+      long duplicated = executions.values().stream().filter(n -> n > 1).count();
+      long serverCount = netkvCounter(client.callBlocking(new JsonObject().put("method", "GET").put("path", "/counter")));
+      long held = answers.stream().filter(answer -> answer.attempts() > 1).count();
+      long maxLatency = answers.stream().mapToLong(CallResult::latencyNanos).max().orElse(0);
+      List<Long> times = answeredAt.stream().sorted().toList();
+      long longestGap = 0;
+      for (int i = 1; i < times.size(); i++) {
+        longestGap = Math.max(longestGap, times.get(i) - times.get(i - 1));
+      }
+      HandoffCompleted handoff = completed.get(0);
+      System.out.printf("networked service, 20 calls/s across the handoff: %d calls, %d answered, %d lost, %d duplicated, "
+          + "%d answered out of call order, %d held and replayed; broker: handoff time %.1f ms, downtime %.1f ms; "
+          + "client: RSSI flip to handoff completed %.1f ms, longest gap between answers %.1f ms, slowest call %.1f ms%n",
+          made.size(), answers.size(), lost, duplicated, outOfOrder, held, handoff.handoffMillis(), handoff.downtimeMillis(),
+          (endedAt - requestedAt) / 1e6, longestGap / 1e6, maxLatency / 1e6);
+
+      assertEquals(0, lost, "every call was answered");
+      assertEquals(0, duplicated, "no call executed twice: " + executions);
+      assertEquals(new java.util.ArrayList<>(java.util.stream.LongStream.rangeClosed(1, answers.size()).boxed().toList()),
+          new ArrayList<>(executions.keySet()), "the counters are 1..N, no gap");
+      assertEquals(answers.size(), serverCount, "the server executed exactly the answered calls");
+      assertTrue(answers.size() > 100, "calls made: " + answers.size());
+      assertTrue(held > 0, "some calls were held through the freeze and replayed");
+      assertEquals(List.of("site-a->site-b"), MeshFixture.route(completed, clientId));
+      assertEquals(1, redirects.size(), redirects.toString());
+      assertEquals("site-b", client.assignment().site());
+      assertEquals(2, client.assignment().epoch());
+      List<String> sites = answers.stream().map(CallResult::site).toList();
+      int firstAtB = sites.indexOf("site-b");
+      assertTrue(firstAtB > 0, "answered at site-a, then at site-b: " + sites);
+      assertTrue(sites.subList(firstAtB, sites.size()).stream().allMatch("site-b"::equals), "never back at site-a: " + sites);
+      assertEquals(0, batonContainers(engineA).size(), "the source's container is gone");
+      assertEquals(1, running(engineB), "the container runs only at site-b");
+    }
+  }
+
+  private static long netkvCounter(CallResult answer) {
+    Matcher matcher = NETKV_COUNTER.matcher(answer.result().getString("answer", ""));
+    assertTrue(matcher.matches(), answer.result().encode());
+    return Long.parseLong(matcher.group(1));
+  }
+
+  /** netkv (deploy/workloads/netkv): an HTTP counter and key-value server on port 8080; an empty call counts one request. */
+  private static JsonObject netkv() {
+    return new JsonObject().put("image", "baton/netkv:1").put("cpus", 0.5).put("memoryMb", 32).put("port", 8080)
+        .put("query", new JsonArray(List.of("/usr/bin/netkv", "health")));
   }
 
   private void assertMovedToSiteB(BatonClient client, Calls calls, List<HandoffCompleted> completed,

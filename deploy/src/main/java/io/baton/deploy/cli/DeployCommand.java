@@ -30,6 +30,10 @@ final class DeployCommand implements Callable<Integer> {
   @Option(names = "--query", split = " ", description = "command run in the container to answer a call, e.g. \"/usr/bin/memwork query\"")
   List<String> query;
 
+  @Option(names = "--port", description = "the TCP port the service listens on in the container (1..65535): calls are "
+      + "forwarded to it over HTTP, the query command is then only a health check (default: none)", defaultValue = "0")
+  int port;
+
   @Parameters(description = "the container's command (default: the image's)")
   List<String> cmd;
 
@@ -41,6 +45,9 @@ final class DeployCommand implements Callable<Integer> {
     JsonObject request = new JsonObject().put("instanceId", instance).put("image", image).put("cpus", cpus)
         .put("memoryMb", memoryMb).put("cmd", new JsonArray(cmd == null ? List.of() : cmd))
         .put("query", new JsonArray(query == null ? List.of() : query));
+    if (port != 0) {
+      request.put("port", port);
+    }
     return DockerRequests.asMember(member, vertx -> {
       JsonObject reply = DockerRequests.send(vertx, site, "deploy", request);
       System.out.printf("%s runs at %s%n", reply.getString("instanceId"), reply.getString("site"));

@@ -97,9 +97,15 @@ public final class DockerEngine implements AutoCloseable {
     return client;
   }
 
-  /** Creates (does not start) a container on no network: Baton reaches it through exec. */
+  /**
+   * Creates (does not start) a container on no network, Baton reaches it through exec; or, with a
+   * service port, on the engine's {@link #NETWORK} with that port published on loopback.
+   */
   public String create(String name, ContainerProfile profile) {
     HostConfig hostConfig = HostConfig.newHostConfig().withNetworkMode("none");
+    if (profile.networked()) {
+      publish(hostConfig, profile.port());
+    }
     if (profile.memoryMb() > 0) {
       hostConfig.withMemory(profile.memoryMb() * 1024 * 1024).withMemorySwap(profile.memoryMb() * 1024 * 1024);
     }
@@ -111,7 +117,55 @@ public final class DockerEngine implements AutoCloseable {
     if (!profile.cmd().isEmpty()) {
       create.withCmd(profile.cmd());
     }
+    if (profile.networked()) {
+      create.withExposedPorts(com.github.dockerjava.api.model.ExposedPort.tcp(profile.port()));
+      try {
+        return bounded("creating container " + name, deadlines.call(), () -> create.exec().getId());
+      } catch (com.github.dockerjava.api.exception.NotFoundException missing) {
+        throw new DockerEngineException("cannot create " + name + " on " + host + ": " + missing.getMessage().strip()
+            + " (a missing network " + NETWORK + ": docker-engine.sh start or network SITE creates it)");
+      }
+    }
     return bounded("creating container " + name, deadlines.call(), () -> create.exec().getId());
+  }
+
+  /** The bridge network docker-engine.sh gives every engine (its own subnet and bridge) for services with a port. */
+  public static final String NETWORK = "baton-net";
+
+  /**
+   * Puts a networked service on {@link #NETWORK}, its port published on 127.0.0.1 at a host port
+   * the engine picks ({@link #publishedPort} reads it back). The engines run with "iptables":
+   * false, so no DNAT rule exists, but Docker 20.10 still starts its userland proxy
+   * (/usr/sbin/docker-proxy: -host-ip 127.0.0.1 -host-port P -container-ip IP -container-port
+   * 8080), which relays each loopback connection to the container's bridge address; the host
+   * reaches that address directly (the bridge is a host interface), so neither ip forwarding nor
+   * NAT is needed and the agent only ever talks to loopback. The proxy is the engine's: a restore
+   * at another engine gets another proxy and host port.
+   */
+  private static void publish(HostConfig hostConfig, int port) {
+    hostConfig.withNetworkMode(NETWORK).withPortBindings(new com.github.dockerjava.api.model.PortBinding(
+        com.github.dockerjava.api.model.Ports.Binding.bindIp("127.0.0.1"),
+        com.github.dockerjava.api.model.ExposedPort.tcp(port)));
+  }
+
+  /**
+   * The loopback port the engine published a running container's {@code port} on; it changes at
+   * every start or restore, so read it after each.
+   */
+  public int publishedPort(String containerId, int port) {
+    JsonObject inspect = new JsonObject(raw(http, deadlines.call(), "GET", "/containers/" + containerId + "/json", null));
+    JsonObject ports = inspect.getJsonObject("NetworkSettings", new JsonObject()).getJsonObject("Ports", new JsonObject());
+    io.vertx.core.json.JsonArray bindings = ports.getJsonArray(port + "/tcp");
+    if (bindings != null) {
+      for (Object binding : bindings) {
+        JsonObject hostBinding = (JsonObject) binding;
+        if ("127.0.0.1".equals(hostBinding.getString("HostIp")) && hostBinding.getString("HostPort", "").matches("\\d+")) {
+          return Integer.parseInt(hostBinding.getString("HostPort"));
+        }
+      }
+    }
+    throw new DockerEngineException("port " + port + " of " + containerId + " is not published on 127.0.0.1 at " + host
+        + " (is it running?)");
   }
 
   public void start(String containerId) {

@@ -272,7 +272,7 @@ public final class DockerHandoff {
     ContainerProfile profile = instance.profile();
     ContainerSpec spec = ContainerSpec.newBuilder().setInstanceId(instance.spec().instanceId()).setImage(profile.image())
         .addAllCmd(profile.cmd()).setCpus(profile.cpus()).setMemoryMb(profile.memoryMb()).addAllQuery(profile.queryCmd())
-        .setClientId(instance.spec().clientId()).setEpoch(instance.spec().epoch() + 1).build();
+        .setPort(profile.port()).setClientId(instance.spec().clientId()).setEpoch(instance.spec().epoch() + 1).build();
     return link.call(spec, link.target()::prepare).mapEmpty();
   }
 

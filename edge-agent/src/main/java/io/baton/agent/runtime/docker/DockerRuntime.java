@@ -10,8 +10,17 @@ import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.protocol.wire.ServiceCall;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
+import io.vertx.core.buffer.Buffer;
+import io.vertx.core.http.HttpClient;
+import io.vertx.core.http.HttpClientOptions;
+import io.vertx.core.http.HttpClientRequest;
+import io.vertx.core.http.HttpMethod;
+import io.vertx.core.http.RequestOptions;
+import io.vertx.core.json.Json;
 import io.vertx.core.json.JsonObject;
+import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -19,21 +28,30 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.concurrent.locks.Lock;
-import java.util.concurrent.locks.ReadWriteLock;
-import java.util.concurrent.locks.ReentrantReadWriteLock;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Consumer;
+import java.util.regex.Pattern;
 
 /**
  * Runs services as containers on this site's Docker Engine. Every engine call runs on a worker
  * thread. A container's state is a CRIU checkpoint plus its writable layer, not a paged memory:
  * {@link #image} and {@link #stage} are refused and docker instances move through
  * {@link DockerHandoff}, which ends by {@link #adopt adopting} the restored container here.
+ *
+ * <p>A networked service (a profile with a port) answers calls over HTTP: the runtime forwards
+ * each call to the port its engine published on 127.0.0.1, without blocking a thread, within
+ * {@link #CALL_DEADLINE}. Other services answer through their query command (exec) or their log.
+ * Either way a call never crosses a checkpoint ({@link CallGate}), and a request id executes once
+ * ({@link DockerReplies}, which moves with the checkpoint).
  */
 public final class DockerRuntime implements ServiceRuntime {
   public static final String NAME = "docker";
   /** The checkpoint a freeze leaves at this site, kept so an aborted handoff can resume from it. */
   public static final String FROZEN_CHECKPOINT = "baton-frozen";
+  /** How long a networked service may take to answer one forwarded call. */
+  public static final Duration CALL_DEADLINE = Duration.ofSeconds(3);
+  private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]{1,16}");
+  private static final Pattern HTTP_PATH = Pattern.compile("/[\\x21-\\x7e]{0,1023}");
 
   private final Vertx vertx;
   private final String siteId;
@@ -42,8 +60,10 @@ public final class DockerRuntime implements ServiceRuntime {
   private final Map<String, DockerInstance> instances = new ConcurrentHashMap<>();
   private final List<Consumer<InstanceTransition>> listeners = new CopyOnWriteArrayList<>();
   private volatile HandoffStrategy sagaSteps;
-  private final Map<String, ReadWriteLock> gates = new ConcurrentHashMap<>();
+  private final Map<String, CallGate> gates = new ConcurrentHashMap<>();
   private final Map<String, DockerReplies> replyLogs = new ConcurrentHashMap<>();
+  /** One connection per call (no keep-alive): no connection of a call outlives its answer into a checkpoint. */
+  private final HttpClient http;
 
   /** {@code memoryCapMb} > 0 caps the memory this site gives any container (its capacity). */
   public DockerRuntime(Vertx vertx, String siteId, DockerEngine engine, long memoryCapMb) {
@@ -51,12 +71,18 @@ public final class DockerRuntime implements ServiceRuntime {
     this.siteId = siteId;
     this.engine = engine;
     this.memoryCapMb = memoryCapMb;
+    this.http = vertx.createHttpClient(new HttpClientOptions().setKeepAlive(false)
+        .setConnectTimeout((int) CALL_DEADLINE.toMillis()).setDefaultHost("127.0.0.1"));
   }
 
-  /** One container serving one instance. */
-  public record DockerInstance(InstanceSpec spec, ContainerProfile profile, String containerId, InstanceState state) {
+  /**
+   * One container serving one instance; {@code hostPort} is where its engine publishes a
+   * networked service's port on 127.0.0.1 since its last start or restore (0: no port).
+   */
+  public record DockerInstance(InstanceSpec spec, ContainerProfile profile, String containerId, InstanceState state,
+      int hostPort) {
     DockerInstance in(InstanceState next) {
-      return new DockerInstance(spec, profile, containerId, next);
+      return new DockerInstance(spec, profile, containerId, next, hostPort);
     }
   }
 
@@ -117,32 +143,49 @@ public final class DockerRuntime implements ServiceRuntime {
     return validate(spec.serviceKind(), spec.options()).compose(v -> blocking(() -> {
       ContainerProfile profile = localProfile(ContainerProfile.fromOptions(spec.options()));
       String containerId = engine.create(containerName(spec.instanceId()), profile);
+      int hostPort;
       try {
         engine.start(containerId);
+        hostPort = hostPort(containerId, profile);
       } catch (RuntimeException failed) {
         engine.remove(containerId);
         throw failed;
       }
-      return new DockerInstance(spec, ContainerProfile.fromOptions(spec.options()), containerId, InstanceState.LIVE);
+      return new DockerInstance(spec, ContainerProfile.fromOptions(spec.options()), containerId, InstanceState.LIVE,
+          hostPort);
     })).map(instance -> {
       put(instance, null);
       return null;
     });
   }
 
-  /** Registers a container restored here by a handoff as this site's LIVE instance. */
+  /**
+   * Registers a container restored here by a handoff as this site's LIVE instance. Blocks (it
+   * reads a networked service's new host port from the engine): call it from a worker thread.
+   */
   public void adopt(InstanceSpec spec, String containerId, JsonObject answered) {
-    replyLogs.put(spec.instanceId(), DockerReplies.of(answered));
-    put(new DockerInstance(spec, ContainerProfile.fromOptions(spec.options()), containerId, InstanceState.LIVE), null);
+    adopt(spec, containerId, answered, InstanceState.LIVE);
   }
 
   /**
    * Registers a container restored here by the broker's saga, STAGED: its process runs (the source
    * is frozen) but it answers no call until {@link #activate}, after the fence names this site.
+   * Blocks like {@link #adopt}.
    */
   public void adoptStaged(InstanceSpec spec, String containerId, JsonObject answered) {
+    adopt(spec, containerId, answered, InstanceState.STAGED);
+  }
+
+  private void adopt(InstanceSpec spec, String containerId, JsonObject answered, InstanceState state) {
+    ContainerProfile profile = ContainerProfile.fromOptions(spec.options());
+    int hostPort = hostPort(containerId, profile);
     replyLogs.put(spec.instanceId(), DockerReplies.of(answered));
-    put(new DockerInstance(spec, ContainerProfile.fromOptions(spec.options()), containerId, InstanceState.STAGED), null);
+    put(new DockerInstance(spec, profile, containerId, state, hostPort), null);
+  }
+
+  /** Where the engine publishes the service's port now (0: the service has none). Blocks. */
+  private int hostPort(String containerId, ContainerProfile profile) {
+    return profile.networked() ? engine.publishedPort(containerId, profile.port()) : 0;
   }
 
   public Optional<DockerInstance> instance(String instanceId) {
@@ -160,24 +203,81 @@ public final class DockerRuntime implements ServiceRuntime {
     if (instance == null || instance.state() != InstanceState.LIVE) {
       return Future.failedFuture(new InstanceNotServingException(instanceId, state(instanceId)));
     }
-    return replies(instanceId).once(call.requestId(), () -> execute(instanceId));
+    return replies(instanceId).once(call.requestId(), () -> execute(instanceId, call));
   }
 
-  private Future<JsonObject> execute(String instanceId) {
-    return blocking(() -> {
-      // A call runs beside other calls but never across a checkpoint: CRIU would dump its exec.
-      Lock shared = gate(instanceId).readLock();
-      shared.lock();
+  /**
+   * A call runs beside other calls but never across a checkpoint: CRIU would dump its exec, or
+   * refuse the container for the call's open connection. A call that waited at the gate for a
+   * checkpoint finds the instance as the checkpoint left it.
+   */
+  private Future<JsonObject> execute(String instanceId, ServiceCall call) {
+    CallGate gate = gate(instanceId);
+    return gate.enter(vertx).compose(v -> {
+      Future<JsonObject> answer;
       try {
         DockerInstance now = instances.get(instanceId);
         if (now == null || now.state() != InstanceState.LIVE) {
           throw new InstanceNotServingException(instanceId, state(instanceId));
         }
-        return new JsonObject().put("site", siteId).put("answer", answer(now));
-      } finally {
-        shared.unlock();
+        answer = now.profile().networked() ? forward(now, call)
+            : blocking(() -> new JsonObject().put("site", siteId).put("answer", answer(now)));
+      } catch (RuntimeException refused) {
+        answer = Future.failedFuture(refused);
+      }
+      return answer.andThen(done -> gate.leave());
+    });
+  }
+
+  /**
+   * Sends the call to the networked service: an HTTP request to 127.0.0.1 at the port its engine
+   * published. The call's body names the request: {@code method} (default POST), {@code path}
+   * (default /) and {@code body} (a string as it is, anything else as JSON; default empty); the
+   * request id travels as X-Baton-Request-Id. Every HTTP reply is the call's answer, its status
+   * included ({@code {"site":..,"status":200,"answer":"<reply body>"}}), and as such is kept for
+   * the request id; no reply within {@link #CALL_DEADLINE} fails the call.
+   */
+  private Future<JsonObject> forward(DockerInstance instance, ServiceCall call) {
+    JsonObject body = call.body();
+    String method = String.valueOf(body.getValue("method", "POST"));
+    String path = String.valueOf(body.getValue("path", "/"));
+    if (!HTTP_METHOD.matcher(method).matches() || !HTTP_PATH.matcher(path).matches()) {
+      return Future.failedFuture(new IllegalArgumentException(
+          "a call to a networked service names an HTTP method (A-Z) and a path (/ then printable ASCII, at most 1 KB)"));
+    }
+    Object entity = body.getValue("body");
+    Buffer payload = entity == null ? Buffer.buffer() : Buffer.buffer(entity instanceof String text ? text : Json.encode(entity));
+    String where = instance.spec().instanceId() + " at 127.0.0.1:" + instance.hostPort() + " (" + siteId + ")";
+    Promise<JsonObject> answer = Promise.promise();
+    AtomicReference<HttpClientRequest> sent = new AtomicReference<>();
+    long deadline = vertx.setTimer(CALL_DEADLINE.toMillis(), t -> {
+      if (answer.tryFail(new ServiceDeadlineException("the service " + where + " did not answer " + method + " " + path
+          + " within " + CALL_DEADLINE.toMillis() + " ms"))) {
+        HttpClientRequest request = sent.get();
+        if (request != null) {
+          request.reset();
+        }
       }
     });
+    http.request(new RequestOptions().setMethod(HttpMethod.valueOf(method)).setHost("127.0.0.1")
+            .setPort(instance.hostPort()).setURI(path).putHeader("X-Baton-Request-Id", call.requestId()))
+        .compose(request -> {
+          sent.set(request);
+          return request.send(payload);
+        })
+        // The reply ends when the service closes the connection (or at its Content-Length).
+        .compose(response -> response.body().map(reply -> new JsonObject().put("site", siteId)
+            .put("status", response.statusCode()).put("answer", reply.toString().strip())))
+        .onComplete(done -> {
+          vertx.cancelTimer(deadline);
+          if (done.succeeded()) {
+            answer.tryComplete(done.result());
+          } else {
+            answer.tryFail(new IllegalStateException("calling the service " + where + ": " + done.cause().getMessage(),
+                done.cause()));
+          }
+        });
+    return answer.future();
   }
 
   /**
@@ -185,12 +285,33 @@ public final class DockerRuntime implements ServiceRuntime {
    * in its container, and keeps new calls out until it returns.
    */
   <T> T exclusive(String instanceId, Callable<T> work) throws Exception {
-    Lock sole = gate(instanceId).writeLock();
-    sole.lock();
-    try {
-      return work.call();
-    } finally {
-      sole.unlock();
+    return gate(instanceId).exclusive(work);
+  }
+
+  /**
+   * The instance's health check: its query command, run inside the container (a networked
+   * service answers calls over its port; its query command is for this only). Never across a
+   * checkpoint.
+   */
+  public Future<String> health(String instanceId) {
+    CallGate gate = gate(instanceId);
+    return gate.enter(vertx).compose(v -> {
+      DockerInstance now = instances.get(instanceId);
+      if (now == null || now.state() != InstanceState.LIVE || now.profile().queryCmd().isEmpty()) {
+        gate.leave();
+        return Future.failedFuture(now == null || now.state() != InstanceState.LIVE
+            ? new InstanceNotServingException(instanceId, state(instanceId))
+            : new IllegalStateException(instanceId + " has no query command to check its health with"));
+      }
+      return blocking(() -> engine.exec(now.containerId(), now.profile().queryCmd()).strip())
+          .andThen(done -> gate.leave());
+    });
+  }
+
+  /** A networked service did not answer a call within {@link #CALL_DEADLINE}. */
+  public static final class ServiceDeadlineException extends RuntimeException {
+    public ServiceDeadlineException(String message) {
+      super(message);
     }
   }
 
@@ -203,8 +324,8 @@ public final class DockerRuntime implements ServiceRuntime {
     return replyLogs.computeIfAbsent(instanceId, id -> new DockerReplies());
   }
 
-  private ReadWriteLock gate(String instanceId) {
-    return gates.computeIfAbsent(instanceId, id -> new ReentrantReadWriteLock());
+  private CallGate gate(String instanceId) {
+    return gates.computeIfAbsent(instanceId, id -> new CallGate());
   }
 
   private String answer(DockerInstance instance) {
@@ -241,9 +362,10 @@ public final class DockerRuntime implements ServiceRuntime {
     }
     return blocking(() -> {
       engine.startFromCheckpoint(instance.containerId(), checkpoint);
-      return null;
-    }).map(v -> {
-      put(instance.in(InstanceState.LIVE), InstanceState.FROZEN);
+      return hostPort(instance.containerId(), instance.profile());
+    }).map(hostPort -> {
+      put(new DockerInstance(instance.spec(), instance.profile(), instance.containerId(), InstanceState.LIVE, hostPort),
+          InstanceState.FROZEN);
       return null;
     });
   }

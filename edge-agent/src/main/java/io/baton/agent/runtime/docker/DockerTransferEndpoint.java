@@ -126,7 +126,7 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
       return Future.failedFuture("instance " + request.getInstanceId() + " already exists at " + runtime.siteId());
     }
     ContainerProfile profile = new ContainerProfile(request.getImage(), request.getCmdList(), request.getCpus(),
-        request.getMemoryMb(), request.getQueryList());
+        request.getMemoryMb(), request.getQueryList(), request.getPort());
     InstanceSpec spec = new InstanceSpec(request.getInstanceId(), request.getClientId(), ContainerProfile.KIND,
         request.getEpoch(), profile.toOptions());
     return blocking(() -> runtime.engine().create(DockerRuntime.containerName(request.getInstanceId()),

@@ -27,6 +27,11 @@ final class TestEngines {
         1.0, megabytes + 64, List.of("/usr/bin/memwork", "query"));
   }
 
+  /** The networked workload: an HTTP counter and key-value server on port 8080; `netkv health` checks it. */
+  static ContainerProfile netkv() {
+    return new ContainerProfile("baton/netkv:1", List.of(), 0.5, 32, List.of("/usr/bin/netkv", "health"), 8080);
+  }
+
   static List<Container> batonContainers(DockerEngine engine) {
     return engine.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of("io.baton.instance", "")).exec();
   }
