@@ -1,6 +1,7 @@
 package io.baton.deploy;
 
 import com.github.dockerjava.api.model.Container;
+import io.baton.agent.runtime.docker.ContainerSweep;
 import io.baton.agent.runtime.docker.DockerEngine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
@@ -13,6 +14,13 @@ final class ContainerEngines {
   }
 
   /** The engines .ci/run starts (site-a, site-b), or others named by BATON_DOCKER_SITE_A/B. */
+  /** The engine at {@code host}; should the test JVM be stopped midway (Ctrl-C), Baton's containers there go with it. */
+  static DockerEngine open(String host) {
+    DockerEngine engine = new DockerEngine(host);
+    new ContainerSweep(List.of(engine));
+    return engine;
+  }
+
   static String engine(String site) {
     String fromEnv = System.getenv("BATON_DOCKER_SITE_" + site.toUpperCase());
     return fromEnv != null ? fromEnv : "unix:///var/lib/baton/engines/site-" + site + "/docker.sock";
@@ -35,6 +43,6 @@ final class ContainerEngines {
   }
 
   static void removeBatonContainers(DockerEngine engine) {
-    batonContainers(engine).forEach(c -> engine.remove(c.getId()));
+    engine.removeBatonContainers();
   }
 }

@@ -71,8 +71,8 @@ class DockerSagaTest {
   private static final EngineDeadlines STUCK_CRIU_DEADLINES = EngineDeadlines.DEFAULTS.withCriu(Duration.ofSeconds(8));
   private static final List<String> WORKLOAD_IMAGES = List.of("baton/busybox:1", "baton/memwork:1");
 
-  private final DockerEngine engineA = new DockerEngine(ENGINE_A);
-  private final DockerEngine engineB = new DockerEngine(ENGINE_B);
+  private final DockerEngine engineA = ContainerEngines.open(ENGINE_A);
+  private final DockerEngine engineB = ContainerEngines.open(ENGINE_B);
   private LocalMesh mesh;
 
   @BeforeEach

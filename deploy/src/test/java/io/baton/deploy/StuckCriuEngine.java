@@ -47,7 +47,7 @@ final class StuckCriuEngine implements AutoCloseable {
     // A leftover engine from an interrupted run has another PATH: stop it first.
     script("stop", null);
     script("start", bin);
-    DockerEngine engine = new DockerEngine(host());
+    DockerEngine engine = ContainerEngines.open(host());
     for (String image : images) {
       if (!engine.hasImage(image)) {
         try (InputStream saved = from.save(image)) {

@@ -2,6 +2,7 @@ package io.baton.deploy.bench;
 
 import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.runtime.docker.ContainerProfile;
+import io.baton.agent.runtime.docker.ContainerSweep;
 import io.baton.agent.runtime.docker.DockerEngine;
 import io.baton.agent.runtime.docker.DockerLink;
 import io.baton.agent.runtime.docker.DockerSite;
@@ -85,7 +86,8 @@ public final class DockerBench {
   public List<Run> run() throws Exception {
     Vertx vertx = Vertx.vertx();
     List<Run> runs = new ArrayList<>();
-    try (DockerEngine engineA = new DockerEngine(options.engineA()); DockerEngine engineB = new DockerEngine(options.engineB())) {
+    try (DockerEngine engineA = new DockerEngine(options.engineA()); DockerEngine engineB = new DockerEngine(options.engineB());
+        ContainerSweep sweep = new ContainerSweep(List.of(engineA, engineB))) {
       DockerSite siteA = await(new DockerSite(vertx, "site-a", "127.0." + options.subnet() + ".1", 7721, engineA, 0).start());
       DockerSite siteB = await(new DockerSite(vertx, "site-b", "127.0." + options.subnet() + ".2", 7722, engineB, 0).start());
       LinkTable table = new LinkTable(vertx);
@@ -196,10 +198,8 @@ public final class DockerBench {
 
   /** Removes Baton's containers at both sites and leaves site-b only the busybox base image. */
   static void clean(DockerEngine a, DockerEngine b) {
-    for (DockerEngine engine : List.of(a, b)) {
-      engine.client().listContainersCmd().withShowAll(true).withLabelFilter(Map.of("io.baton.instance", "")).exec()
-          .forEach(c -> engine.remove(c.getId()));
-    }
+    a.removeBatonContainers();
+    b.removeBatonContainers();
     for (String image : List.of("baton/memwork:1", "baton/counter:1")) {
       if (b.hasImage(image)) {
         b.client().removeImageCmd(image).withForce(true).exec();

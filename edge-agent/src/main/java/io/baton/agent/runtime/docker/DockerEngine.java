@@ -34,6 +34,8 @@ import java.util.concurrent.TimeUnit;
  */
 public final class DockerEngine implements AutoCloseable {
   public static final String API_VERSION = "1.41";
+  /** The label on every container Baton makes, its value the container's name. */
+  public static final String INSTANCE_LABEL = "io.baton.instance";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final String host;
@@ -85,6 +87,11 @@ public final class DockerEngine implements AutoCloseable {
     return DockerClientImpl.getInstance(config, http);
   }
 
+  /** Whether {@link #close} ran: a closed engine takes no more calls. */
+  public boolean closed() {
+    return calls.isShutdown();
+  }
+
   public EngineDeadlines deadlines() {
     return deadlines;
   }
@@ -113,7 +120,7 @@ public final class DockerEngine implements AutoCloseable {
       hostConfig.withNanoCPUs((long) (profile.cpus() * 1e9));
     }
     var create = client.createContainerCmd(profile.image()).withName(name).withHostConfig(hostConfig)
-        .withLabels(java.util.Map.of("io.baton.instance", name));
+        .withLabels(java.util.Map.of(INSTANCE_LABEL, name));
     if (!profile.cmd().isEmpty()) {
       create.withCmd(profile.cmd());
     }
@@ -326,6 +333,26 @@ public final class DockerEngine implements AutoCloseable {
     } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
       // Already gone: removing is idempotent.
     }
+  }
+
+  /** Every container a Baton runtime or probe made on this engine (they carry the io.baton.instance label). */
+  public List<String> batonContainers() {
+    return bounded("listing Baton's containers", deadlines.call(), () -> client.listContainersCmd().withShowAll(true)
+        .withLabelFilter(java.util.Map.of(INSTANCE_LABEL, "")).exec().stream().map(c -> c.getId()).toList());
+  }
+
+  /**
+   * Removes every container a Baton runtime or probe made here, first ending any runc still
+   * checkpointing or restoring one (what an interrupted handoff leaves). Returns how many went.
+   */
+  public int removeBatonContainers() {
+    List<String> ids = batonContainers();
+    for (String id : ids) {
+      StuckRuntime.end(id, "checkpoint");
+      StuckRuntime.end(id, "restore");
+      remove(id);
+    }
+    return ids.size();
   }
 
   public boolean hasImage(String image) {

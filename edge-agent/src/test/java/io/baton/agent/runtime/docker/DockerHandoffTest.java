@@ -61,8 +61,8 @@ class DockerHandoffTest {
   @BeforeAll
   static void startSites() throws Exception {
     vertx = Vertx.vertx();
-    engineA = new DockerEngine(TestEngines.host("a"));
-    engineB = new DockerEngine(TestEngines.host("b"));
+    engineA = TestEngines.open("a");
+    engineB = TestEngines.open("b");
     ca = DevCertificateAuthority.open(Files.createTempDirectory("baton-docker-ca"));
     MemberCredentials b = ca.issueMember("site-b", List.of("127.0.20.2", "127.0.20.3"));
     siteA = await(new DockerSite(vertx, "site-a", "127.0.20.1", 7701, engineA, 0,

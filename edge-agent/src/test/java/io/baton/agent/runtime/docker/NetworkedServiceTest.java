@@ -54,8 +54,8 @@ class NetworkedServiceTest {
   @BeforeAll
   static void startSites() throws Exception {
     vertx = Vertx.vertx();
-    engineA = new DockerEngine(TestEngines.host("a"));
-    engineB = new DockerEngine(TestEngines.host("b"));
+    engineA = TestEngines.open("a");
+    engineB = TestEngines.open("b");
     siteA = await(new DockerSite(vertx, "site-a", "127.0.21.1", 7711, engineA, 0).start());
     siteB = await(new DockerSite(vertx, "site-b", "127.0.21.2", 7712, engineB, 0).start());
   }

@@ -12,6 +12,13 @@ final class TestEngines {
   private TestEngines() {
   }
 
+  /** The engine of {@code site}; should the test JVM be stopped midway (Ctrl-C), Baton's containers there go with it. */
+  static DockerEngine open(String site) {
+    DockerEngine engine = new DockerEngine(host(site));
+    new ContainerSweep(List.of(engine));
+    return engine;
+  }
+
   static String host(String site) {
     String fromEnv = System.getenv("BATON_DOCKER_SITE_" + site.toUpperCase());
     return fromEnv != null ? fromEnv : "unix:///var/lib/baton/engines/site-" + site + "/docker.sock";
@@ -37,7 +44,7 @@ final class TestEngines {
   }
 
   static void removeBatonContainers(DockerEngine engine) {
-    batonContainers(engine).forEach(c -> engine.remove(c.getId()));
+    engine.removeBatonContainers();
   }
 
   /** Leaves only the busybox base on the engine, so the workloads' own layers must be sent. */
