@@ -25,6 +25,12 @@ public final class BatonCli {
       command.getErr().println("baton: " + failure.getMessage());
       return 2;
     }
+    if (failure instanceof io.baton.agent.runtime.docker.CheckpointProbe.ProbeFailedException
+        || failure instanceof io.baton.agent.runtime.docker.DockerEngine.DockerEngineException) {
+      // A site whose engine cannot hand services off refuses to start, saying why in one line.
+      command.getErr().println("baton: " + failure.getMessage());
+      return 1;
+    }
     throw failure;
   }
 }
