@@ -1,0 +1,37 @@
+#!/usr/bin/env bash
+# Everything the test suite needs on a fresh Debian 12 machine (run as root), idempotent:
+# - JDK 17 and Maven;
+# - the standard tools the interop tests drive: a real Mosquitto broker (the MQTT tests start it
+#   themselves, one per test class on its own loopback address and port, so they can also stop it
+#   to cut clients off), mosquitto_pub/mosquitto_sub, and libcoap's coap-client;
+# - headless Chromium for the dashboard test;
+# - Docker 20.10 and CRIU 4.2 (proved by a real dump and restore), the site-a and site-b engines
+#   and the workload images, for the container tests.
+# The rest is real and needs no setup: the Hazelcast cluster (members bound to loopback addresses
+# 127.0.x.y, which Linux routes to lo), Californium CoAP, Vert.x gRPC, Moquette.
+#
+# Usage: bash deploy/scripts/setup-test-machine.sh && mvn verify      (the README's test command)
+set -euo pipefail
+here="$(cd "$(dirname "$0")" && pwd)"
+
+need_install=()
+command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -q 'version "17' || need_install+=(openjdk-17-jdk-headless)
+command -v mvn >/dev/null 2>&1 || need_install+=(maven)
+[ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || need_install+=(mosquitto)
+command -v mosquitto_pub >/dev/null 2>&1 || need_install+=(mosquitto-clients)
+command -v coap-client-notls >/dev/null 2>&1 || command -v coap-client >/dev/null 2>&1 || need_install+=(libcoap3-bin)
+command -v python3 >/dev/null 2>&1 || need_install+=(python3-minimal)  # the CRIU self-test's socket server
+if [ ${#need_install[@]} -gt 0 ]; then
+  echo "installing: ${need_install[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get -o DPkg::Lock::Timeout=900 update -q
+  apt-get -o DPkg::Lock::Timeout=900 install -y -q "${need_install[@]}"
+fi
+
+bash "$here/install-chromium.sh"
+# Docker and CRIU 4.2 in a prefix, the site-a/site-b engines, the workload images.
+bash "$here/setup-docker-sites.sh" site-a site-b
+
+java -version 2>&1 | head -1
+mvn -v 2>&1 | head -1
+echo "mosquitto: $(command -v mosquitto || echo /usr/sbin/mosquitto), coap-client: $(command -v coap-client-notls || command -v coap-client)"
