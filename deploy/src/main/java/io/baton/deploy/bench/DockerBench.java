@@ -175,7 +175,8 @@ public final class DockerBench {
       if (attempt > 0) {
         Thread.sleep(100);
       }
-      answer = await(site.runtime().call(id, new ServiceCall("bench", new JsonObject()))).getString("answer", "");
+      // Each attempt its own request id: the runtime answers a repeated id from its reply log.
+      answer = await(site.runtime().call(id, new ServiceCall("bench-check-" + attempt, new JsonObject()))).getString("answer", "");
     }
     if (app.equals("memwork")) {
       Matcher m = MEMWORK.matcher(answer);
