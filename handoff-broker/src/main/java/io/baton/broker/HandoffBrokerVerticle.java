@@ -5,6 +5,7 @@ import io.baton.broker.journal.HandoffJournal;
 import io.baton.broker.journal.TakeoverWatcher;
 import io.baton.broker.saga.HandoffSaga;
 import io.baton.broker.trigger.A3Trigger;
+import io.baton.protocol.health.StallWatchdog;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.codec.EventCodecs;
 import io.baton.protocol.directory.ClientDirectory;
@@ -68,7 +69,7 @@ public final class HandoffBrokerVerticle extends VerticleBase {
         .compose(v -> config.metricsPort() == 0 ? Future.succeededFuture() : vertx.createHttpServer()
             .requestHandler(request -> request.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4")
-                .end(metrics.exposition()))
+                .end(metricsExposition()))
             .listen(config.metricsPort(), metricsHost)
             .mapEmpty());
   }
@@ -95,7 +96,7 @@ public final class HandoffBrokerVerticle extends VerticleBase {
 
   /** The metrics of the handoffs this broker ran or saw, as Prometheus text. */
   public String metricsExposition() {
-    return metrics.exposition();
+    return metrics.exposition() + StallWatchdog.exposition();
   }
 
   private void onTelemetry(TelemetryReported report) {

@@ -8,6 +8,7 @@ import io.baton.broker.journal.HandoffJournal;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.SiteDirectory;
 import io.vertx.core.Future;
+import io.baton.protocol.health.StallWatchdog;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
@@ -51,6 +52,7 @@ public final class ClusterMember {
     VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(host, credentials));
     return Vertx.builder().with(options).withClusterManager(new OwnedHazelcastClusterManager(hazelcast))
         .buildClustered()
+        .onSuccess(member -> StallWatchdog.watch(member, host))
         .onFailure(failure -> hazelcast.shutdown());
   }
 
