@@ -6,15 +6,21 @@ import java.io.EOFException;
 import java.nio.ByteBuffer;
 import javax.net.ssl.SSLEngineResult;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
+import javax.net.ssl.SSLException;
 
 /**
  * Last in a connection's outbound pipeline: Hazelcast's encoded bytes in, TLS records out to the
- * socket. Until the handshake is done nothing of Hazelcast's crosses; the handler reports BLOCKED
- * while it waits for the peer, and the inbound handler wakes it when there is something to send.
- * Buffers follow Hazelcast's convention: {@code src} and {@code dst} stay in read mode between calls.
+ * socket. Buffers follow Hazelcast's convention: {@code src} and {@code dst} stay in read mode
+ * between calls.
+ *
+ * <p>Statuses as NioOutboundPipeline reads them: DIRTY runs the pipeline again once the socket
+ * can take more; CLEAN unschedules it until Hazelcast writes again; BLOCKED unschedules it and
+ * ignores writes until a wakeup. So: CLEAN only when {@code src} is empty and the engine has
+ * nothing of its own to send; BLOCKED only when the engine itself, in the wrap just made, refused
+ * to move before the peer's next handshake message (the inbound side wakes us after each step).
  */
 final class TlsOutboundHandler extends OutboundHandler<ByteBuffer, ByteBuffer> {
-  private static final ByteBuffer NOTHING = ByteBuffer.allocate(0);
+  private final ByteBuffer nothing = ByteBuffer.allocate(0);
   private final TlsSession session;
 
   TlsOutboundHandler(TlsSession session) {
@@ -23,7 +29,8 @@ final class TlsOutboundHandler extends OutboundHandler<ByteBuffer, ByteBuffer> {
 
   @Override
   public void handlerAdded() {
-    initDstBuffer(session.packetSize() * 2);
+    // the pipeline flushes this buffer to the socket: room for two of the largest records
+    initDstBuffer(Math.max(TlsSession.NETWORK_BUFFER, 2 * session.packetSize()));
   }
 
   @Override
@@ -31,33 +38,50 @@ final class TlsOutboundHandler extends OutboundHandler<ByteBuffer, ByteBuffer> {
     dst.compact();
     try {
       while (true) {
-        HandshakeStatus handshake = session.engine().getHandshakeStatus();
-        if (handshake == HandshakeStatus.NEED_TASK) {
-          handshake = session.runTasks();
-        }
-        if (handshake == HandshakeStatus.NEED_UNWRAP || handshake == HandshakeStatus.NEED_UNWRAP_AGAIN) {
-          // the peer's turn; whatever Hazelcast queued waits for the handshake to finish
-          return HandlerStatus.BLOCKED;
-        }
-        ByteBuffer plain = src == null ? NOTHING : src;
-        boolean handshaking = handshake != HandshakeStatus.NOT_HANDSHAKING;
-        if (!handshaking && !plain.hasRemaining()) {
+        ByteBuffer plain = src == null ? nothing : src;
+        if (!plain.hasRemaining() && session.engine().getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
+          // If the engine comes to need a wrap after this read, the inbound side that moved it wakes us.
           return HandlerStatus.CLEAN;
         }
-        if (dst.remaining() < session.packetSize()) {
+        int packet = session.packetSize();
+        if (packet > dst.capacity()) {
+          throw new SSLException("a TLS record larger than the send buffer (" + dst.capacity() + " bytes)");
+        }
+        if (dst.remaining() < packet) {
+          // the socket has not taken the last records: DIRTY flushes and runs us again when it can
           return HandlerStatus.DIRTY;
         }
         SSLEngineResult result = session.engine().wrap(plain, dst);
-        if (result.getStatus() == SSLEngineResult.Status.CLOSED) {
-          throw new EOFException("the TLS session is closed");
+        HandshakeStatus handshake = result.getHandshakeStatus();
+        switch (result.getStatus()) {
+          case CLOSED:
+            throw new EOFException("the TLS session is closed");
+          case BUFFER_OVERFLOW:
+            return HandlerStatus.DIRTY;
+          case OK:
+            break;
+          default:
+            throw new IllegalStateException(result.getStatus().toString());
         }
-        if (result.getStatus() == SSLEngineResult.Status.BUFFER_OVERFLOW) {
-          return HandlerStatus.DIRTY;
-        }
-        HandshakeStatus after = result.getHandshakeStatus();
-        if (after == HandshakeStatus.FINISHED || after == HandshakeStatus.NEED_UNWRAP) {
-          // records the peer sent may be waiting for this side's handshake step
+        if ((result.bytesProduced() > 0 && result.bytesConsumed() == 0)
+            || handshake == HandshakeStatus.FINISHED || handshake == HandshakeStatus.NEED_UNWRAP) {
+          // a handshake or post-handshake message went out: the inbound side may hold records back for it
           session.wakeInbound();
+        }
+        if (result.bytesConsumed() == 0 && result.bytesProduced() == 0) {
+          switch (handshake) {
+            case NEED_UNWRAP:
+            case NEED_UNWRAP_AGAIN:
+            case NEED_TASK:
+              // Before the handshake is done the engine wraps no data: the peer's turn, or a task the
+              // inbound side runs. Each step there wakes us; a wakeup during this call reschedules.
+              return HandlerStatus.BLOCKED;
+            case FINISHED:
+              break;
+            default:
+              // nothing moved and nothing to wait for: try again when the socket is writable
+              return HandlerStatus.DIRTY;
+          }
         }
       }
     } finally {

@@ -6,12 +6,28 @@ import javax.net.ssl.SSLEngine;
 import javax.net.ssl.SSLEngineResult.HandshakeStatus;
 
 /**
- * One Hazelcast connection's TLS engine, shared by its inbound and outbound handler (which run on
- * different I/O threads: the JDK's SSLEngine allows one wrap and one unwrap at a time). The side
+ * One Hazelcast connection's TLS engine, shared by its inbound and outbound handler, which run on
+ * different threads (two I/O threads, or a caller's thread when Hazelcast writes through). The JDK
+ * engine serializes wrap, unwrap and getHandshakeStatus, but a status read and a wrap are two
+ * steps: the handlers act on each call's own result, never on a status read before it. The side
  * that connected is the TLS client; the accepting side requires the peer's certificate, so both
  * ends prove they hold a key the cluster CA signed.
+ *
+ * <p>Who runs a handler again: the inbound one runs when the socket has bytes, the outbound one
+ * when Hazelcast writes (unless it is BLOCKED); neither runs because the engine changed state. So
+ * whichever handler moves the handshake wakes the other, and only the inbound handler runs the
+ * engine's delegated tasks (they come from unwrap): a task taken by the other thread would leave
+ * the inbound handler stopped with records in its buffer and no one to wake it.
  */
 final class TlsSession {
+  /**
+   * Room for the largest record an SSLEngine accepts (16 KiB of data plus the overhead of the
+   * largest fragments, about 33 KB) and more: the pipeline captures the inbound source and the
+   * outbound destination once, so they cannot be grown later, and a record that never fits would
+   * never be read.
+   */
+  static final int NETWORK_BUFFER = 64 * 1024;
+
   private final SSLEngine engine;
   private final Channel channel;
 
@@ -36,7 +52,7 @@ final class TlsSession {
     return engine.getSession().getApplicationBufferSize();
   }
 
-  /** Handshake steps the engine hands out (certificate checks) run here, on the I/O thread: they are short. */
+  /** Handshake steps the engine hands out (certificate checks) run here, on the inbound I/O thread: they are short. */
   HandshakeStatus runTasks() {
     Runnable task;
     while ((task = engine.getDelegatedTask()) != null) {
@@ -45,11 +61,12 @@ final class TlsSession {
     return engine.getHandshakeStatus();
   }
 
-  /** The other direction may now have something to send (a handshake message, or held data). */
+  /** The engine moved: the outbound side may have a handshake message to send, or may send held data. */
   void wakeOutbound() {
     channel.outboundPipeline().wakeup();
   }
 
+  /** A handshake message went out: records the inbound side held back for it can be unwrapped now. */
   void wakeInbound() {
     channel.inboundPipeline().wakeup();
   }
