@@ -81,7 +81,7 @@ for _ in range(50):
   pids+=("$(cat "$dir/sock/pid")")
   reply="$(ask)"
   [ "$reply" = "pong 2" ] || { echo "criu self-test FAILED: restored server answered '$reply', expected 'pong 2'" >&2; return 1; }
-  echo "criu self-test passed: $("$criu" --version | head -1), dump+restore of a process and of a listening socket"
+  echo "criu self-test passed: $("$criu" --version | sed -n 1p), dump+restore of a process and of a listening socket"
 }
 
 if [ "${1:-}" = "--self-test" ]; then
@@ -93,7 +93,7 @@ PREFIX="${1:-/opt/baton/criu}"
 WRAPPER="${2:-/usr/local/bin/criu}"
 wanted="${CRIU_VERSION%%-*}"
 
-if [ -x "$WRAPPER" ] && "$WRAPPER" --version 2>/dev/null | grep -qx "Version: $wanted"; then
+if [ -x "$WRAPPER" ] && "$WRAPPER" --version 2>/dev/null | grep -x "Version: $wanted" >/dev/null; then
   echo "criu: $wanted already installed at $WRAPPER"
   self_test "$WRAPPER" || exit 1
   exit 0
@@ -121,7 +121,7 @@ retry "apt-get update of Debian $SUITE lists" apt-get "${apt_opts[@]}" update -q
 # The pin: criu and libcompel at exactly CRIU_VERSION. Debian unstable moves on; when the pinned
 # version has left the mirror the install stops here with the versions it does offer, rather than
 # silently installing an untested CRIU.
-if ! apt-cache "${apt_opts[@]}" madison criu | awk '{print $3}' | grep -qx "$CRIU_VERSION"; then
+if ! apt-cache "${apt_opts[@]}" madison criu | awk '{print $3}' | grep -x "$CRIU_VERSION" >/dev/null; then
   fail "criu $CRIU_VERSION is not in Debian $SUITE any more (it offers: $(apt-cache "${apt_opts[@]}" madison criu | awk '{print $3}' | tr '\n' ' ')); set CRIU_VERSION to one of them"
 fi
 cd "$work/debs"
@@ -150,5 +150,5 @@ cat >"$WRAPPER" <<EOF
 exec "$loader" --library-path "$libpath" "$PREFIX/usr/sbin/criu" "\$@"
 EOF
 chmod 755 "$WRAPPER"
-"$WRAPPER" --version | head -1
+"$WRAPPER" --version | sed -n 1p
 self_test "$WRAPPER" || exit 1

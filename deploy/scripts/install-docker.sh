@@ -23,4 +23,4 @@ fi
 
 "$here/install-criu.sh"
 mount --make-rshared /
-echo "docker: $(/usr/sbin/dockerd --version), criu: $(criu --version | head -1), / propagation: $(findmnt -no PROPAGATION /)"
+echo "docker: $(/usr/sbin/dockerd --version), criu: $(criu --version | sed -n 1p), / propagation: $(findmnt -no PROPAGATION /)"

@@ -15,7 +15,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 
 need_install=()
-command -v java >/dev/null 2>&1 && java -version 2>&1 | grep -q 'version "17' || need_install+=(openjdk-17-jdk-headless)
+command -v java >/dev/null 2>&1 && java -version 2>&1 | grep 'version "17' >/dev/null || need_install+=(openjdk-17-jdk-headless)
 command -v mvn >/dev/null 2>&1 || need_install+=(maven)
 [ -x /usr/sbin/mosquitto ] || command -v mosquitto >/dev/null 2>&1 || need_install+=(mosquitto)
 command -v mosquitto_pub >/dev/null 2>&1 || need_install+=(mosquitto-clients)
@@ -32,6 +32,6 @@ bash "$here/install-chromium.sh"
 # Docker and CRIU 4.2 in a prefix, the site-a/site-b engines, the workload images.
 bash "$here/setup-docker-sites.sh" site-a site-b
 
-java -version 2>&1 | head -1
-mvn -v 2>&1 | head -1
+java -version 2>&1 | sed -n 1p
+mvn -v 2>&1 | sed -n 1p
 echo "mosquitto: $(command -v mosquitto || echo /usr/sbin/mosquitto), coap-client: $(command -v coap-client-notls || command -v coap-client)"
