@@ -53,9 +53,21 @@ public final class MqttTopics {
     }
   }
 
-  /** The one filter an agent subscribes to: everything addressed to its site. */
-  public static String siteFilter(String siteId) {
-    return ROOT + "/site/" + siteId + "/+/+";
+  /**
+   * What an agent subscribes to, everything addressed to its site, one filter per inbound kind with
+   * its QoS: telemetry and batches at most once, attaches and calls at least once. Telemetry is
+   * superseded by the next report and shed under overload anyway; at QoS 1 a flood of it keeps
+   * the broker waiting for acknowledgements, and Moquette 0.17 resends one unacknowledged after
+   * 5 s without retaining its payload, so the late PUBACK over-releases it and the exception ends
+   * that session executor thread for good (moquette-io/moquette#871: "session queue is full").
+   */
+  public static java.util.Map<String, Integer> siteSubscriptions(String siteId) {
+    java.util.Map<String, Integer> filters = new java.util.LinkedHashMap<>();
+    for (Inbound kind : Inbound.values()) {
+      boolean telemetry = kind == Inbound.TELEMETRY || kind == Inbound.BATCH;
+      filters.put(ROOT + "/site/" + siteId + "/+/" + kind.name().toLowerCase(), telemetry ? 0 : 1);
+    }
+    return java.util.Collections.unmodifiableMap(filters);
   }
 
   /** The filter a client subscribes to: everything addressed to it. */

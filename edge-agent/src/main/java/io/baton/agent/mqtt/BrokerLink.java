@@ -35,16 +35,17 @@ final class BrokerLink {
 
   private final Context context;
   private final MqttAsyncClient client;
-  private final String filter;
+  /** Topic filter -> QoS; subscribed at once, in one SUBSCRIBE. */
+  private final java.util.Map<String, Integer> filters;
   private final BiConsumer<String, byte[]> onMessage;
   private final Optional<MemberCredentials> credentials;
 
   /** With credentials the link logs in as the member and verifies the broker against the cluster CA. */
-  BrokerLink(Context context, String brokerUri, String clientId, String filter, Optional<MemberCredentials> credentials,
-      BiConsumer<String, byte[]> onMessage) {
+  BrokerLink(Context context, String brokerUri, String clientId, java.util.Map<String, Integer> filters,
+      Optional<MemberCredentials> credentials, BiConsumer<String, byte[]> onMessage) {
     this.context = context;
     this.credentials = credentials;
-    this.filter = filter;
+    this.filters = java.util.Map.copyOf(filters);
     this.onMessage = onMessage;
     try {
       this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
@@ -55,8 +56,8 @@ final class BrokerLink {
       @Override
       public void connectComplete(boolean reconnect, String serverUri) {
         if (reconnect) {
-          LOG.info("reconnected to {}; subscribing to {} again", serverUri, filter);
-          subscribe().onFailure(e -> LOG.warn("cannot subscribe to {} again: {}", filter, e.getMessage()));
+          LOG.info("reconnected to {}; subscribing to {} again", serverUri, filters.keySet());
+          subscribe().onFailure(e -> LOG.warn("cannot subscribe to {} again: {}", filters.keySet(), e.getMessage()));
         }
       }
 
@@ -111,7 +112,9 @@ final class BrokerLink {
   }
 
   private Future<Void> subscribe() {
-    return action(listener -> client.subscribe(filter, 1, null, listener));
+    String[] topics = filters.keySet().toArray(String[]::new);
+    int[] qos = java.util.Arrays.stream(topics).mapToInt(filters::get).toArray();
+    return action(listener -> client.subscribe(topics, qos, null, listener));
   }
 
   Future<Void> publish(String topic, byte[] payload, boolean retained) {

@@ -53,7 +53,7 @@ public final class MqttClientFace {
     this.attachments = attachments;
     this.router = router;
     this.link = new BrokerLink(context, config.mqttEndpoint(), "baton-agent-" + config.siteId(),
-        MqttTopics.siteFilter(config.siteId()), config.credentials(), this::onMessage);
+        MqttTopics.siteSubscriptions(config.siteId()), config.credentials(), this::onMessage);
   }
 
   public Future<Void> start() {
