@@ -41,6 +41,7 @@ public final class StallWatchdog implements AutoCloseable {
   private static final AtomicLong BLOCKED_THREADS = new AtomicLong();
   private static final AtomicLong STALLED_OPERATIONS = new AtomicLong();
   private static final List<String> REPORTS = new CopyOnWriteArrayList<>();
+  private static final List<java.util.function.Supplier<String>> DIAGNOSTICS = new CopyOnWriteArrayList<>();
 
   private final Vertx vertx;
   private final String member;
@@ -71,6 +72,14 @@ public final class StallWatchdog implements AutoCloseable {
   /** What was reported, one line per stall (the thread dumps are in the log). */
   public static List<String> reports() {
     return List.copyOf(REPORTS);
+  }
+
+  /**
+   * Adds what a stall report shows after its thread dump: state the dump cannot show (a
+   * connection's buffers, say), since a stall with every thread idle is a lost wakeup.
+   */
+  public static void addDiagnostics(java.util.function.Supplier<String> diagnostics) {
+    DIAGNOSTICS.add(diagnostics);
   }
 
   /** The counts in Prometheus' text exposition format. */
@@ -104,7 +113,11 @@ public final class StallWatchdog implements AutoCloseable {
       if (!canaryReported && System.currentTimeMillis() - sentAt > STALLED_AFTER.toMillis()) {
         canaryReported = true;
         STALLED_OPERATIONS.incrementAndGet();
-        report("a cluster map operation of " + member + " has been pending for " + STALLED_AFTER.toSeconds() + " s");
+        String what = "a cluster map operation of " + member + " has been pending for " + STALLED_AFTER.toSeconds() + " s";
+        // Not on this event loop: a dump of every thread takes a while, and the workers may be the ones stuck.
+        Thread reporter = new Thread(() -> report(what), "baton-stall-report");
+        reporter.setDaemon(true);
+        reporter.start();
       }
       return;
     }
@@ -118,7 +131,15 @@ public final class StallWatchdog implements AutoCloseable {
 
   private static void report(String what) {
     REPORTS.add(what);
-    LOG.warn("STALL: {}; thread dump follows\n{}", what, threadDump());
+    StringBuilder more = new StringBuilder();
+    for (java.util.function.Supplier<String> diagnostics : DIAGNOSTICS) {
+      try {
+        more.append(diagnostics.get());
+      } catch (RuntimeException e) {
+        more.append("(diagnostics failed: ").append(e).append(")\n");
+      }
+    }
+    LOG.warn("STALL: {}; thread dump follows\n{}{}", what, threadDump(), more);
   }
 
   private static String threadDump() {

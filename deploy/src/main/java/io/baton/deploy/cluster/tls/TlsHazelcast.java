@@ -14,6 +14,10 @@ import javax.net.ssl.SSLContext;
  * connection pipeline through the node extension the instance is built with.
  */
 public final class TlsHazelcast {
+  static {
+    io.baton.protocol.health.StallWatchdog.addDiagnostics(TlsConnections::describe);
+  }
+
   private TlsHazelcast() {
   }
 

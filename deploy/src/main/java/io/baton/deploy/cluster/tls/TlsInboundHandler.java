@@ -37,7 +37,21 @@ final class TlsInboundHandler extends InboundHandler<ByteBuffer, ByteBuffer> {
   @Override
   public HandlerStatus onRead() throws Exception {
     src.flip();
+    HandlerStatus status = null;
     try {
+      status = read();
+      return status;
+    } finally {
+      session.lastRead = String.valueOf(status);
+      session.lastReadAt = System.currentTimeMillis();
+      session.srcPending = src.remaining();
+      session.plainPending = plain.remaining();
+      src.compact();
+    }
+  }
+
+  private HandlerStatus read() throws Exception {
+    {
       while (true) {
         if (!drainPlain()) {
           return HandlerStatus.DIRTY;
@@ -49,6 +63,8 @@ final class TlsInboundHandler extends InboundHandler<ByteBuffer, ByteBuffer> {
         } finally {
           plain.flip();
         }
+        session.networkIn += result.bytesConsumed();
+        session.plainOut += result.bytesProduced();
         HandshakeStatus handshake = result.getHandshakeStatus();
         boolean ranTasks = handshake == HandshakeStatus.NEED_TASK;
         if (ranTasks) {
@@ -83,8 +99,6 @@ final class TlsInboundHandler extends InboundHandler<ByteBuffer, ByteBuffer> {
             throw new IllegalStateException(result.getStatus().toString());
         }
       }
-    } finally {
-      src.compact();
     }
   }
 

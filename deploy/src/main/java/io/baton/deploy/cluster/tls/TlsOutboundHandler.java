@@ -36,7 +36,20 @@ final class TlsOutboundHandler extends OutboundHandler<ByteBuffer, ByteBuffer> {
   @Override
   public HandlerStatus onWrite() throws Exception {
     dst.compact();
+    HandlerStatus status = null;
     try {
+      status = write();
+      return status;
+    } finally {
+      dst.flip();
+      session.lastWrite = status + " on " + Thread.currentThread().getName();
+      session.lastWriteAt = System.currentTimeMillis();
+      session.dstPending = dst.remaining();
+    }
+  }
+
+  private HandlerStatus write() throws Exception {
+    {
       while (true) {
         ByteBuffer plain = src == null ? nothing : src;
         if (!plain.hasRemaining() && session.engine().getHandshakeStatus() != HandshakeStatus.NEED_WRAP) {
@@ -53,6 +66,8 @@ final class TlsOutboundHandler extends OutboundHandler<ByteBuffer, ByteBuffer> {
         }
         SSLEngineResult result = session.engine().wrap(plain, dst);
         HandshakeStatus handshake = result.getHandshakeStatus();
+        session.plainIn += result.bytesConsumed();
+        session.networkOut += result.bytesProduced();
         switch (result.getStatus()) {
           case CLOSED:
             throw new EOFException("the TLS session is closed");
@@ -84,8 +99,6 @@ final class TlsOutboundHandler extends OutboundHandler<ByteBuffer, ByteBuffer> {
           }
         }
       }
-    } finally {
-      dst.flip();
     }
   }
 }

@@ -30,6 +30,18 @@ final class TlsSession {
 
   private final SSLEngine engine;
   private final Channel channel;
+  // Diagnostics only (TlsConnections): written by the handler threads, read racily by a stall report.
+  long networkIn;
+  long plainOut;
+  long plainIn;
+  long networkOut;
+  String lastRead = "-";
+  String lastWrite = "-";
+  long lastReadAt;
+  long lastWriteAt;
+  int srcPending;
+  int plainPending;
+  int dstPending;
 
   TlsSession(SSLContext context, Channel channel) {
     this.channel = channel;
@@ -38,6 +50,20 @@ final class TlsSession {
     if (!channel.isClientMode()) {
       engine.setNeedClientAuth(true);
     }
+    TlsConnections.add(this);
+  }
+
+  Channel channel() {
+    return channel;
+  }
+
+  String describe(long now) {
+    return channel.localSocketAddress() + (channel.isClientMode() ? " -> " : " <- ") + channel.remoteSocketAddress()
+        + " hs " + engine.getHandshakeStatus()
+        + " | in net " + networkIn + " plain " + plainOut + " src " + srcPending + " plain-held " + plainPending
+        + " last " + lastRead + " " + (now - lastReadAt) + " ms ago"
+        + " | out plain " + plainIn + " net " + networkOut + " dst " + dstPending
+        + " last " + lastWrite + " " + (now - lastWriteAt) + " ms ago";
   }
 
   SSLEngine engine() {
