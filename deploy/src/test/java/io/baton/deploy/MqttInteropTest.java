@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.MqttSettings;
+import io.baton.deploy.cluster.MosquittoBroker;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.BatonGateway;
@@ -50,7 +51,7 @@ class MqttInteropTest {
   /** The logins in the broker's password file. */
   private static final List<String> CLIENTS = List.of("bus-1", "bus-404", "tram-7", "coach-5", "ferry-3", "spy-9", "bike-2");
   private static final List<String> GATEWAYS = List.of("depot-gw");
-  private static Mosquitto mosquitto;
+  private static MosquittoBroker mosquitto;
   private static LocalMesh mesh;
   private static List<TelemetryReported> published;
   private static List<HandoffCompleted> completed;
@@ -62,7 +63,7 @@ class MqttInteropTest {
     pub = Cli.tool("mosquitto_pub");
     sub = Cli.tool("mosquitto_sub");
     MeshLayout layout = MeshFixture.layout(62);
-    mosquitto = new Mosquitto("127.0.62.1", 18832, layout.credentials().orElseThrow(),
+    mosquitto = new MosquittoBroker("127.0.62.1", 18832, layout.credentials().orElseThrow(),
         layout.agents().stream().map(AgentConfig::siteId).toList(), CLIENTS, GATEWAYS);
     mesh = LocalMesh.start(layout.withMqtt(MqttSettings.external(mosquitto.uri())), BrokerConfig.defaults());
     published = MeshFixture.collect(mesh.brokerVertx(), Addresses.TELEMETRY_REPORTED);

@@ -2,7 +2,6 @@ package io.baton.deploy.bench;
 
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
-import io.baton.client.BatonGateway;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.Addresses;
@@ -53,7 +52,29 @@ public final class ClientsBench {
     this.out = out;
   }
 
-  public List<Row> run(MeshLayout layout) {
+  /**
+   * Runs every row on one mesh laid out as {@code plain}. With MQTT among the transports, the sites
+   * share a Mosquitto on the broker's address, port {@code mqttPort} ({@link BenchBroker}).
+   */
+  public List<Row> run(MeshLayout plain, int mqttPort) {
+    List<String> mqttMovers = new ArrayList<>();
+    if (options.transports().contains("mqtt")) {
+      for (int clients : options.clientCounts()) {
+        moverIds("mqtt", clients).forEach(mqttMovers::add);
+      }
+    }
+    try (BenchBroker mqtt = mqttMovers.isEmpty() ? null
+        : BenchBroker.start(plain, mqttPort, mqttMovers, List.of("bench-attach", "bench-load"))) {
+      return run(mqtt == null ? plain : mqtt.layout());
+    }
+  }
+
+  private List<String> moverIds(String transport, int clients) {
+    String prefix = transport + clients + "-";
+    return IntStream.range(0, Math.min(clients, options.maxMovers())).mapToObj(i -> prefix + "mover-" + i).toList();
+  }
+
+  private List<Row> run(MeshLayout layout) {
     out.printf("Starting the mesh (%s, sites %s)...%n", layout.brokerHost(), String.join(", ", layout.siteHosts()));
     List<Row> rows = new ArrayList<>();
     try (LocalMesh mesh = LocalMesh.start(layout, BrokerConfig.defaults())) {
@@ -85,8 +106,8 @@ public final class ClientsBench {
     String[] ids = IntStream.range(0, clients).mapToObj(i -> prefix + i).toArray(String[]::new);
     attachAll(siteA.config().coapEndpoint(), ids);
 
-    int moverCount = Math.min(clients, options.maxMovers());
-    List<String> moverIds = IntStream.range(0, moverCount).mapToObj(i -> prefix + "mover-" + i).toList();
+    List<String> moverIds = moverIds(transport, clients);
+    int moverCount = moverIds.size();
     try (Movers movers = new Movers(mesh, moverIds, id -> client(transport, id, siteA, mesh.credentials().client(id)));
         TelemetryLoad load = load(transport, siteA, acceptedAtA)) {
       movers.start(options.moverCallHz());
@@ -131,23 +152,8 @@ public final class ClientsBench {
         : new MqttTelemetryLoad(site.config().mqttEndpoint(), site.config().siteId(), loadGateway, acceptedAtA::get);
   }
 
-  /**
-   * Attaches the reporting clients through one CoAP gateway, a hundred at a time. The first goes
-   * alone: until its DTLS handshake is done, Scandium holds only a few outbound messages and drops
-   * the rest.
-   */
   private void attachAll(String coapEndpoint, String[] ids) {
-    try (BatonGateway gateway = BatonGateway.builder().gatewayId(attachGateway.clientId()).credentials(attachGateway)
-        .site(coapEndpoint).timeout(Duration.ofSeconds(10)).build()) {
-      gateway.attach(ids[0], "counter").join();
-      for (int from = 1; from < ids.length; from += 100) {
-        List<CompletableFuture<?>> batch = new ArrayList<>();
-        for (int i = from; i < Math.min(ids.length, from + 100); i++) {
-          batch.add(gateway.attach(ids[i], "counter"));
-        }
-        CompletableFuture.allOf(batch.toArray(CompletableFuture[]::new)).join();
-      }
-    }
+    GatewayAttach.all(coapEndpoint, attachGateway, ids);
   }
 
   private static BatonClient client(String transport, String id, LocalMesh.Site site, ClientCredentials credentials) {

@@ -43,6 +43,7 @@ final class Movers implements AutoCloseable {
   private final MessageConsumer<HandoffCompleted> listener;
   private final MessageConsumer<HandoffAborted> abortListener;
   private final AtomicInteger aborted = new AtomicInteger();
+  private final List<java.util.concurrent.ScheduledFuture<?>> driving = new ArrayList<>();
 
   Movers(LocalMesh mesh, List<String> ids, Function<String, BatonClient> clientFor) {
     this.mesh = mesh;
@@ -95,6 +96,41 @@ final class Movers implements AutoCloseable {
       }
     });
     calls.get(client.clientId()).add(call);
+  }
+
+  /**
+   * Drives every mover back and forth along {@code road} at {@code speedMps}, each reporting its
+   * position and the signal it would receive {@code reportHz} times a second, so the broker's
+   * trigger (and the predictor, when the mesh runs one) moves it: the path a real vehicle's
+   * handoffs take. Mover i sets off {@code staggerMillis * i} after the first, from the road's start.
+   */
+  void startDriving(io.baton.deploy.demo.Road road, io.baton.deploy.demo.RadioModel radio, double speedMps,
+      double reportHz, long staggerMillis) {
+    long period = Math.round(1e6 / reportHz);
+    long began = System.nanoTime();
+    for (int i = 0; i < clients.size(); i++) {
+      BatonClient client = clients.get(i);
+      long delayMillis = staggerMillis * i;
+      driving.add(clock.scheduleAtFixedRate(() -> {
+        double seconds = (System.nanoTime() - began) / 1e9 - delayMillis / 1e3;
+        double x = road.startX() + triangle(Math.max(0, seconds) * speedMps, road.lengthMeters());
+        Map<String, Double> rssi = new java.util.TreeMap<>();
+        road.distances(x).forEach((site, distance) -> rssi.put(site, radio.rssiDbm(distance)));
+        client.report(new io.baton.protocol.wire.TelemetryReport(client.clientId(), System.currentTimeMillis(), x,
+            road.offsetMeters(), speedMps, 90.0, rssi)).exceptionally(failure -> null);
+      }, delayMillis * 1000, period, TimeUnit.MICROSECONDS));
+    }
+  }
+
+  /** Parks every mover where it is: no more reports, so no more handoffs; calls go on. */
+  void stopDriving() {
+    driving.forEach(task -> task.cancel(false));
+  }
+
+  /** Distance along the road after travelling {@code travelled}: there and back again, forever. */
+  private static double triangle(double travelled, double length) {
+    double lap = travelled % (2 * length);
+    return lap <= length ? lap : 2 * length - lap;
   }
 
   /** Hands every mover to {@code target}, spread over {@code spreadMillis}; completes when all handoffs did. */

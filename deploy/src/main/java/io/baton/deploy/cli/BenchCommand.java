@@ -1,6 +1,5 @@
 package io.baton.deploy.cli;
 
-import io.baton.agent.MqttSettings;
 import io.baton.deploy.bench.ClientsBench;
 import io.baton.deploy.bench.LinkConfig;
 import io.baton.deploy.bench.MigrationBench;
@@ -14,7 +13,7 @@ import picocli.CommandLine.Option;
 
 @Command(name = "bench", mixinStandardHelpOptions = true, description = "Benchmarks; prints a table.",
     subcommands = {BenchCommand.Clients.class, BenchCommand.Migration.class, BenchCommand.Failover.class,
-        PredictorBenchCommand.class, DockerBenchCommand.class})
+        PredictorBenchCommand.class, DockerBenchCommand.class, SoakBenchCommand.class})
 final class BenchCommand {
 
   @Command(name = "failover", mixinStandardHelpOptions = true,
@@ -56,9 +55,12 @@ final class BenchCommand {
         defaultValue = "127.0.10.")
     String prefix;
 
-    @Option(names = "--mqtt-port", description = "port of each site's embedded MQTT broker (default ${DEFAULT-VALUE})",
+    @Option(names = "--mqtt-port", description = "port of the sites' shared Mosquitto, on the broker's address (default ${DEFAULT-VALUE})",
         defaultValue = "1883")
     int mqttPort;
+
+    @Option(names = "--transports", split = ",", description = "which of coap,mqtt (default: both)")
+    List<String> transports;
 
     @Override
     public Integer call() {
@@ -68,12 +70,15 @@ final class BenchCommand {
           || (seconds != null && seconds < 1)) {
         throw new IllegalArgumentException("client counts, movers and seconds must be positive");
       }
+      if (transports != null && !List.of("coap", "mqtt").containsAll(transports)) {
+        throw new IllegalArgumentException("--transports takes coap and/or mqtt, not " + transports);
+      }
       options = new ClientsBench.Options(clients == null ? options.clientCounts() : clients,
           movers == null ? options.maxMovers() : movers, options.moverCallHz(),
-          seconds == null ? options.window() : Duration.ofSeconds(seconds), options.transports());
-      MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443,
-          MqttSettings.embedded(mqttPort));
-      List<ClientsBench.Row> rows = new ClientsBench(options, System.out).run(layout);
+          seconds == null ? options.window() : Duration.ofSeconds(seconds),
+          transports == null ? options.transports() : transports);
+      MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
+      List<ClientsBench.Row> rows = new ClientsBench(options, System.out).run(layout, mqttPort);
       return rows.stream().allMatch(r -> r.lost() == 0 && r.duplicated() == 0) ? 0 : 1;
     }
   }

@@ -1,4 +1,4 @@
-package io.baton.deploy;
+package io.baton.deploy.cluster;
 
 import io.baton.agent.mqtt.MqttAccess;
 import io.baton.pki.DevCertificateAuthority;
@@ -15,8 +15,10 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * A real Mosquitto (Debian's package) run by the test as a child process, bound to one loopback
- * address and port, without persistence: {@link #restart()} is a real broker outage. It is set up
+ * A real Mosquitto (Debian's package) run as a child process, bound to one address and port,
+ * without persistence: {@link #restart(long)} is a real broker outage. Tests use it for interop and
+ * broker failures; the load benchmarks and the soak use it as the sites' shared broker, since the
+ * embedded Moquette 0.17 loses session threads under load (see MqttTopics.siteSubscriptions). It is set up
  * as protocol.md tells a deployment to: TLS only, with a certificate the mesh's CA issued for its
  * address; no anonymous logins; a password file ({@code mosquitto_passwd -U}) with each member's
  * and each client's derived MQTT password; and an ACL file with the rules of the agents' embedded
@@ -24,7 +26,7 @@ import java.util.concurrent.TimeUnit;
  * its own outbound ones (only a gateway's login, gateway/ID, may publish on its batch topic, which
  * may name other clients), a member uses every topic.
  */
-final class Mosquitto implements AutoCloseable {
+public final class MosquittoBroker implements AutoCloseable {
   /** The member name the broker's certificate is issued to. */
   private static final String BROKER_NAME = "mosquitto";
 
@@ -42,7 +44,7 @@ final class Mosquitto implements AutoCloseable {
    * @param clients the clients that may log in
    * @param gateways the gateways that may log in (as gateway/ID) and publish batches
    */
-  Mosquitto(String host, int port, Path credentials, List<String> members, List<String> clients, List<String> gateways)
+  public MosquittoBroker(String host, int port, Path credentials, List<String> members, List<String> clients, List<String> gateways)
       throws IOException, InterruptedException {
     this.host = host;
     this.port = port;
@@ -87,7 +89,13 @@ final class Mosquitto implements AutoCloseable {
     }
     Path passwords = dir.resolve("passwords");
     Files.write(passwords, lines);
-    String output = Cli.run(Cli.tool("mosquitto_passwd"), "-U", passwords.toString());
+    Process hashing = new ProcessBuilder(tool("mosquitto_passwd"), "-U", passwords.toString()).redirectErrorStream(true)
+        .start();
+    if (!hashing.waitFor(20, TimeUnit.SECONDS)) {
+      hashing.destroyForcibly();
+      throw new IOException("mosquitto_passwd -U did not finish within 20 s");
+    }
+    String output = new String(hashing.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     if (!output.isBlank()) {
       throw new IOException("mosquitto_passwd -U: " + output);
     }
@@ -113,24 +121,24 @@ final class Mosquitto implements AutoCloseable {
   }
 
   /** The CA a client verifies the broker against. */
-  Path clusterCa() {
+  public Path clusterCa() {
     return clusterCa;
   }
 
-  String uri() {
+  public String uri() {
     return "ssl://" + host + ":" + port;
   }
 
-  String host() {
+  public String host() {
     return host;
   }
 
-  int port() {
+  public int port() {
     return port;
   }
 
-  void start() throws IOException {
-    process = new ProcessBuilder(Cli.tool("mosquitto"), "-c", config.toString())
+  public void start() throws IOException {
+    process = new ProcessBuilder(tool("mosquitto"), "-c", config.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
@@ -148,13 +156,13 @@ final class Mosquitto implements AutoCloseable {
   }
 
   /** Stops the broker (every connection drops) and starts a fresh one on the same address. */
-  void restart(long downMillis) throws IOException {
+  public void restart(long downMillis) throws IOException {
     stop();
     sleep(downMillis);
     start();
   }
 
-  void stop() {
+  public void stop() {
     if (process != null) {
       process.destroy();
       try {
@@ -166,6 +174,18 @@ final class Mosquitto implements AutoCloseable {
       }
       process = null;
     }
+  }
+
+  /** Debian installs the broker in /usr/sbin, which not every PATH names. */
+  private static String tool(String name) {
+    String path = System.getenv("PATH") + java.io.File.pathSeparator + "/usr/sbin";
+    for (String dir : path.split(java.io.File.pathSeparator)) {
+      if (new java.io.File(dir, name).canExecute()) {
+        return new java.io.File(dir, name).getPath();
+      }
+    }
+    throw new IllegalStateException(name + " is not installed (apt-get install mosquitto): the load benchmarks and the "
+        + "soak run the sites' MQTT on Mosquitto");
   }
 
   private static void sleep(long millis) {
