@@ -101,6 +101,11 @@ public final class EdgeAgentVerticle extends VerticleBase {
     this.admission = new TelemetryAdmission(config.siteId(), TelemetryAdmission.DEFAULT_LIMIT);
   }
 
+  /** The local view of the client directory that telemetry reads. */
+  public ClientView clientView() {
+    return clientView;
+  }
+
   /** The site's telemetry admission: its bound and its accepted, refused and shed counts. */
   public TelemetryAdmission telemetryAdmission() {
     return admission;

@@ -33,6 +33,7 @@ public final class ClientView {
   private final ClientDirectory directory;
   private final LongSupplier clock;
   private final ConcurrentMap<String, Entry> records = new ConcurrentHashMap<>();
+  private final java.util.concurrent.atomic.AtomicLong announcements = new java.util.concurrent.atomic.AtomicLong();
   private volatile Runnable unsubscribe = () -> { };
 
   private record Entry(ClientRecord record, long confirmedAtMs) {
@@ -61,6 +62,12 @@ public final class ClientView {
 
   private void announced(ClientRecord record) {
     records.put(record.clientId(), new Entry(record, clock.getAsLong()));
+    announcements.incrementAndGet();
+  }
+
+  /** Records the feed has announced so far (tests, operators: is the view being fed?). */
+  public long announcements() {
+    return announcements.get();
   }
 
   /** The client's record as this agent knows it, without a remote read; empty if it does not. */

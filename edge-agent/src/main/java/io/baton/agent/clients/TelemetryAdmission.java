@@ -73,8 +73,18 @@ public final class TelemetryAdmission {
 
   /** The admitted reports were handled: published ({@code accepted}) or refused with a reason. */
   public void done(Transport transport, int reports, boolean accepted) {
-    inFlight.addAndGet(-reports);
+    release(reports);
     counters.get(transport)[accepted ? 0 : 1].add(reports);
+  }
+
+  /** Gives admitted reports back without counting an outcome (what {@link #done} does first). */
+  public void release(int reports) {
+    inFlight.addAndGet(-reports);
+  }
+
+  /** Reports the agent takes in at most before it sheds. */
+  public int limit() {
+    return limit;
   }
 
   public Counts counts(Transport transport) {
