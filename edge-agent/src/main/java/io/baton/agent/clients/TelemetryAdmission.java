@@ -13,7 +13,9 @@ import org.slf4j.LoggerFactory;
  * report is shed at once (CoAP answers 5.03 with Max-Age, MQTT drops it), so an agent offered more
  * than it can take keeps a short queue, and answers calls, attaches and handoffs, which never pass
  * here, without waiting behind a backlog of telemetry. Counts accepted, refused and shed reports
- * per transport, and says so in the log at most once per {@link #LOG_EVERY_MS}.
+ * per transport, and says so in the log at most once per {@link #LOG_EVERY_MS}. The bound is in
+ * reports, except for MQTT, whose messages are admitted before they are parsed: there a message
+ * counts as one, and a shed message counts as one shed report (a gateway's batch as well).
  */
 public final class TelemetryAdmission {
   private static final Logger LOG = LoggerFactory.getLogger(TelemetryAdmission.class);
@@ -71,9 +73,12 @@ public final class TelemetryAdmission {
     }
   }
 
-  /** The admitted reports were handled: published ({@code accepted}) or refused with a reason. */
-  public void done(Transport transport, int reports, boolean accepted) {
-    release(reports);
+  /**
+   * Admitted work was handled: {@code units} go back to the bound, and its {@code reports} count
+   * as published ({@code accepted}) or refused with a reason.
+   */
+  public void done(Transport transport, int units, int reports, boolean accepted) {
+    release(units);
     counters.get(transport)[accepted ? 0 : 1].add(reports);
   }
 

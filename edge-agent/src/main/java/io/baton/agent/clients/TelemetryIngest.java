@@ -60,22 +60,40 @@ public final class TelemetryIngest {
    * shed them (counted); otherwise the outcome, completed on the telemetry context.
    */
   public Optional<Future<List<TelemetryReported>>> submit(Transport transport, List<TelemetryReport> reports) {
-    int count = reports.size();
-    if (!admission.tryAdmit(transport, count)) {
+    return submit(transport, reports.size(), () -> reports);
+  }
+
+  /**
+   * As {@link #submit(Transport, List)} for a message not parsed yet: it counts as {@code units}
+   * against the bound, and is parsed on the telemetry context, so the transport's thread (MQTT's
+   * one callback thread) only sorts and admits, and a backlog builds here, where it is bounded,
+   * rather than in the broker.
+   */
+  public Optional<Future<List<TelemetryReported>>> submit(Transport transport, int units, Parse parse) {
+    if (!admission.tryAdmit(transport, units)) {
       return Optional.empty();
     }
     Promise<List<TelemetryReported>> outcome = Promise.promise();
     context.runOnContext(v -> {
       Future<List<TelemetryReported>> accepted;
+      int[] reports = {units};
       try {
-        accepted = acceptAll(reports);
-      } catch (RuntimeException e) {
+        List<TelemetryReport> parsed = parse.reports();
+        reports[0] = parsed.size();
+        accepted = acceptAll(parsed);
+      } catch (InvalidPayloadException | RuntimeException e) {
         accepted = Future.failedFuture(e);
       }
-      accepted.onComplete(done -> admission.done(transport, count, done.succeeded()));
+      accepted.onComplete(done -> admission.done(transport, units, reports[0], done.succeeded()));
       accepted.onComplete(outcome);
     });
     return Optional.of(outcome.future());
+  }
+
+  /** A message's reports, parsed (and checked against its publisher) on the telemetry context. */
+  @FunctionalInterface
+  public interface Parse {
+    List<TelemetryReport> reports() throws InvalidPayloadException;
   }
 
   /** Checks and publishes a message's reports; runs on the telemetry context. */

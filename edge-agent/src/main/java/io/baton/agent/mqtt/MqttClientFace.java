@@ -92,20 +92,16 @@ public final class MqttClientFace {
     }
   }
 
-  /** Shed (dropped, counted by the admission) when the agent is over its bound; refusals go to the error topic. */
+  /**
+   * Shed (dropped, counted by the admission) when the agent is over its bound; parsed on the
+   * telemetry context otherwise, so Paho's one callback thread keeps up with the broker and a
+   * backlog, if any, is the agent's bounded one, not the broker's queue. Refusals go to the error topic.
+   */
   private void telemetry(InboundTopic inbound, String topic, byte[] payload) {
-    List<TelemetryReport> reports;
-    try {
-      reports = TelemetryBatch.parse(WireFormat.JSON, payload);
-      if (inbound.kind() == MqttTopics.Inbound.TELEMETRY) {
-        ownReports(inbound.clientId(), reports);
-      }
-    } catch (InvalidPayloadException | RuntimeException e) {
-      refuse(inbound, topic, payload, e);
-      return;
-    }
-    ingest.submit(Transport.MQTT, reports)
-        .ifPresent(accepted -> accepted.onFailure(failure -> refuse(inbound, topic, payload, failure)));
+    ingest.submit(Transport.MQTT, 1, () -> {
+      List<TelemetryReport> reports = TelemetryBatch.parse(WireFormat.JSON, payload);
+      return inbound.kind() == MqttTopics.Inbound.TELEMETRY ? ownReports(inbound.clientId(), reports) : reports;
+    }).ifPresent(accepted -> accepted.onFailure(failure -> refuse(inbound, topic, payload, failure)));
   }
 
   private void onRequest(InboundTopic inbound, String topic, byte[] payload) {
