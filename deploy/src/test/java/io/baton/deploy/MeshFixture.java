@@ -67,10 +67,20 @@ public final class MeshFixture {
     return DevCertificateAuthority.open(mesh.credentials().dir());
   }
 
-  /** Collects every event published on {@code address}, as seen by the given member. */
+  /**
+   * Collects every event published on {@code address}, as seen by the given member; telemetry,
+   * published in batches, is collected report by report.
+   */
+  @SuppressWarnings("unchecked")
   static <T extends BatonEvent> List<T> collect(Vertx member, String address) throws Exception {
     List<T> events = Collections.synchronizedList(new ArrayList<>());
-    member.eventBus().<T>consumer(address, message -> events.add(message.body()))
+    member.eventBus().<BatonEvent>consumer(address, message -> {
+      if (message.body() instanceof io.baton.protocol.event.TelemetryReportedBatch batch) {
+        batch.reports().forEach(report -> events.add((T) report));
+      } else {
+        events.add((T) message.body());
+      }
+    })
         .completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
     return events;
   }

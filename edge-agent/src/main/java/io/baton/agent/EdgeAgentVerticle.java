@@ -6,7 +6,11 @@ import io.baton.agent.node.InstanceQuery;
 import io.baton.agent.node.LoadReporter;
 import io.baton.agent.clients.ClientGuard;
 import io.baton.agent.clients.ServiceCallRouter;
+import io.baton.agent.clients.ClientView;
+import io.baton.agent.clients.TelemetryAdmission;
+import io.baton.agent.clients.TelemetryContext;
 import io.baton.agent.clients.TelemetryIngest;
+import io.baton.agent.clients.TelemetryIntakeReporter;
 import io.baton.agent.coap.AgentCoapServer;
 import io.baton.agent.handoff.HandoffParticipant;
 import io.baton.agent.handoff.PrestageParticipant;
@@ -28,6 +32,8 @@ import io.baton.agent.transfer.LinkEmulator;
 import io.baton.agent.transfer.LinkFaults;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.codec.EventCodecs;
+import io.baton.protocol.directory.ClientDirectory;
+import io.baton.protocol.directory.ClientRecordFeed;
 import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.directory.SiteInfo;
 import io.baton.protocol.event.ClientRedirected;
@@ -55,7 +61,11 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private final AgentConfig config;
   private final ServiceRuntime runtime;
   private final ChunkStore chunkStore;
+  private final ClientRecordFeed clientFeed;
+  private final TelemetryAdmission admission;
   private SiteDirectory sites;
+  private ClientView clientView;
+  private TelemetryIntakeReporter intakeReporter;
   private HandoffParticipant participant;
   private DeployCommand deployCommand;
   private LoadReporter loadReporter;
@@ -75,9 +85,30 @@ public final class EdgeAgentVerticle extends VerticleBase {
 
   /** {@code chunkStoreBytes}: what this site may hold of states in transit (a handoff that needs more is refused). */
   public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime, long chunkStoreBytes) {
+    this(config, runtime, chunkStoreBytes, ClientRecordFeed.NONE);
+  }
+
+  /**
+   * {@code clientFeed}: the client directory's changes, which keep the view telemetry reads fresh
+   * (the cluster member's entry listener); with {@link ClientRecordFeed#NONE} the view re-reads
+   * what it holds every few seconds instead.
+   */
+  public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime, long chunkStoreBytes, ClientRecordFeed clientFeed) {
     this.config = config;
     this.runtime = runtime;
     this.chunkStore = new ChunkStore(chunkStoreBytes, PagedMemory.PAGE_SIZE);
+    this.clientFeed = clientFeed;
+    this.admission = new TelemetryAdmission(config.siteId(), TelemetryAdmission.DEFAULT_LIMIT);
+  }
+
+  /** The local view of the client directory that telemetry reads. */
+  public ClientView clientView() {
+    return clientView;
+  }
+
+  /** The site's telemetry admission: its bound and its accepted, refused and shed counts. */
+  public TelemetryAdmission telemetryAdmission() {
+    return admission;
   }
 
   public AgentConfig agentConfig() {
@@ -121,7 +152,10 @@ public final class EdgeAgentVerticle extends VerticleBase {
     deployCommand = new DeployCommand(vertx, config, attachments);
     loadReporter = new LoadReporter(vertx, config.siteId());
     prestaging = new PrestageParticipant(vertx, config, strategy, target.prestages());
-    TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId());
+    clientView = new ClientView(new ClientDirectory(vertx));
+    TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId(), TelemetryContext.besides(vertx, context),
+        clientView, admission);
+    intakeReporter = new TelemetryIntakeReporter(vertx, config.siteId(), admission);
     coap = new AgentCoapServer(config, context, ingest, attachments, router, guard);
     if (config.mqtt().enabled()) {
       mqtt = new MqttClientFace(config, context, ingest, attachments, router, guard);
@@ -137,7 +171,8 @@ public final class EdgeAgentVerticle extends VerticleBase {
 
     vertx.eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED, message -> redirect(message.body()));
 
-    return transferServer.listen()
+    return clientView.start(clientFeed)
+        .compose(v -> transferServer.listen())
         .compose(server -> selfCheck())
         .compose(v -> vertx.executeBlocking(() -> {
           coap.start();
@@ -153,7 +188,10 @@ public final class EdgeAgentVerticle extends VerticleBase {
         .compose(v -> prestaging.register())
         .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.mqttEndpoint(),
             config.host(), config.transferPort())))
-        .onSuccess(v -> loadReporter.start(LoadReporter.DEFAULT_PERIOD_MS));
+        .onSuccess(v -> {
+          loadReporter.start(LoadReporter.DEFAULT_PERIOD_MS);
+          intakeReporter.start();
+        });
   }
 
   /** The embedded broker first (if any), then the agent's own connection to whichever broker serves the site. */
@@ -197,6 +235,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
     return sites.unregister(config.siteId())
         .eventually(() -> {
           loadReporter.stop();
+          intakeReporter.stop();
           return deployCommand.unregister();
         })
         .eventually(() -> participant.unregister())
@@ -211,6 +250,10 @@ public final class EdgeAgentVerticle extends VerticleBase {
           return null;
         }))
         .eventually(() -> transferServer.close())
-        .eventually(() -> transferClients.close());
+        .eventually(() -> transferClients.close())
+        .eventually(() -> {
+          clientView.stop();
+          return Future.succeededFuture();
+        });
   }
 }

@@ -14,7 +14,10 @@ import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.broker.metrics.HandoffMetricsRegistry;
+import io.baton.broker.metrics.TelemetryIntakeRegistry;
+import io.baton.protocol.event.TelemetryIntake;
 import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.event.TelemetryReportedBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
@@ -36,6 +39,7 @@ public final class HandoffBrokerVerticle extends VerticleBase {
   private final BrokerConfig config;
   private final Set<String> inFlight = new HashSet<>();
   private final HandoffMetricsRegistry metrics = new HandoffMetricsRegistry();
+  private final TelemetryIntakeRegistry intake = new TelemetryIntakeRegistry();
   private final String metricsHost;
   private A3Trigger trigger;
   private HandoffSaga saga;
@@ -64,7 +68,9 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> trigger.expireIdle());
     vertx.eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, message -> metrics.record(message.body()));
     vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> metrics.record(message.body()));
-    return vertx.eventBus().<TelemetryReported>consumer(Addresses.TELEMETRY_REPORTED, message -> onTelemetry(message.body()))
+    vertx.eventBus().<TelemetryIntake>consumer(Addresses.TELEMETRY_INTAKE, message -> intake.record(message.body()));
+    return vertx.eventBus().<TelemetryReportedBatch>consumer(Addresses.TELEMETRY_REPORTED,
+            message -> message.body().reports().forEach(this::onTelemetry))
         .completion()
         .compose(v -> config.metricsPort() == 0 ? Future.succeededFuture() : vertx.createHttpServer()
             .requestHandler(request -> request.response()
@@ -94,9 +100,9 @@ public final class HandoffBrokerVerticle extends VerticleBase {
         .onComplete(done -> inFlight.remove(clientId));
   }
 
-  /** The metrics of the handoffs this broker ran or saw, as Prometheus text. */
+  /** The metrics of the handoffs this broker ran or saw, and the agents' telemetry counters, as Prometheus text. */
   public String metricsExposition() {
-    return metrics.exposition() + StallWatchdog.exposition();
+    return metrics.exposition() + intake.exposition() + StallWatchdog.exposition();
   }
 
   private void onTelemetry(TelemetryReported report) {

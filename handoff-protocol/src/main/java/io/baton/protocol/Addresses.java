@@ -8,7 +8,13 @@ public final class Addresses {
   private Addresses() {
   }
 
+  /**
+   * Validated telemetry, as {@code TelemetryReportedBatch}: each agent publishes what it accepted
+   * in the last few milliseconds as one message.
+   */
   public static final String TELEMETRY_REPORTED = "baton.telemetry.reported";
+  /** Every agent's {@code TelemetryIntake} (accepted, refused, shed per transport), every few seconds. */
+  public static final String TELEMETRY_INTAKE = "baton.telemetry.intake";
   public static final String FORECAST = "baton.predictor.forecast";
   public static final String PRESTAGE_REQUESTED = "baton.prestage.requested";
   public static final String PRESTAGED = "baton.prestage.done";

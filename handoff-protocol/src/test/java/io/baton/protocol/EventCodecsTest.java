@@ -38,6 +38,10 @@ class EventCodecsTest {
   static final List<BatonEvent> SAMPLES = List.of(
       new TelemetryReported("car-1", "site-a", "site-a", false, 1_700_000_000_123L, 12.5, -3.0, 25.0, 90.0,
           Map.of("site-a", -71.5, "site-b", -88.0)),
+      new io.baton.protocol.event.TelemetryReportedBatch(List.of(
+          new TelemetryReported("car-1", "site-a", "site-a", false, 1L, 1, 2, 3, 4, Map.of("site-a", -60.0)),
+          new TelemetryReported("car-2", "site-a", "site-b", true, 2L, -1, -2, 0, 359.5, Map.of("site-b", -150.0)))),
+      new io.baton.protocol.event.TelemetryIntake("site-a", "coap", 12_000, 3, 450, 1234L),
       new Forecast("car-1", 42L, List.of(new Forecast.Candidate("site-b", 0.8, 1500), new Forecast.Candidate("site-c", 0.2, 9000))),
       new PrestageRequested("p-1", "car-1/kv", "site-a", "site-b", List.of("snapshot", "layer:sha256:ab"), 99L),
       new Prestaged("p-1", "site-b", "snapshot", 4096, 1200),

@@ -11,6 +11,7 @@ import io.baton.protocol.directory.ClientRecord;
 import io.baton.protocol.event.Forecast;
 import io.baton.protocol.event.Prestaged;
 import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.event.TelemetryReportedBatch;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import java.util.HashMap;
@@ -60,7 +61,8 @@ public final class MobilityPredictorVerticle extends VerticleBase {
     vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> expire());
     var prestaged = vertx.eventBus().<Prestaged>consumer(Addresses.PRESTAGED, m -> planner.completed(m.body().prestageId(),
         m.body().bytes(), m.body().transferMicros(), System.currentTimeMillis()));
-    var telemetry = vertx.eventBus().<TelemetryReported>consumer(Addresses.TELEMETRY_REPORTED, m -> onTelemetry(m.body()));
+    var telemetry = vertx.eventBus().<TelemetryReportedBatch>consumer(Addresses.TELEMETRY_REPORTED,
+        m -> m.body().reports().forEach(this::onTelemetry));
     return Future.all(prestaged.completion(), telemetry.completion());
   }
 

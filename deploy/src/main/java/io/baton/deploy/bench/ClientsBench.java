@@ -1,11 +1,13 @@
 package io.baton.deploy.bench;
 
+import io.baton.agent.clients.TelemetryAdmission;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.event.TelemetryReportedBatch;
 import io.baton.protocol.security.ClientCredentials;
 import java.io.PrintStream;
 import java.time.Duration;
@@ -19,25 +21,30 @@ import java.util.stream.IntStream;
  * {@code baton bench clients}: for each transport (CoAP, MQTT) and each client count N, attaches N
  * clients at site-a, has all of them report telemetry to site-a's agent as fast as it accepts it,
  * and meanwhile moves a sample of them (real SDK clients calling their counters) from site-a to
- * site-b to site-c. One row per run: telemetry accepted per second by the one agent, redirect
- * latency and perceived interruption per handoff, and the movers' calls lost or run twice. The mesh
+ * site-b to site-c. One row per run: telemetry offered, accepted and shed per second at the one
+ * agent, redirect latency and perceived interruption per handoff, and the movers' calls lost or run
+ * twice. Each N runs closed loop (the load sends as fast as the agent answers), then once per
+ * offered rate (open loop: the load sends at that rate whatever the agent does, so a rate above
+ * what it takes shows it shedding while the movers' calls and handoffs go on). The mesh
  * is secured: the movers hold client credentials of the mesh's CA; the reporting clients hold none,
  * since they are attached and reported for by gateways (one certificate each, not thousands).
  */
 public final class ClientsBench {
   /** The bench's knobs: {@link #quick()} for a short run, {@link #full()} for the numbers to quote. */
-  public record Options(List<Integer> clientCounts, int maxMovers, double moverCallHz, Duration window, List<String> transports) {
+  public record Options(List<Integer> clientCounts, int maxMovers, double moverCallHz, Duration window, List<String> transports,
+      List<Double> offeredRates) {
     public static Options full() {
-      return new Options(List.of(100, 1000, 5000), 20, 20, Duration.ofSeconds(10), List.of("coap", "mqtt"));
+      return new Options(List.of(100, 1000, 5000), 20, 20, Duration.ofSeconds(10), List.of("coap", "mqtt"), List.of());
     }
 
     public static Options quick() {
-      return new Options(List.of(100, 1000, 5000), 5, 20, Duration.ofSeconds(3), List.of("coap", "mqtt"));
+      return new Options(List.of(100, 1000, 5000), 5, 20, Duration.ofSeconds(3), List.of("coap", "mqtt"), List.of());
     }
   }
 
   /** One run's numbers. */
-  public record Row(String transport, int clients, int movers, double telemetryPerSecond, long telemetryFailures,
+  public record Row(String transport, int clients, int movers, double offeredPerSecond, double telemetryPerSecond,
+      double shedPerSecond, long telemetryFailures,
       double redirectP50, double redirectP99, double interruptionP50, double interruptionP99, int handoffs, int aborted,
       long calls, long lost, long duplicated) {
   }
@@ -81,18 +88,25 @@ public final class ClientsBench {
       attachGateway = mesh.credentials().gateway("bench-attach");
       loadGateway = mesh.credentials().gateway("bench-load");
       AtomicLong acceptedAtA = new AtomicLong();
-      mesh.brokerVertx().eventBus().<TelemetryReported>consumer(Addresses.TELEMETRY_REPORTED, m -> {
-        if (m.body().reportingSite().equals("site-a")) {
-          acceptedAtA.incrementAndGet();
+      mesh.brokerVertx().eventBus().<TelemetryReportedBatch>consumer(Addresses.TELEMETRY_REPORTED, m -> {
+        for (TelemetryReported report : m.body().reports()) {
+          if (report.reportingSite().equals("site-a")) {
+            acceptedAtA.incrementAndGet();
+          }
         }
       }).completion().toCompletionStage().toCompletableFuture().join();
       warmUp(mesh, acceptedAtA);
       for (String transport : options.transports()) {
         for (int clients : options.clientCounts()) {
-          Row row = runOne(mesh, transport, clients, acceptedAtA);
-          out.printf("  %s, %d clients: %.0f telemetry/s, redirect p50 %.1f ms, interruption p50 %.1f ms%n", transport,
-              clients, row.telemetryPerSecond(), row.redirectP50(), row.interruptionP50());
-          rows.add(row);
+          List<TelemetryLoad.Pace> paces = new ArrayList<>(List.of(TelemetryLoad.Pace.CLOSED));
+          options.offeredRates().forEach(rate -> paces.add(TelemetryLoad.Pace.offered(rate)));
+          for (TelemetryLoad.Pace pace : paces) {
+            Row row = runOne(mesh, transport, clients, acceptedAtA, pace);
+            out.printf("  %s, %d clients, %s: offered %.0f/s, accepted %.0f/s, shed %.0f/s, redirect p50 %.1f ms, "
+                + "interruption p50 %.1f ms%n", transport, clients, pace.open() ? "open loop" : "closed loop",
+                row.offeredPerSecond(), row.telemetryPerSecond(), row.shedPerSecond(), row.redirectP50(), row.interruptionP50());
+            rows.add(row);
+          }
         }
       }
     }
@@ -100,21 +114,24 @@ public final class ClientsBench {
     return rows;
   }
 
-  private Row runOne(LocalMesh mesh, String transport, int clients, AtomicLong acceptedAtA) {
+  private Row runOne(LocalMesh mesh, String transport, int clients, AtomicLong acceptedAtA, TelemetryLoad.Pace pace) {
     LocalMesh.Site siteA = mesh.site("site-a").orElseThrow();
-    String prefix = transport + clients + "-";
+    TelemetryAdmission admission = siteA.agent().telemetryAdmission();
+    String prefix = transport + clients + (pace.open() ? "-at" + (long) pace.perSecond() : "") + "-";
     String[] ids = IntStream.range(0, clients).mapToObj(i -> prefix + i).toArray(String[]::new);
     attachAll(siteA.config().coapEndpoint(), ids);
 
     List<String> moverIds = moverIds(transport, clients);
     int moverCount = moverIds.size();
     try (Movers movers = new Movers(mesh, moverIds, id -> client(transport, id, siteA, mesh.credentials().client(id)));
-        TelemetryLoad load = load(transport, siteA, acceptedAtA)) {
+        TelemetryLoad load = load(transport, siteA, acceptedAtA, pace)) {
       movers.start(options.moverCallHz());
       load.start(ids);
       sleep(1_000); // warm-up: the window starts once the load runs at its pace
       long window = options.window().toMillis();
       long countStart = acceptedAtA.get();
+      long sentStart = load.sent();
+      long shedStart = shed(admission);
       long start = System.nanoTime();
       CompletableFuture<Void> toB = movers.handOffAll("site-b", window / 3);
       sleep(window / 2);
@@ -123,14 +140,21 @@ public final class ClientsBench {
       sleep(window - window / 2);
       double seconds = (System.nanoTime() - start) / 1e9;
       long accepted = acceptedAtA.get() - countStart;
+      long sent = load.sent() - sentStart;
+      long shed = shed(admission) - shedStart;
       load.close();
       toC.join();
       Movers.Outcome outcome = movers.finish();
-      return new Row(transport, clients, moverCount, accepted / seconds, load.failures(),
+      return new Row(transport, clients, moverCount, sent / seconds, accepted / seconds, shed / seconds, load.failures(),
           Percentiles.of(outcome.redirectMillis(), 50), Percentiles.of(outcome.redirectMillis(), 99),
           Percentiles.of(outcome.interruptionMillis(), 50), Percentiles.of(outcome.interruptionMillis(), 99),
           outcome.redirectMillis().size(), outcome.aborted(), outcome.sent(), outcome.lost(), outcome.duplicated());
     }
+  }
+
+  /** Reports the agent shed, on either transport (the load's own transport is the only one sending). */
+  private static long shed(TelemetryAdmission admission) {
+    return admission.counts(TelemetryAdmission.Transport.COAP).shed() + admission.counts(TelemetryAdmission.Transport.MQTT).shed();
   }
 
   /** A first unmeasured pass of each load, so the first row does not pay for the JIT. */
@@ -139,7 +163,7 @@ public final class ClientsBench {
     String[] ids = IntStream.range(0, 100).mapToObj(i -> "warm-up-" + i).toArray(String[]::new);
     attachAll(siteA.config().coapEndpoint(), ids);
     for (String transport : options.transports()) {
-      try (TelemetryLoad load = load(transport, siteA, acceptedAtA)) {
+      try (TelemetryLoad load = load(transport, siteA, acceptedAtA, TelemetryLoad.Pace.CLOSED)) {
         load.start(ids);
         sleep(options.window().toMillis());
       }
@@ -147,9 +171,9 @@ public final class ClientsBench {
   }
 
   /** The reporting clients' telemetry, sent by the load's gateway on their behalf. */
-  private TelemetryLoad load(String transport, LocalMesh.Site site, AtomicLong acceptedAtA) {
-    return transport.equals("coap") ? new CoapTelemetryLoad(site.config().coapEndpoint(), loadGateway)
-        : new MqttTelemetryLoad(site.config().mqttEndpoint(), site.config().siteId(), loadGateway, acceptedAtA::get);
+  private TelemetryLoad load(String transport, LocalMesh.Site site, AtomicLong acceptedAtA, TelemetryLoad.Pace pace) {
+    return transport.equals("coap") ? new CoapTelemetryLoad(site.config().coapEndpoint(), loadGateway, pace)
+        : new MqttTelemetryLoad(site.config().mqttEndpoint(), site.config().siteId(), loadGateway, acceptedAtA::get, pace);
   }
 
   private void attachAll(String coapEndpoint, String[] ids) {
@@ -165,13 +189,18 @@ public final class ClientsBench {
   private void print(List<Row> rows) {
     out.println();
     out.println("Clients benchmark (one agent takes all the telemetry; movers are handed site-a -> site-b -> site-c)");
-    out.printf("  %-9s %8s %7s %13s %13s %13s %15s %15s %9s %8s %8s %6s %6s%n", "transport", "clients", "movers", "telemetry/s",
-        "redirect p50", "redirect p99", "interrupt. p50", "interrupt. p99", "handoffs", "aborted", "calls", "lost", "dup");
+    out.printf("  %-9s %8s %7s %10s %13s %8s %13s %13s %15s %15s %9s %8s %8s %6s %6s%n", "transport", "clients", "movers",
+        "offered/s", "telemetry/s", "shed/s", "redirect p50", "redirect p99", "interrupt. p50", "interrupt. p99", "handoffs",
+        "aborted", "calls", "lost", "dup");
     for (Row r : rows) {
-      out.printf("  %-9s %8d %7d %13.0f %10.1f ms %10.1f ms %12.1f ms %12.1f ms %9d %8d %8d %6d %6d%n", r.transport(),
-          r.clients(), r.movers(), r.telemetryPerSecond(), r.redirectP50(), r.redirectP99(), r.interruptionP50(),
-          r.interruptionP99(), r.handoffs(), r.aborted(), r.calls(), r.lost(), r.duplicated());
+      out.printf("  %-9s %8d %7d %10.0f %13.0f %8.0f %10.1f ms %10.1f ms %12.1f ms %12.1f ms %9d %8d %8d %6d %6d%n",
+          r.transport(), r.clients(), r.movers(), r.offeredPerSecond(), r.telemetryPerSecond(), r.shedPerSecond(),
+          r.redirectP50(), r.redirectP99(), r.interruptionP50(), r.interruptionP99(), r.handoffs(), r.aborted(), r.calls(),
+          r.lost(), r.duplicated());
     }
+    out.println("  offered/s: reports the load sent; telemetry/s: accepted by site-a's agent (published on the bus);");
+    out.println("  shed/s: refused by its admission bound (CoAP 5.03 with Max-Age, MQTT dropped). Rows with shedding ran");
+    out.println("  open loop at an offered rate; the others closed loop, sending as fast as the agent answered.");
     out.println("  handoffs: completed and measured; aborted: a step timed out, the source kept serving (its calls count too).");
     out.println("  redirect: HandoffCompleted on the bus -> the client's first answer from the new site (negative: served");
     out.println("  there before the saga finished releasing the source). interrupt.: as the SDK reports it to the app.");

@@ -25,12 +25,15 @@ import org.eclipse.paho.client.mqttv3.persist.MemoryPersistence;
  * load, so the two transports' rates compare). A broker acknowledges
  * a message when it has it, not when the agent has handled it, so the window here is end to end:
  * reports sent but not yet seen accepted on the bus. Without it the load would only measure how
- * fast the broker can queue.
+ * fast the broker can queue. Open loop ({@link Pace#offered}) drops that window and publishes at
+ * the rate, bounded only by the QoS 1 messages in flight to the broker: what the agent cannot take
+ * it drops and counts.
  */
 final class MqttTelemetryLoad extends SenderPool {
   private static final int CONNECTIONS = 2;
   private static final int WINDOW = 128;
   private static final int END_TO_END_WINDOW = 256;
+  private static final int OPEN_LOOP_WINDOW = 2_048;
 
   private final String brokerUri;
   private final String batchTopic;
@@ -38,8 +41,9 @@ final class MqttTelemetryLoad extends SenderPool {
   private final List<MqttAsyncClient> clients = new ArrayList<>();
 
   private final LongSupplier accepted;
+  private final Pace pace;
 
-  MqttTelemetryLoad(String brokerUri, String siteId, ClientCredentials gateway, LongSupplier accepted) {
+  MqttTelemetryLoad(String brokerUri, String siteId, ClientCredentials gateway, LongSupplier accepted, Pace pace) {
     if (!gateway.gateway()) {
       throw new IllegalArgumentException(gateway.clientId() + " is not a gateway: only a gateway may report for others");
     }
@@ -47,6 +51,7 @@ final class MqttTelemetryLoad extends SenderPool {
     this.batchTopic = MqttTopics.Inbound.BATCH.topic(siteId, gateway.clientId());
     this.gateway = gateway;
     this.accepted = accepted;
+    this.pace = pace;
   }
 
   @Override
@@ -54,9 +59,12 @@ final class MqttTelemetryLoad extends SenderPool {
     AtomicLong sequence = new AtomicLong();
     long acceptedBefore = accepted.getAsLong();
     for (int i = 0; i < CONNECTIONS; i++) {
-      MqttAsyncClient client = connect("baton-bench-load-" + i);
+      MqttAsyncClient client = connect("baton-bench-load-" + i, pace.open() ? OPEN_LOOP_WINDOW : WINDOW);
       clients.add(client);
-      Semaphore window = new Semaphore(WINDOW);
+      int windowSize = pace.open() ? OPEN_LOOP_WINDOW : WINDOW;
+      Semaphore window = new Semaphore(windowSize);
+      long interval = pace.intervalNanos(CONNECTIONS);
+      long[] next = {System.nanoTime()};
       IMqttActionListener acked = new IMqttActionListener() {
         @Override
         public void onSuccess(IMqttToken token) {
@@ -72,13 +80,21 @@ final class MqttTelemetryLoad extends SenderPool {
       startSender("bench-mqtt-load-" + i, () -> {
         while (running()) {
           try {
-            if (sequence.get() - (accepted.getAsLong() - acceptedBefore) >= END_TO_END_WINDOW) {
-              Thread.sleep(1);
-              continue;
+            if (pace.open()) {
+              TelemetryLoad.awaitSlot(next, interval);
+              if (!window.tryAcquire()) {
+                continue;
+              }
+            } else {
+              if (sequence.get() - (accepted.getAsLong() - acceptedBefore) >= END_TO_END_WINDOW) {
+                Thread.sleep(1);
+                continue;
+              }
+              if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
+                continue;
+              }
             }
-            if (!window.tryAcquire(100, TimeUnit.MILLISECONDS)) {
-              continue;
-            }
+            sent.incrementAndGet();
             long n = sequence.incrementAndGet();
             String clientId = clientIds[(int) (n % clientIds.length)];
             byte[] body = WireFormat.JSON.encode(TelemetryBatch.toJson(List.of(TelemetryLoad.report(clientId, n))));
@@ -94,12 +110,12 @@ final class MqttTelemetryLoad extends SenderPool {
     }
   }
 
-  private MqttAsyncClient connect(String id) {
+  private MqttAsyncClient connect(String id, int window) {
     try {
       MqttAsyncClient client = new MqttAsyncClient(brokerUri, id, new MemoryPersistence());
       MqttConnectOptions options = new MqttConnectOptions();
       options.setCleanSession(true);
-      options.setMaxInflight(WINDOW * 2);
+      options.setMaxInflight(window * 2);
       options.setUserName(gateway.mqttUser());
       options.setPassword(gateway.secrets().mqttPassword().toCharArray());
       options.setSocketFactory(TlsContexts.trusting(gateway.clusterAnchors()).getSocketFactory());

@@ -4,9 +4,12 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 
-/** What every load shares: its sender threads, the flag that stops them, and its failure count. */
+/** What every load shares: its sender threads, the flag that stops them, and its counts. */
 abstract class SenderPool implements TelemetryLoad {
   final AtomicLong failures = new AtomicLong();
+  final AtomicLong sent = new AtomicLong();
+  /** Answers that said the agent shed the report (CoAP 5.03); MQTT has none, the agent counts its drops. */
+  final AtomicLong shed = new AtomicLong();
   private final List<Thread> senders = new ArrayList<>();
   private volatile boolean running = true;
 
@@ -24,6 +27,11 @@ abstract class SenderPool implements TelemetryLoad {
   @Override
   public long failures() {
     return failures.get();
+  }
+
+  @Override
+  public long sent() {
+    return sent.get();
   }
 
   /** Stops the senders, waits for them, then lets the protocol close its connections. */

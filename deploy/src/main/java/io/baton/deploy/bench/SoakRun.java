@@ -15,6 +15,7 @@ import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.event.TelemetryReportedBatch;
 import io.baton.protocol.health.StallWatchdog;
 import io.baton.protocol.security.ClientCredentials;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -46,16 +47,19 @@ public final class SoakRun {
   private static final String LOAD_GATEWAY = "soak-load";
 
   /** The run's knobs; {@link #ci()} is what the soak test runs. */
-  public record Options(int clients, int movers, Duration duration, double moverCallHz, double speedMps,
+  public record Options(int clients, double reportHz, int movers, Duration duration, double moverCallHz, double speedMps,
       Duration heapSampleEvery) {
     public Options {
-      if (clients < 2 || movers < 2 || duration.isNegative() || duration.isZero() || moverCallHz <= 0 || speedMps <= 0) {
-        throw new IllegalArgumentException("a soak needs at least 2 clients and 2 movers, a positive duration, call rate and speed");
+      if (clients < 2 || !(reportHz > 0) || movers < 2 || duration.isNegative() || duration.isZero() || !(moverCallHz > 0)
+          || !(speedMps > 0)) {
+        throw new IllegalArgumentException(
+            "a soak needs at least 2 clients and 2 movers, and a positive report rate, duration, call rate and speed");
       }
     }
 
+    /** 1,000 clients reporting once a second, 20 movers calling 5 times a second at 25 m/s, for two minutes. */
     public static Options ci() {
-      return new Options(1_000, 20, Duration.ofMinutes(2), 5, 25, Duration.ofSeconds(10));
+      return new Options(1_000, 1, 20, Duration.ofMinutes(2), 5, 25, Duration.ofSeconds(10));
     }
   }
 
@@ -136,13 +140,15 @@ public final class SoakRun {
     AtomicInteger aborted = new AtomicInteger();
     List<String> abortReasons = Collections.synchronizedList(new ArrayList<>());
     List<MessageConsumer<?>> consumers = List.of(
-        mesh.brokerVertx().eventBus().<TelemetryReported>consumer(Addresses.TELEMETRY_REPORTED, m -> {
-          String id = m.body().clientId();
-          if (m.body().reportingSite().equals("site-a") && !id.startsWith(MOVER)) {
-            accepted.incrementAndGet();
-            // the CoAP load reports for the first half of the clients, the MQTT load for the rest
-            (Integer.parseInt(id.substring(id.lastIndexOf('-') + 1)) < firstMqttClient ? coapReports : mqttReports)
-                .incrementAndGet();
+        mesh.brokerVertx().eventBus().<TelemetryReportedBatch>consumer(Addresses.TELEMETRY_REPORTED, m -> {
+          for (TelemetryReported report : m.body().reports()) {
+            String id = report.clientId();
+            if (report.reportingSite().equals("site-a") && !id.startsWith(MOVER)) {
+              accepted.incrementAndGet();
+              // the CoAP load reports for the first half of the clients, the MQTT load for the rest
+              (Integer.parseInt(id.substring(id.lastIndexOf('-') + 1)) < firstMqttClient ? coapReports : mqttReports)
+                  .incrementAndGet();
+            }
           }
         }),
         mesh.brokerVertx().eventBus().<HandoffRequested>consumer(Addresses.HANDOFF_REQUESTED, m -> {
@@ -175,9 +181,10 @@ public final class SoakRun {
     double telemetryPerSecond;
     try (Movers coapMovers = new Movers(mesh, moverIds("coap", 0, half), id -> client(mesh, siteA, id, true));
         Movers mqttMovers = new Movers(mesh, moverIds("mqtt", half, options.movers()), id -> client(mesh, siteA, id, false));
-        TelemetryLoad coapLoad = new CoapTelemetryLoad(siteA.config().coapEndpoint(), loadGateway);
+        TelemetryLoad coapLoad = new CoapTelemetryLoad(siteA.config().coapEndpoint(), loadGateway,
+            TelemetryLoad.Pace.offered(coapIds.length * options.reportHz()));
         TelemetryLoad mqttLoad = new MqttTelemetryLoad(siteA.config().mqttEndpoint(), siteA.config().siteId(), loadGateway,
-            accepted::get)) {
+            accepted::get, TelemetryLoad.Pace.offered(mqttIds.length * options.reportHz()))) {
       coapMovers.start(options.moverCallHz());
       mqttMovers.start(options.moverCallHz());
       coapLoad.start(coapIds);

@@ -51,6 +51,13 @@ final class BenchCommand {
     @Option(names = "--seconds", description = "measured window per run (default 10, quick 3)")
     Integer seconds;
 
+    @Option(names = "--offered", split = ",", description = "also run each N open loop at these telemetry rates "
+        + "(reports/s in all), e.g. 8000: a rate above what the agent takes shows it shedding")
+    List<Double> offered;
+
+    @Option(names = "--transports", split = ",", description = "coap, mqtt or both (default both)")
+    List<String> transports;
+
     @Option(names = "--host-prefix", description = "the mesh's loopback /24 (default ${DEFAULT-VALUE}: broker .1, sites .2-.4)",
         defaultValue = "127.0.10.")
     String prefix;
@@ -59,24 +66,22 @@ final class BenchCommand {
         defaultValue = "1883")
     int mqttPort;
 
-    @Option(names = "--transports", split = ",", description = "which of coap,mqtt (default: both)")
-    List<String> transports;
 
     @Override
     public Integer call() {
       System.setProperty("org.slf4j.simpleLogger.log.io.baton", "warn");
       ClientsBench.Options options = quick ? ClientsBench.Options.quick() : ClientsBench.Options.full();
       if ((clients != null && clients.stream().anyMatch(n -> n < 1)) || (movers != null && movers < 1)
-          || (seconds != null && seconds < 1)) {
-        throw new IllegalArgumentException("client counts, movers and seconds must be positive");
+          || (seconds != null && seconds < 1) || (offered != null && offered.stream().anyMatch(r -> !(r > 0)))) {
+        throw new IllegalArgumentException("client counts, movers, seconds and offered rates must be positive");
       }
       if (transports != null && !List.of("coap", "mqtt").containsAll(transports)) {
-        throw new IllegalArgumentException("--transports takes coap and/or mqtt, not " + transports);
+        throw new IllegalArgumentException("transports are coap and mqtt, got " + transports);
       }
       options = new ClientsBench.Options(clients == null ? options.clientCounts() : clients,
           movers == null ? options.maxMovers() : movers, options.moverCallHz(),
           seconds == null ? options.window() : Duration.ofSeconds(seconds),
-          transports == null ? options.transports() : transports);
+          transports == null ? options.transports() : transports, offered == null ? options.offeredRates() : offered);
       MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
       List<ClientsBench.Row> rows = new ClientsBench(options, System.out).run(layout, mqttPort);
       return rows.stream().allMatch(r -> r.lost() == 0 && r.duplicated() == 0) ? 0 : 1;

@@ -15,6 +15,9 @@ final class SoakBenchCommand implements Callable<Integer> {
   @Option(names = "--clients", description = "reporting clients (default ${DEFAULT-VALUE})", defaultValue = "1000")
   int clients;
 
+  @Option(names = "--report-hz", description = "reports a second per client (default ${DEFAULT-VALUE})", defaultValue = "1")
+  double reportHz;
+
   @Option(names = "--movers", description = "clients driving past the sites, half per transport (default ${DEFAULT-VALUE})",
       defaultValue = "20")
   int movers;
@@ -33,7 +36,7 @@ final class SoakBenchCommand implements Callable<Integer> {
       throw new IllegalArgumentException("--seconds must be positive");
     }
     SoakRun.Options ci = SoakRun.Options.ci();
-    SoakRun.Options options = new SoakRun.Options(clients, movers, Duration.ofSeconds(seconds), ci.moverCallHz(),
+    SoakRun.Options options = new SoakRun.Options(clients, reportHz, movers, Duration.ofSeconds(seconds), ci.moverCallHz(),
         ci.speedMps(), ci.heapSampleEvery());
     MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
     SoakRun soak = new SoakRun(options, System.out);

@@ -117,7 +117,10 @@ public final class ClusterMember {
     join.getAutoDetectionConfig().setEnabled(false);
     join.getTcpIpConfig().setEnabled(true).setMembers(members);
 
-    // The directories are the fence of every handoff: keep a synchronous backup of each entry.
+    // The directories are the fence of every handoff: keep a synchronous backup of each entry. No
+    // near cache on the clients' map: the fence reads a record before it swaps it, and must read the
+    // owner's. Telemetry reads an agent-local view fed by an entry listener instead (the agent's
+    // ClientView, HazelcastClientFeed).
     config.addMapConfig(new MapConfig(ClientDirectory.MAP_NAME).setBackupCount(1));
     config.addMapConfig(new MapConfig(SiteDirectory.MAP_NAME).setBackupCount(1));
     // The saga journal must outlive the broker that writes it: that is when it is read.

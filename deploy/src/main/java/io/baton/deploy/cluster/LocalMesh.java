@@ -2,6 +2,7 @@ package io.baton.deploy.cluster;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.EdgeAgentVerticle;
+import io.baton.agent.transfer.ChunkStore;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.HandoffBrokerVerticle;
 import io.baton.protocol.codec.EventCodecs;
@@ -127,7 +128,8 @@ public final class LocalMesh implements AutoCloseable {
     Vertx member = join(ClusterMember.start(config.host(), port, members, config.credentials().orElseThrow()));
     Site site;
     try {
-      EdgeAgentVerticle agent = new EdgeAgentVerticle(config, join(runtimes.create(member, config)));
+      EdgeAgentVerticle agent = new EdgeAgentVerticle(config, join(runtimes.create(member, config)),
+          ChunkStore.DEFAULT_BUDGET_BYTES, HazelcastClientFeed.of(member));
       site = new Site(config, member, agent);
       join(member.deployVerticle(agent));
     } catch (RuntimeException e) {

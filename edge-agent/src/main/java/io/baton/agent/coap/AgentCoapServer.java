@@ -59,7 +59,7 @@ public final class AgentCoapServer {
     server.addEndpoint(endpoint.build());
     PeerRules peers = new PeerRules(config.credentials().isPresent());
     this.handoff = new HandoffResource(bridge, attachments, peers, guard);
-    server.add(new TelemetryResource(bridge, ingest, peers), new AttachResource(bridge, attachments, peers, guard),
+    server.add(new TelemetryResource(ingest, peers), new AttachResource(bridge, attachments, peers, guard),
         new ServiceResource(bridge, router, peers), handoff);
   }
 

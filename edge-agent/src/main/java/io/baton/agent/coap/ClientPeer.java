@@ -2,7 +2,9 @@ package io.baton.agent.coap;
 
 import java.security.Principal;
 import java.security.cert.X509Certificate;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import javax.naming.InvalidNameException;
 import javax.naming.ldap.LdapName;
 import javax.naming.ldap.Rdn;
@@ -31,7 +33,28 @@ record ClientPeer(String clientId, boolean gateway) {
     return Optional.empty();
   }
 
+  /**
+   * Peers by certificate: parsing the subject's name is a good part of a small request's cost on
+   * the server's thread, and a session presents the same certificate on every request. Bounded by
+   * clearing, since a certificate handshake is needed to add one.
+   */
+  private static final Map<X509Certificate, Optional<ClientPeer>> BY_CERTIFICATE = new ConcurrentHashMap<>();
+  private static final int MAX_CACHED = 4_096;
+
   private static Optional<ClientPeer> ofCertificate(X509Certificate certificate) {
+    Optional<ClientPeer> known = BY_CERTIFICATE.get(certificate);
+    if (known != null) {
+      return known;
+    }
+    if (BY_CERTIFICATE.size() >= MAX_CACHED) {
+      BY_CERTIFICATE.clear();
+    }
+    Optional<ClientPeer> peer = parse(certificate);
+    BY_CERTIFICATE.put(certificate, peer);
+    return peer;
+  }
+
+  private static Optional<ClientPeer> parse(X509Certificate certificate) {
     String commonName = null;
     boolean gateway = false;
     try {

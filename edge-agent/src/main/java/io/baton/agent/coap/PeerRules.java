@@ -35,8 +35,17 @@ final class PeerRules {
 
   /** Telemetry: every report about the peer itself, unless the peer is a gateway. */
   void requireReports(Request request, List<TelemetryReport> reports) {
+    if (!secured) {
+      return;
+    }
+    if (reports.isEmpty()) {
+      return;
+    }
+    ClientPeer peer = ClientPeer.of(request).orElseThrow(() -> forbidden(request, reports.get(0).clientId()));
     for (TelemetryReport report : reports) {
-      requireSelfOrGateway(request, report.clientId());
+      if (!peer.gateway() && !peer.clientId().equals(report.clientId())) {
+        throw forbidden(request, report.clientId());
+      }
     }
   }
 

@@ -20,8 +20,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The agent's one MQTT connection (Paho, MQTT 3.1.1, so it works with the embedded broker and any
- * other). Paho's async client never blocks the caller; its callbacks come on Paho's threads and are
- * handed to the agent's context here. It reconnects by itself and subscribes again when it does,
+ * other). Paho's async client never blocks the caller; the outcomes of its actions are handed to
+ * the agent's context here, while each arriving message goes to {@code onMessage} on Paho's own
+ * thread, so the face can sort it (telemetry is admitted, or shed, before any context queues it). It reconnects by itself and subscribes again when it does,
  * because a restarted broker has forgotten the subscription. What it cannot publish while
  * disconnected is not kept: a client holds its calls and resends them, and a client that was cut
  * off attaches again when it reconnects, which publishes its current assignment anew (a restarted
@@ -68,8 +69,7 @@ final class BrokerLink {
 
       @Override
       public void messageArrived(String topic, MqttMessage message) {
-        byte[] payload = message.getPayload();
-        context.runOnContext(v -> onMessage.accept(topic, payload));
+        onMessage.accept(topic, message.getPayload());
       }
 
       @Override

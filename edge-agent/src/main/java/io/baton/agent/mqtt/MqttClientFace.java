@@ -6,6 +6,7 @@ import io.baton.agent.Failures.ForbiddenException;
 import io.baton.agent.clients.ClientAttachments;
 import io.baton.agent.clients.ClientGuard;
 import io.baton.agent.clients.ServiceCallRouter;
+import io.baton.agent.clients.TelemetryAdmission.Transport;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.protocol.MqttTopics;
 import io.baton.protocol.MqttTopics.InboundTopic;
@@ -34,6 +35,11 @@ import org.slf4j.LoggerFactory;
  * error topic with the same code and reason CoAP would answer, and nothing reaches the bus. On a
  * secured broker the topic's client id is the publisher's login (the broker's ACL sees to that), a
  * call must carry the client's service token, and every assignment is sealed with its MAC.
+ *
+ * <p>Messages arrive on Paho's thread. Telemetry is parsed and admitted there and checked on the
+ * telemetry context; past the agent's telemetry bound it is dropped and counted (MQTT has no way
+ * to say "later", and a report is worth little once late). Attaches and calls are never shed: they
+ * go to the agent's context, where no telemetry queues.
  */
 public final class MqttClientFace {
   private static final Logger LOG = LoggerFactory.getLogger(MqttClientFace.class);
@@ -44,6 +50,7 @@ public final class MqttClientFace {
   private final ServiceCallRouter router;
   private final BrokerLink link;
   private final ClientGuard guard;
+  private final Context context;
 
   public MqttClientFace(AgentConfig config, Context context, TelemetryIngest ingest, ClientAttachments attachments,
       ServiceCallRouter router, ClientGuard guard) {
@@ -52,8 +59,9 @@ public final class MqttClientFace {
     this.ingest = ingest;
     this.attachments = attachments;
     this.router = router;
+    this.context = context;
     this.link = new BrokerLink(context, config.mqttEndpoint(), "baton-agent-" + config.siteId(),
-        MqttTopics.siteSubscriptions(config.siteId()), config.credentials(), this::onMessage);
+        MqttTopics.siteSubscriptions(config.siteId()), config.credentials(), this::onArrival);
   }
 
   public Future<Void> start() {
@@ -70,20 +78,39 @@ public final class MqttClientFace {
         guard.seal(assignment).toBuffer().getBytes(), true));
   }
 
-  private void onMessage(String topic, byte[] payload) {
+  /** On Paho's thread: telemetry is admitted here, everything else goes to the agent's context. */
+  private void onArrival(String topic, byte[] payload) {
     Optional<InboundTopic> parsed = MqttTopics.parseInbound(topic);
     if (parsed.isEmpty()) {
       LOG.debug("ignoring a message on {}", topic);
       return;
     }
     InboundTopic inbound = parsed.get();
+    switch (inbound.kind()) {
+      case TELEMETRY, BATCH -> telemetry(inbound, topic, payload);
+      case ATTACH, CALL -> context.runOnContext(v -> onRequest(inbound, topic, payload));
+    }
+  }
+
+  /**
+   * Shed (dropped, counted by the admission) when the agent is over its bound; parsed on the
+   * telemetry context otherwise, so Paho's one callback thread keeps up with the broker and a
+   * backlog, if any, is the agent's bounded one, not the broker's queue. Refusals go to the error topic.
+   */
+  private void telemetry(InboundTopic inbound, String topic, byte[] payload) {
+    ingest.submit(Transport.MQTT, 1, () -> {
+      List<TelemetryReport> reports = TelemetryBatch.parse(WireFormat.JSON, payload);
+      return inbound.kind() == MqttTopics.Inbound.TELEMETRY ? ownReports(inbound.clientId(), reports) : reports;
+    }).ifPresent(accepted -> accepted.onFailure(failure -> refuse(inbound, topic, payload, failure)));
+  }
+
+  private void onRequest(InboundTopic inbound, String topic, byte[] payload) {
     Future<?> handled;
     try {
       handled = switch (inbound.kind()) {
-        case TELEMETRY -> ingest.acceptAll(ownReports(inbound.clientId(), TelemetryBatch.parse(WireFormat.JSON, payload)));
-        case BATCH -> ingest.acceptAll(TelemetryBatch.parse(WireFormat.JSON, payload));
         case ATTACH -> attach(inbound.clientId(), payload);
         case CALL -> call(inbound.clientId(), payload);
+        case TELEMETRY, BATCH -> throw new IllegalStateException("telemetry is not a request");
       };
     } catch (InvalidPayloadException | RuntimeException e) {
       handled = Future.failedFuture(e);

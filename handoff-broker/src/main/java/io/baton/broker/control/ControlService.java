@@ -8,7 +8,7 @@ import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecord;
 import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.event.NodeLoad;
-import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.event.TelemetryReportedBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
@@ -54,7 +54,8 @@ public final class ControlService {
   public Future<Void> start() {
     return Future.all(
         vertx.eventBus().<NodeLoad>consumer(Addresses.NODE_LOAD, m -> loads.record(m.body())).completion(),
-        vertx.eventBus().<TelemetryReported>consumer(Addresses.TELEMETRY_REPORTED, m -> sightings.record(m.body())).completion())
+        vertx.eventBus().<TelemetryReportedBatch>consumer(Addresses.TELEMETRY_REPORTED,
+            m -> m.body().reports().forEach(sightings::record)).completion())
         .mapEmpty();
   }
 

@@ -4,6 +4,7 @@ import io.baton.broker.journal.HandoffJournal;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.event.BatonEvent;
 import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.event.TelemetryReportedBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.json.JsonObject;
@@ -64,16 +65,22 @@ public final class EventStream {
     List<Future<Void>> registered = new ArrayList<>();
     NAMES.forEach((address, name) -> registered.add(vertx.eventBus().consumer(address, message -> {
       Object body = message.body();
-      if (body instanceof TelemetryReported report && !telemetryDue(report)) {
+      if (body instanceof TelemetryReportedBatch batch) {
+        // one event per report, as subscribers have always had them
+        batch.reports().stream().filter(this::telemetryDue).forEach(report -> emit(name, report.toJson()));
         return;
       }
       JsonObject data = body instanceof BatonEvent event ? event.toJson() : body instanceof JsonObject json ? json : null;
       if (data != null) {
-        Event event = new Event(name, data);
-        subscribers.forEach(subscriber -> subscriber.accept(event));
+        emit(name, data);
       }
     }).completion()));
     return Future.all(registered).mapEmpty();
+  }
+
+  private void emit(String name, JsonObject data) {
+    Event event = new Event(name, data);
+    subscribers.forEach(subscriber -> subscriber.accept(event));
   }
 
   private boolean telemetryDue(TelemetryReported report) {

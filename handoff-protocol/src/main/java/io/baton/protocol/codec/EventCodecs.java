@@ -19,7 +19,9 @@ import io.baton.protocol.event.SourceReleased;
 import io.baton.protocol.event.StateTransferred;
 import io.baton.protocol.event.TargetPrepared;
 import io.baton.protocol.event.TargetRestored;
+import io.baton.protocol.event.TelemetryIntake;
 import io.baton.protocol.event.TelemetryReported;
+import io.baton.protocol.event.TelemetryReportedBatch;
 import io.vertx.core.eventbus.EventBus;
 import io.vertx.core.json.JsonObject;
 import java.util.List;
@@ -32,6 +34,8 @@ public final class EventCodecs {
 
   private static final List<JsonEventCodec<?>> ALL = List.of(
       codec(TelemetryReported.class, TelemetryReported::fromJson),
+      codec(TelemetryReportedBatch.class, TelemetryReportedBatch::fromJson),
+      codec(TelemetryIntake.class, TelemetryIntake::fromJson),
       codec(Forecast.class, Forecast::fromJson),
       codec(PrestageRequested.class, PrestageRequested::fromJson),
       codec(Prestaged.class, Prestaged::fromJson),
