@@ -41,6 +41,9 @@ public final class AgentCoapServer {
    */
   public static final int MAX_BODY_BYTES = 1 << 20;
 
+  /** How long (at least; at most twice) a request is remembered to answer its retransmissions from the cache. */
+  static final int DEDUPLICATION_SECONDS = 15;
+
   private final CoapServer server;
   private final HandoffResource handoff;
 
@@ -48,7 +51,15 @@ public final class AgentCoapServer {
       ServiceCallRouter router, ClientGuard guard) {
     // Without a file: Californium would otherwise write Californium3.properties into the working directory.
     Configuration coapConfig = Configuration.createStandardWithoutFile()
-        .set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES);
+        .set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES)
+        // Californium keeps every exchange for deduplication for EXCHANGE_LIFETIME (247 s) by
+        // default: at a thousand reports a second that is hundreds of MB of requests and responses
+        // held for four minutes (the soak saw the heap climb 140 MiB a minute). Calls are
+        // exactly-once by their request id (the reply cache), attaches are idempotent and a
+        // telemetry report is superseded by the next, so deduplication only has to absorb a
+        // client's quick retransmissions: crop rotation keeps each exchange 15 to 30 s.
+        .set(CoapConfig.DEDUPLICATOR, CoapConfig.DEDUPLICATOR_CROP_ROTATION)
+        .set(CoapConfig.CROP_ROTATION_PERIOD, DEDUPLICATION_SECONDS, java.util.concurrent.TimeUnit.SECONDS);
     ContextBridge bridge = new ContextBridge(context);
     InetSocketAddress address = new InetSocketAddress(config.host(), config.coapPort());
     CoapEndpoint.Builder endpoint = new CoapEndpoint.Builder().setConfiguration(coapConfig);
