@@ -32,13 +32,42 @@ import java.util.stream.IntStream;
 public final class ClientsBench {
   /** The bench's knobs: {@link #quick()} for a short run, {@link #full()} for the numbers to quote. */
   public record Options(List<Integer> clientCounts, int maxMovers, double moverCallHz, Duration window, List<String> transports,
-      List<Double> offeredRates) {
+      List<Double> offeredRates, List<Integer> crowdMovers) {
+    /** The crowd rows' reporting clients: a city district's worth, with more of them moving at once. */
+    static final int CROWD_CLIENTS = 1000;
+
     public static Options full() {
-      return new Options(List.of(100, 1000, 5000), 20, 20, Duration.ofSeconds(10), List.of("coap", "mqtt"), List.of());
+      return new Options(List.of(100, 1000, 5000), 20, 20, Duration.ofSeconds(10), List.of("coap", "mqtt"), List.of(),
+          List.of(50));
     }
 
     public static Options quick() {
-      return new Options(List.of(100, 1000, 5000), 5, 20, Duration.ofSeconds(3), List.of("coap", "mqtt"), List.of());
+      return new Options(List.of(100, 1000, 5000), 5, 20, Duration.ofSeconds(3), List.of("coap", "mqtt"), List.of(),
+          List.of());
+    }
+
+    /** Every row, in the order they run: per transport, each client count at each pace, then the crowd rows. */
+    List<RowSpec> rows() {
+      List<RowSpec> rows = new ArrayList<>();
+      for (String transport : transports) {
+        for (int clients : clientCounts) {
+          rows.add(new RowSpec(transport, clients, maxMovers, TelemetryLoad.Pace.CLOSED));
+          offeredRates.forEach(rate -> rows.add(new RowSpec(transport, clients, maxMovers, TelemetryLoad.Pace.offered(rate))));
+        }
+        crowdMovers.forEach(movers -> rows.add(new RowSpec(transport, CROWD_CLIENTS, movers, TelemetryLoad.Pace.CLOSED)));
+      }
+      return rows;
+    }
+  }
+
+  /** One row's setting. Its client ids are its own, so no row meets a client an earlier one moved. */
+  record RowSpec(String transport, int clients, int movers, TelemetryLoad.Pace pace) {
+    String prefix() {
+      return transport + clients + "-" + movers + "m" + (pace.open() ? "-at" + (long) pace.perSecond() : "") + "-";
+    }
+
+    List<String> moverIds() {
+      return IntStream.range(0, Math.min(clients, movers)).mapToObj(i -> prefix() + "mover-" + i).toList();
     }
   }
 
@@ -64,21 +93,12 @@ public final class ClientsBench {
    * share a Mosquitto on the broker's address, port {@code mqttPort} ({@link BenchBroker}).
    */
   public List<Row> run(MeshLayout plain, int mqttPort) {
-    List<String> mqttMovers = new ArrayList<>();
-    if (options.transports().contains("mqtt")) {
-      for (int clients : options.clientCounts()) {
-        moverIds("mqtt", clients).forEach(mqttMovers::add);
-      }
-    }
+    List<String> mqttMovers = options.rows().stream().filter(row -> row.transport().equals("mqtt"))
+        .flatMap(row -> row.moverIds().stream()).toList();
     try (BenchBroker mqtt = mqttMovers.isEmpty() ? null
         : BenchBroker.start(plain, mqttPort, mqttMovers, List.of("bench-attach", "bench-load"))) {
       return run(mqtt == null ? plain : mqtt.layout());
     }
-  }
-
-  private List<String> moverIds(String transport, int clients) {
-    String prefix = transport + clients + "-";
-    return IntStream.range(0, Math.min(clients, options.maxMovers())).mapToObj(i -> prefix + "mover-" + i).toList();
   }
 
   private List<Row> run(MeshLayout layout) {
@@ -96,32 +116,29 @@ public final class ClientsBench {
         }
       }).completion().toCompletionStage().toCompletableFuture().join();
       warmUp(mesh, acceptedAtA);
-      for (String transport : options.transports()) {
-        for (int clients : options.clientCounts()) {
-          List<TelemetryLoad.Pace> paces = new ArrayList<>(List.of(TelemetryLoad.Pace.CLOSED));
-          options.offeredRates().forEach(rate -> paces.add(TelemetryLoad.Pace.offered(rate)));
-          for (TelemetryLoad.Pace pace : paces) {
-            Row row = runOne(mesh, transport, clients, acceptedAtA, pace);
-            out.printf("  %s, %d clients, %s: offered %.0f/s, accepted %.0f/s, shed %.0f/s, redirect p50 %.1f ms, "
-                + "interruption p50 %.1f ms%n", transport, clients, pace.open() ? "open loop" : "closed loop",
-                row.offeredPerSecond(), row.telemetryPerSecond(), row.shedPerSecond(), row.redirectP50(), row.interruptionP50());
-            rows.add(row);
-          }
-        }
+      for (RowSpec spec : options.rows()) {
+        Row row = runOne(mesh, spec, acceptedAtA);
+        out.printf("  %s, %d clients, %d movers, %s: offered %.0f/s, accepted %.0f/s, shed %.0f/s, redirect p50 %.1f ms, "
+            + "interruption p50 %.1f ms%n", spec.transport(), spec.clients(), row.movers(),
+            spec.pace().open() ? "open loop" : "closed loop", row.offeredPerSecond(), row.telemetryPerSecond(),
+            row.shedPerSecond(), row.redirectP50(), row.interruptionP50());
+        rows.add(row);
       }
     }
     print(rows);
     return rows;
   }
 
-  private Row runOne(LocalMesh mesh, String transport, int clients, AtomicLong acceptedAtA, TelemetryLoad.Pace pace) {
+  private Row runOne(LocalMesh mesh, RowSpec spec, AtomicLong acceptedAtA) {
+    String transport = spec.transport();
+    int clients = spec.clients();
+    TelemetryLoad.Pace pace = spec.pace();
     LocalMesh.Site siteA = mesh.site("site-a").orElseThrow();
     TelemetryAdmission admission = siteA.agent().telemetryAdmission();
-    String prefix = transport + clients + (pace.open() ? "-at" + (long) pace.perSecond() : "") + "-";
-    String[] ids = IntStream.range(0, clients).mapToObj(i -> prefix + i).toArray(String[]::new);
+    String[] ids = IntStream.range(0, clients).mapToObj(i -> spec.prefix() + i).toArray(String[]::new);
     attachAll(siteA.config().coapEndpoint(), ids);
 
-    List<String> moverIds = moverIds(transport, clients);
+    List<String> moverIds = spec.moverIds();
     int moverCount = moverIds.size();
     try (Movers movers = new Movers(mesh, moverIds, id -> client(transport, id, siteA, mesh.credentials().client(id)));
         TelemetryLoad load = load(transport, siteA, acceptedAtA, pace)) {

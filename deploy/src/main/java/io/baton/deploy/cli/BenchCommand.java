@@ -55,6 +55,9 @@ final class BenchCommand {
         + "(reports/s in all), e.g. 8000: a rate above what the agent takes shows it shedding")
     List<Double> offered;
 
+    @Option(names = "--crowd", split = ",", description = "movers of the extra rows at 1,000 clients (default 50; quick none; 0: none)")
+    List<Integer> crowd;
+
     @Option(names = "--transports", split = ",", description = "coap, mqtt or both (default both)")
     List<String> transports;
 
@@ -75,13 +78,20 @@ final class BenchCommand {
           || (seconds != null && seconds < 1) || (offered != null && offered.stream().anyMatch(r -> !(r > 0)))) {
         throw new IllegalArgumentException("client counts, movers, seconds and offered rates must be positive");
       }
+      if (crowd != null) {
+        crowd = crowd.stream().filter(n -> n != 0).toList();
+        if (crowd.stream().anyMatch(n -> n < 0)) {
+          throw new IllegalArgumentException("--crowd takes mover counts, 0 for none: " + crowd);
+        }
+      }
       if (transports != null && !List.of("coap", "mqtt").containsAll(transports)) {
         throw new IllegalArgumentException("transports are coap and mqtt, got " + transports);
       }
       options = new ClientsBench.Options(clients == null ? options.clientCounts() : clients,
           movers == null ? options.maxMovers() : movers, options.moverCallHz(),
           seconds == null ? options.window() : Duration.ofSeconds(seconds),
-          transports == null ? options.transports() : transports, offered == null ? options.offeredRates() : offered);
+          transports == null ? options.transports() : transports, offered == null ? options.offeredRates() : offered,
+          crowd == null ? options.crowdMovers() : crowd);
       MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
       List<ClientsBench.Row> rows = new ClientsBench(options, System.out).run(layout, mqttPort);
       return rows.stream().allMatch(r -> r.lost() == 0 && r.duplicated() == 0) ? 0 : 1;

@@ -138,8 +138,16 @@ public final class MosquittoBroker implements AutoCloseable {
   }
 
   public void start() throws IOException {
+    if (listening()) {
+      // Ours would fail to bind and exit, and every client would reach the other one instead.
+      throw new IOException("something already listens on " + host + ":" + port
+          + " (a broker left from an earlier run?); stop it or pick another port");
+    }
     process = new ProcessBuilder(tool("mosquitto"), "-c", config.toString())
         .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+    Process started = process;
+    // A run that ends without close() (Ctrl-C, a failed test) must not leave the broker behind.
+    Runtime.getRuntime().addShutdownHook(new Thread(started::destroyForcibly, "mosquitto-" + port + "-stop"));
     long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
     while (System.nanoTime() < deadline) {
       try (Socket probe = new Socket()) {
@@ -153,6 +161,15 @@ public final class MosquittoBroker implements AutoCloseable {
       }
     }
     throw new IOException("mosquitto did not listen on " + uri() + ": " + Files.readString(log));
+  }
+
+  private boolean listening() {
+    try (Socket probe = new Socket()) {
+      probe.connect(new InetSocketAddress(host, port), 200);
+      return true;
+    } catch (IOException nothing) {
+      return false;
+    }
   }
 
   /** Stops the broker (every connection drops) and starts a fresh one on the same address. */
