@@ -53,9 +53,14 @@ public final class MqttTopics {
     }
   }
 
-  /** The one filter an agent subscribes to: everything addressed to its site. */
+  /** Everything addressed to a site. */
   public static String siteFilter(String siteId) {
     return ROOT + "/site/" + siteId + "/+/+";
+  }
+
+  /** One kind of message addressed to a site, from any client: an agent subscribes per kind. */
+  public static String siteFilter(String siteId, Inbound kind) {
+    return ROOT + "/site/" + siteId + "/+/" + kind.name().toLowerCase();
   }
 
   /** The filter a client subscribes to: everything addressed to it. */

@@ -36,16 +36,22 @@ final class BrokerLink {
 
   private final Context context;
   private final MqttAsyncClient client;
-  private final String filter;
+  private final String[] filters;
+  private final int[] qos;
   private final BiConsumer<String, byte[]> onMessage;
   private final Optional<MemberCredentials> credentials;
 
-  /** With credentials the link logs in as the member and verifies the broker against the cluster CA. */
-  BrokerLink(Context context, String brokerUri, String clientId, String filter, Optional<MemberCredentials> credentials,
-      BiConsumer<String, byte[]> onMessage) {
+  /**
+   * With credentials the link logs in as the member and verifies the broker against the cluster CA.
+   * {@code subscriptions}: each filter with the QoS the link subscribes it at.
+   */
+  BrokerLink(Context context, String brokerUri, String clientId, java.util.Map<String, Integer> subscriptions,
+      Optional<MemberCredentials> credentials, BiConsumer<String, byte[]> onMessage) {
     this.context = context;
     this.credentials = credentials;
-    this.filter = filter;
+    this.filters = subscriptions.keySet().toArray(String[]::new);
+    this.qos = java.util.Arrays.stream(filters).mapToInt(subscriptions::get).toArray();
+    String filter = String.join(", ", filters);
     this.onMessage = onMessage;
     try {
       this.client = new MqttAsyncClient(brokerUri, clientId, new MemoryPersistence());
@@ -111,7 +117,7 @@ final class BrokerLink {
   }
 
   private Future<Void> subscribe() {
-    return action(listener -> client.subscribe(filter, 1, null, listener));
+    return action(listener -> client.subscribe(filters, qos, null, listener));
   }
 
   Future<Void> publish(String topic, byte[] payload, boolean retained) {

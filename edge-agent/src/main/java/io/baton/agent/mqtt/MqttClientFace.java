@@ -61,7 +61,24 @@ public final class MqttClientFace {
     this.router = router;
     this.context = context;
     this.link = new BrokerLink(context, config.mqttEndpoint(), "baton-agent-" + config.siteId(),
-        MqttTopics.siteFilter(config.siteId()), config.credentials(), this::onArrival);
+        subscriptions(config.siteId()), config.credentials(), this::onArrival);
+  }
+
+  /**
+   * Attaches and calls at QoS 1: each must arrive. Telemetry at QoS 0 from the broker to the agent
+   * (clients still publish it at QoS 1 to the broker): a broker holds few unacknowledged QoS 1
+   * messages per subscriber (Moquette 0.17: 10), which capped an agent's telemetry at that window
+   * per round trip and left the rest queued, unbounded, in the broker; at QoS 0 it reaches the
+   * agent, whose admission bound decides what to drop. A report lost with the broker connection
+   * is worth as little as a late one.
+   */
+  private static java.util.Map<String, Integer> subscriptions(String siteId) {
+    java.util.Map<String, Integer> filters = new java.util.LinkedHashMap<>();
+    filters.put(MqttTopics.siteFilter(siteId, MqttTopics.Inbound.ATTACH), 1);
+    filters.put(MqttTopics.siteFilter(siteId, MqttTopics.Inbound.CALL), 1);
+    filters.put(MqttTopics.siteFilter(siteId, MqttTopics.Inbound.TELEMETRY), 0);
+    filters.put(MqttTopics.siteFilter(siteId, MqttTopics.Inbound.BATCH), 0);
+    return filters;
   }
 
   public Future<Void> start() {
