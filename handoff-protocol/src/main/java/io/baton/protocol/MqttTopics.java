@@ -55,11 +55,14 @@ public final class MqttTopics {
 
   /**
    * What an agent subscribes to, everything addressed to its site, one filter per inbound kind with
-   * its QoS: telemetry and batches at most once, attaches and calls at least once. Telemetry is
-   * superseded by the next report and shed under overload anyway; at QoS 1 a flood of it keeps
-   * the broker waiting for acknowledgements, and Moquette 0.17 resends one unacknowledged after
-   * 5 s without retaining its payload, so the late PUBACK over-releases it and the exception ends
-   * that session executor thread for good (moquette-io/moquette#871: "session queue is full").
+   * its QoS: telemetry and batches at most once, attaches and calls at least once (clients still
+   * publish everything at QoS 1 to the broker). Telemetry is superseded by the next report and
+   * shed by the agent's admission bound under overload anyway. At QoS 1 a broker holds few
+   * unacknowledged messages per subscriber (Moquette 0.17: 10), which capped an agent's telemetry
+   * at that window per round trip and queued the rest, unbounded, in the broker; and Moquette 0.17
+   * resends one unacknowledged after 5 s without retaining its payload, so the late PUBACK
+   * over-releases it and the exception ends that session thread for good (moquette-io/moquette#871,
+   * "session command queue is full").
    */
   public static java.util.Map<String, Integer> siteSubscriptions(String siteId) {
     java.util.Map<String, Integer> filters = new java.util.LinkedHashMap<>();

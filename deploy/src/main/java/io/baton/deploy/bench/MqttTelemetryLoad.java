@@ -94,11 +94,11 @@ final class MqttTelemetryLoad extends SenderPool {
                 continue;
               }
             }
-            sent.incrementAndGet();
             long n = sequence.incrementAndGet();
             String clientId = clientIds[(int) (n % clientIds.length)];
             byte[] body = WireFormat.JSON.encode(TelemetryBatch.toJson(List.of(TelemetryLoad.report(clientId, n))));
             client.publish(batchTopic, body, 1, false, null, acked);
+            sent.incrementAndGet();
           } catch (InterruptedException e) {
             return;
           } catch (MqttException e) {

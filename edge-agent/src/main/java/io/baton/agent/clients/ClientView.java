@@ -25,7 +25,8 @@ import java.util.function.LongSupplier;
  * accepted at once; that read enters the view only if no announced record got there first, so an
  * older read never overwrites a newer announcement. And a record older than {@link #REFRESH_MS} is
  * read again in the background (the reports keep using it meanwhile): a lost event cannot leave the
- * view wrong for longer than that.
+ * view wrong for longer than that. Records are never dropped (the directory has no removal): the
+ * view holds one decoded record, a few hundred bytes, per client of the mesh.
  */
 public final class ClientView {
   static final long REFRESH_MS = 10_000;
