@@ -233,6 +233,7 @@ public final class BatonClient implements AutoCloseable {
     if (System.nanoTime() - startNanos > retry.maxHold().toNanos()) {
       result.completeExceptionally(new BatonException("timeout", "call " + requestId + " held for "
           + retry.maxHold().toMillis() + " ms without an answer: " + why.why()));
+      gate.giveUp();
       return;
     }
     // One probe for all held calls (HoldGate): a long freeze must not turn into a retry storm.

@@ -59,6 +59,26 @@ final class HoldGate {
     }
   }
 
+  /**
+   * The probing call gave up (held past its maximum) without being answered: the probe passes to
+   * the next waiting call, or, with none waiting, the gate opens so the next call goes out itself.
+   * Without this the waiters would wait for a probe nobody schedules, for ever.
+   */
+  void giveUp() {
+    synchronized (this) {
+      if (waiting.isEmpty()) {
+        held = false;
+        backoffMs = firstBackoffMs;
+        return;
+      }
+      if (probeScheduled) {
+        return;
+      }
+      probeScheduled = true;
+      timers.schedule(this::probe, backoffMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
   private void probe() {
     Consumer<Boolean> next;
     synchronized (this) {
