@@ -30,7 +30,8 @@ import java.util.function.Function;
  */
 final class Movers implements AutoCloseable {
   /** What the movers saw. */
-  record Outcome(List<Double> redirectMillis, List<Double> interruptionMillis, int aborted, long sent, long lost, long duplicated) {
+  record Outcome(List<Double> redirectMillis, List<Double> interruptionMillis, int aborted, long sent, long lost, long duplicated,
+      Map<String, List<Double>> phases) {
   }
 
   private final LocalMesh mesh;
@@ -43,9 +44,11 @@ final class Movers implements AutoCloseable {
   private final MessageConsumer<HandoffCompleted> listener;
   private final MessageConsumer<HandoffAborted> abortListener;
   private final AtomicInteger aborted = new AtomicInteger();
+  private final RedirectTimeline timeline;
 
   Movers(LocalMesh mesh, List<String> ids, Function<String, BatonClient> clientFor) {
     this.mesh = mesh;
+    this.timeline = new RedirectTimeline(mesh.brokerVertx(), java.util.Set.copyOf(ids));
     listener = mesh.brokerVertx().eventBus().consumer(Addresses.HANDOFF_COMPLETED, message -> {
       HandoffCompleted done = message.body();
       Map<Long, Long> byEpoch = completedAt.get(done.clientId());
@@ -64,6 +67,7 @@ final class Movers implements AutoCloseable {
       completedAt.put(id, new ConcurrentHashMap<>());
       firstAnswerAt.put(id, new ConcurrentHashMap<>());
       calls.put(id, Collections.synchronizedList(new ArrayList<>()));
+      client.onRedirect(assignment -> timeline.notified(id, assignment.epoch()));
       client.onHandoff(new HandoffListener() {
         @Override
         public void onHandoffEnd(End end) {
@@ -79,6 +83,7 @@ final class Movers implements AutoCloseable {
   void start(double callHz) {
     listener.completion().toCompletionStage().toCompletableFuture().join();
     abortListener.completion().toCompletionStage().toCompletableFuture().join();
+    timeline.awaitListening();
     clients.forEach(BatonClient::attachBlocking);
     long period = Math.round(1e6 / callHz);
     for (BatonClient client : clients) {
@@ -92,6 +97,7 @@ final class Movers implements AutoCloseable {
     CompletableFuture<CallResult> call = client.call(new JsonObject().put("op", "increment")).whenComplete((result, failure) -> {
       if (result != null) {
         firstAnswerAt.get(client.clientId()).putIfAbsent(result.epoch(), System.nanoTime());
+        timeline.answered(client.clientId(), result.epoch());
       }
     });
     calls.get(client.clientId()).add(call);
@@ -143,7 +149,7 @@ final class Movers implements AutoCloseable {
         }
       });
     }
-    return new Outcome(redirects, List.copyOf(interruptions), aborted.get(), sent, lost, duplicated);
+    return new Outcome(redirects, List.copyOf(interruptions), aborted.get(), sent, lost, duplicated, timeline.phases());
   }
 
   @Override
@@ -151,6 +157,7 @@ final class Movers implements AutoCloseable {
     clock.shutdownNow();
     listener.unregister();
     abortListener.unregister();
+    timeline.close();
     clients.forEach(BatonClient::close);
   }
 }

@@ -52,6 +52,9 @@ final class BenchCommand {
     @Option(names = "--seconds", description = "measured window per run (default 10, quick 3)")
     Integer seconds;
 
+    @Option(names = "--transports", split = ",", description = "transports to run (default coap,mqtt)")
+    List<String> transports;
+
     @Option(names = "--host-prefix", description = "the mesh's loopback /24 (default ${DEFAULT-VALUE}: broker .1, sites .2-.4)",
         defaultValue = "127.0.10.")
     String prefix;
@@ -65,12 +68,12 @@ final class BenchCommand {
       System.setProperty("org.slf4j.simpleLogger.log.io.baton", "warn");
       ClientsBench.Options options = quick ? ClientsBench.Options.quick() : ClientsBench.Options.full();
       if ((clients != null && clients.stream().anyMatch(n -> n < 1)) || (movers != null && movers < 1)
-          || (seconds != null && seconds < 1)) {
-        throw new IllegalArgumentException("client counts, movers and seconds must be positive");
+          || (seconds != null && seconds < 1) || (transports != null && !List.of("coap", "mqtt").containsAll(transports))) {
+        throw new IllegalArgumentException("client counts, movers and seconds must be positive; transports are coap and mqtt");
       }
       options = new ClientsBench.Options(clients == null ? options.clientCounts() : clients,
           movers == null ? options.maxMovers() : movers, options.moverCallHz(),
-          seconds == null ? options.window() : Duration.ofSeconds(seconds), options.transports());
+          seconds == null ? options.window() : Duration.ofSeconds(seconds), transports == null ? options.transports() : transports);
       MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443,
           MqttSettings.embedded(mqttPort));
       List<ClientsBench.Row> rows = new ClientsBench(options, System.out).run(layout);
