@@ -10,6 +10,7 @@ import io.baton.agent.clients.TelemetryIngest;
 import io.baton.protocol.MqttTopics;
 import io.baton.protocol.MqttTopics.InboundTopic;
 import io.baton.protocol.MqttTopics.Outbound;
+import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.InvalidPayloadException.Kind;
@@ -66,8 +67,12 @@ public final class MqttClientFace {
 
   /** Publishes where the client's service runs now, retained: the redirect after a handoff. */
   public Future<Void> redirect(String clientId) {
-    return attachments.current(clientId).compose(assignment -> link.publish(Outbound.REDIRECT.topic(clientId),
-        guard.seal(assignment).toBuffer().getBytes(), true));
+    return attachments.current(clientId).compose(this::redirect);
+  }
+
+  /** Publishes {@code assignment} as the client's redirect, retained. */
+  public Future<Void> redirect(Assignment assignment) {
+    return link.publish(Outbound.REDIRECT.topic(assignment.clientId()), guard.seal(assignment).toBuffer().getBytes(), true);
   }
 
   private void onMessage(String topic, byte[] payload) {
