@@ -31,7 +31,8 @@ import org.junit.jupiter.api.Test;
 /**
  * The redirect's path, on a real secured mesh (127.0.87.x; DTLS, MQTT over TLS): the broker tells
  * the client as soon as the target has committed, agents pass the announced assignment on as it
- * is, and a CoAP client connects to the target while the state is still moving. Across each,
+ * is, and a client connects to the target (CoAP: its DTLS session; MQTT: its broker) while the
+ * state is still moving. Across each,
  * every call is answered exactly once.
  */
 class RedirectPathTest {
@@ -108,6 +109,28 @@ class RedirectPathTest {
     assertTrue(requestsAtRedirect.get(10, TimeUnit.SECONDS) > 0,
         "the client had reached site-b before it was redirected there: " + atTarget);
     assertEquals("GET handoff", atTarget.get(0), "its first request there was the connecting GET, not a call: " + atTarget);
+  }
+
+  @Test
+  void anMqttClientConnectsToTheTargetBrokerBeforeTheRedirect() throws Exception {
+    MeshFixture.await(new LinkTable(mesh.brokerVertx()).set("site-a", "site-b", LinkProfile.ofMbps(2, 300)));
+    var targetBroker = mesh.site("site-b").orElseThrow().agent().mqttBroker().orElseThrow();
+    CompletableFuture<Boolean> connectedAtRedirect = new CompletableFuture<>();
+    mesh.brokerVertx().eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED, m -> {
+      if (m.body().clientId().equals("tram-m")) {
+        connectedAtRedirect.complete(targetBroker.connectedClients().contains("baton-tram-m"));
+      }
+    }).completion().toCompletionStage().toCompletableFuture().get(10, TimeUnit.SECONDS);
+    try (BatonClient client = BatonClient.builder().clientId("tram-m").credentials(MeshFixture.client(mesh, "tram-m"))
+        .service("counter").mqtt("site-a", broker("site-a")).build()) {
+      List<CompletableFuture<CallResult>> calls = callThroughHandoff(client, "site-b");
+      assertEveryCallOnce(client, calls);
+      assertEquals(broker("site-b"), client.assignment().mqttEndpoint());
+      assertEquals(0, client.rejectedAssignments());
+    } finally {
+      MeshFixture.await(new LinkTable(mesh.brokerVertx()).clear("site-a", "site-b"));
+    }
+    assertTrue(connectedAtRedirect.get(10, TimeUnit.SECONDS), "the client was connected to site-b's broker before it was redirected there");
   }
 
   @Test

@@ -106,6 +106,11 @@ public final class EdgeAgentVerticle extends VerticleBase {
     return target.prestages();
   }
 
+  /** The site's embedded MQTT broker, if it runs one (tests watch who connects). */
+  public Optional<EmbeddedMqttBroker> mqttBroker() {
+    return Optional.ofNullable(mqttBroker);
+  }
+
   /** The site's CoAP face (tests watch what reaches it). */
   public AgentCoapServer coapServer() {
     return coap;
@@ -211,8 +216,12 @@ public final class EdgeAgentVerticle extends VerticleBase {
       return;
     }
     sites.lookup(request.targetSite()).onSuccess(target -> {
-      announcements.expect(request.clientId(), request.epoch(), new HandoffHint(target.siteId(), target.coapEndpoint(), target.mqttEndpoint()));
+      HandoffHint next = new HandoffHint(target.siteId(), target.coapEndpoint(), target.mqttEndpoint());
+      announcements.expect(request.clientId(), request.epoch(), next);
       coap.handoffResource().notifyClient(request.clientId());
+      if (mqtt != null && announcements.hint(request.clientId()).isPresent()) {
+        mqtt.hint(request.clientId(), next).onFailure(e -> LOG.debug("no hint for {}: {}", request.clientId(), e.getMessage()));
+      }
     });
   }
 
