@@ -125,14 +125,14 @@ final class Movers implements AutoCloseable {
     long lost = 0;
     long duplicated = 0;
     long unsettled = 0;
+    // One deadline for all the movers' calls: a call the SDK never settles counts as lost, not as a hung bench.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (BatonClient client : clients) {
       List<CompletableFuture<CallResult>> made;
       synchronized (calls.get(client.clientId())) {
         made = List.copyOf(calls.get(client.clientId()));
       }
       long answered = 0;
-      // One deadline for all of a mover's calls: a call the SDK never settles counts as lost, not as a hung bench.
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
       for (CompletableFuture<CallResult> call : made) {
         try {
           call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
@@ -148,7 +148,7 @@ final class Movers implements AutoCloseable {
       // The counter counts executions: more than the answers means a call ran twice.
       long executed;
       try {
-        executed = client.call(new JsonObject().put("op", "get")).get(60, TimeUnit.SECONDS).result().getLong("value");
+        executed = client.call(new JsonObject().put("op", "get")).get(10, TimeUnit.SECONDS).result().getLong("value");
       } catch (Exception unanswered) {
         System.err.printf("%s: its count could not be read (%s); duplicates not counted%n", client.clientId(), unanswered);
         executed = answered;
