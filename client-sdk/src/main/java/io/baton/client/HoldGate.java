@@ -79,6 +79,25 @@ final class HoldGate {
     }
   }
 
+  /**
+   * The probe fell to a call that had already expired while it waited: the next waiting call
+   * probes now (it is not the site's answer that is late), or the gate opens if none waits.
+   */
+  void passOn() {
+    synchronized (this) {
+      if (waiting.isEmpty()) {
+        held = false;
+        backoffMs = firstBackoffMs;
+        return;
+      }
+      if (probeScheduled) {
+        return;
+      }
+      probeScheduled = true;
+    }
+    timers.execute(this::probe);
+  }
+
   private void probe() {
     Consumer<Boolean> next;
     synchronized (this) {

@@ -113,4 +113,26 @@ class HeldCallsTest {
       assertEquals(1L, client.call(new JsonObject().put("op", "increment")).get(10, TimeUnit.SECONDS).result().getLong("value"));
     }
   }
+
+  @Test
+  void manyCallsHeldBehindOneProbeEachFailAtTheirMaximum() throws Exception {
+    RetryPolicy shortHold = new RetryPolicy(Duration.ofMillis(200), Duration.ofMillis(20), Duration.ofMillis(300), 100);
+    try (BatonClient client = BatonClient.builder().clientId("van-9").service("counter").site("coap://127.0.60.97:5683")
+        .retry(shortHold).build()) {
+      // Thirty calls queue behind one probe at the silent site; probing them one by one (backoff up
+      // to a second each) would keep the last waiting long past its maximum.
+      List<CompletableFuture<CallResult>> held = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        held.add(client.call(new JsonObject().put("op", "increment")));
+      }
+      for (CompletableFuture<CallResult> call : held) {
+        ExecutionException gaveUp = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+        assertEquals("timeout", assertInstanceOf(BatonException.class, gaveUp.getCause()).code());
+      }
+      while (System.currentTimeMillis() < silentUntil) {
+        Thread.sleep(50);
+      }
+      assertEquals(1L, client.call(new JsonObject().put("op", "increment")).get(10, TimeUnit.SECONDS).result().getLong("value"));
+    }
+  }
 }
