@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class HeldCallsTest {
   private static final long SILENT_MS = 1_200;
   private CoapServer site;
-  private long silentUntil;
+  private volatile long silentUntil;
 
   @BeforeEach
   void startSite() {
@@ -116,7 +116,8 @@ class HeldCallsTest {
 
   @Test
   void manyCallsHeldBehindOneProbeEachFailAtTheirMaximum() throws Exception {
-    RetryPolicy shortHold = new RetryPolicy(Duration.ofMillis(200), Duration.ofMillis(20), Duration.ofMillis(300), 100);
+    silentUntil = System.currentTimeMillis() + 3_000;
+    RetryPolicy shortHold = new RetryPolicy(Duration.ofMillis(300), Duration.ofMillis(20), Duration.ofMillis(1_000), 100);
     try (BatonClient client = BatonClient.builder().clientId("van-9").service("counter").site("coap://127.0.60.97:5683")
         .retry(shortHold).build()) {
       // Thirty calls queue behind one probe at the silent site; probing them one by one (backoff up
