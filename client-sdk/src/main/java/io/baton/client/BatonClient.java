@@ -18,6 +18,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -185,10 +186,17 @@ public final class BatonClient implements AutoCloseable {
     String requestId = clientId + ":" + incarnation + "-" + sequence.incrementAndGet();
     CompletableFuture<CallResult> result = new CompletableFuture<>();
     outstanding.add(result);
-    result.whenComplete((r, e) -> outstanding.remove(result));
+    // A held call waits its turn behind the others (one probe at a time); its maximum runs regardless.
+    long maxHoldMs = retry.maxHold().toMillis() + retry.attemptTimeout().toMillis();
+    ScheduledFuture<?> expiry = timers.schedule(() -> result.completeExceptionally(new BatonException("timeout",
+        "call " + requestId + " held for " + retry.maxHold().toMillis() + " ms without an answer")), maxHoldMs, TimeUnit.MILLISECONDS);
+    result.whenComplete((r, e) -> {
+      outstanding.remove(result);
+      expiry.cancel(false);
+    });
     JsonObject body = request.copy();
     long startNanos = System.nanoTime();
-    gate.submit(probe -> attempt(requestId, body, startNanos, 1, result));
+    gate.submit(probe -> attempt(requestId, body, startNanos, 1, result, probe));
     return result;
   }
 
@@ -196,7 +204,15 @@ public final class BatonClient implements AutoCloseable {
     return unwrap(call(request));
   }
 
-  private void attempt(String requestId, JsonObject request, long startNanos, int attempt, CompletableFuture<CallResult> result) {
+  private void attempt(String requestId, JsonObject request, long startNanos, int attempt, CompletableFuture<CallResult> result,
+      boolean probe) {
+    if (result.isDone()) {
+      // Expired while it waited in the gate: not sent; if it was to probe, the next one does.
+      if (probe) {
+        gate.passOn();
+      }
+      return;
+    }
     Assignment at = current();
     transport.call(at, clientId, requestId, request, retry.attemptTimeout()).thenAccept(outcome -> {
       if (outcome instanceof CallOutcome.Answered answered) {
@@ -233,10 +249,11 @@ public final class BatonClient implements AutoCloseable {
     if (System.nanoTime() - startNanos > retry.maxHold().toNanos()) {
       result.completeExceptionally(new BatonException("timeout", "call " + requestId + " held for "
           + retry.maxHold().toMillis() + " ms without an answer: " + why.why()));
+      gate.giveUp();
       return;
     }
     // One probe for all held calls (HoldGate): a long freeze must not turn into a retry storm.
-    gate.hold(probe -> attempt(requestId, request, startNanos, attempt + 1, result));
+    gate.hold(probe -> attempt(requestId, request, startNanos, attempt + 1, result, probe));
   }
 
   /** One re-attach at a time: the site may have lost the client (a restart) or the client the site. */

@@ -59,6 +59,45 @@ final class HoldGate {
     }
   }
 
+  /**
+   * The probing call gave up (held past its maximum) without being answered: the probe passes to
+   * the next waiting call, or, with none waiting, the gate opens so the next call goes out itself.
+   * Without this the waiters would wait for a probe nobody schedules, for ever.
+   */
+  void giveUp() {
+    synchronized (this) {
+      if (waiting.isEmpty()) {
+        held = false;
+        backoffMs = firstBackoffMs;
+        return;
+      }
+      if (probeScheduled) {
+        return;
+      }
+      probeScheduled = true;
+      timers.schedule(this::probe, backoffMs, TimeUnit.MILLISECONDS);
+    }
+  }
+
+  /**
+   * The probe fell to a call that had already expired while it waited: the next waiting call
+   * probes now (it is not the site's answer that is late), or the gate opens if none waits.
+   */
+  void passOn() {
+    synchronized (this) {
+      if (waiting.isEmpty()) {
+        held = false;
+        backoffMs = firstBackoffMs;
+        return;
+      }
+      if (probeScheduled) {
+        return;
+      }
+      probeScheduled = true;
+    }
+    timers.execute(this::probe);
+  }
+
   private void probe() {
     Consumer<Boolean> next;
     synchronized (this) {

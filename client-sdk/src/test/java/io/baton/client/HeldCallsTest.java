@@ -32,7 +32,7 @@ import org.junit.jupiter.api.Test;
 class HeldCallsTest {
   private static final long SILENT_MS = 1_200;
   private CoapServer site;
-  private long silentUntil;
+  private volatile long silentUntil;
 
   @BeforeEach
   void startSite() {
@@ -90,6 +90,50 @@ class HeldCallsTest {
       }
       values.sort(Long::compare);
       assertEquals(List.of(1L, 2L, 3L), values);
+    }
+  }
+
+  @Test
+  void callsHeldPastTheirMaximumFailAndDoNotStrandTheGate() throws Exception {
+    RetryPolicy shortHold = new RetryPolicy(Duration.ofMillis(200), Duration.ofMillis(20), Duration.ofMillis(500), 100);
+    try (BatonClient client = BatonClient.builder().clientId("van-9").service("counter").site("coap://127.0.60.97:5683")
+        .retry(shortHold).build()) {
+      // Both are held at the silent site and take turns probing it; whichever gives up first must
+      // hand the probe on, or the other would wait for ever.
+      List<CompletableFuture<CallResult>> held = List.of(client.call(new JsonObject().put("op", "increment")),
+          client.call(new JsonObject().put("op", "increment")));
+      for (CompletableFuture<CallResult> call : held) {
+        ExecutionException gaveUp = assertThrows(ExecutionException.class, () -> call.get(10, TimeUnit.SECONDS));
+        assertEquals("timeout", assertInstanceOf(BatonException.class, gaveUp.getCause()).code());
+      }
+      while (System.currentTimeMillis() < silentUntil) {
+        Thread.sleep(50);
+      }
+      // With nobody left holding, the gate is open: a new call goes out and is answered.
+      assertEquals(1L, client.call(new JsonObject().put("op", "increment")).get(10, TimeUnit.SECONDS).result().getLong("value"));
+    }
+  }
+
+  @Test
+  void manyCallsHeldBehindOneProbeEachFailAtTheirMaximum() throws Exception {
+    silentUntil = System.currentTimeMillis() + 3_000;
+    RetryPolicy shortHold = new RetryPolicy(Duration.ofMillis(300), Duration.ofMillis(20), Duration.ofMillis(1_000), 100);
+    try (BatonClient client = BatonClient.builder().clientId("van-9").service("counter").site("coap://127.0.60.97:5683")
+        .retry(shortHold).build()) {
+      // Thirty calls queue behind one probe at the silent site; probing them one by one (backoff up
+      // to a second each) would keep the last waiting long past its maximum.
+      List<CompletableFuture<CallResult>> held = new ArrayList<>();
+      for (int i = 0; i < 30; i++) {
+        held.add(client.call(new JsonObject().put("op", "increment")));
+      }
+      for (CompletableFuture<CallResult> call : held) {
+        ExecutionException gaveUp = assertThrows(ExecutionException.class, () -> call.get(5, TimeUnit.SECONDS));
+        assertEquals("timeout", assertInstanceOf(BatonException.class, gaveUp.getCause()).code());
+      }
+      while (System.currentTimeMillis() < silentUntil) {
+        Thread.sleep(50);
+      }
+      assertEquals(1L, client.call(new JsonObject().put("op", "increment")).get(10, TimeUnit.SECONDS).result().getLong("value"));
     }
   }
 }

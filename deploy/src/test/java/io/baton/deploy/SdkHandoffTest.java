@@ -68,6 +68,9 @@ class SdkHandoffTest {
       CompletableFuture<DriveReport> mqttRun = drive(mqtt, road, 2).start();
       DriveReport coapDrive = MeshFixture.await(coapRun);
       DriveReport mqttDrive = MeshFixture.await(mqttRun);
+      // A client is redirected once the target has committed, before the saga releases the source
+      // and reports the handoff complete: the drive can end before the last HandoffCompleted.
+      awaitRoutes(List.of(coap.clientId(), mqtt.clientId()), 2);
 
       for (var run : List.of(new Object[] {coap, coapDrive, coapHandoffs}, new Object[] {mqtt, mqttDrive, mqttHandoffs})) {
         BatonClient client = (BatonClient) run[0];
@@ -130,6 +133,14 @@ class SdkHandoffTest {
       MeshFixture.await(mesh.broker().handOff(client.clientId(), "site-b", "test"));
       assertEquals("site-b", redirected.get(10, TimeUnit.SECONDS).site());
       return client.assignment();
+    }
+  }
+
+  private static void awaitRoutes(List<String> clientIds, int handoffs) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (System.nanoTime() < deadline
+        && !clientIds.stream().allMatch(id -> MeshFixture.route(completed, id).size() >= handoffs)) {
+      Thread.sleep(20);
     }
   }
 

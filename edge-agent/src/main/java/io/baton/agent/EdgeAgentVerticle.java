@@ -1,5 +1,6 @@
 package io.baton.agent;
 
+import io.baton.agent.clients.AnnouncedAssignments;
 import io.baton.agent.clients.ClientAttachments;
 import io.baton.agent.clients.DeployCommand;
 import io.baton.agent.node.InstanceQuery;
@@ -37,7 +38,12 @@ import io.baton.protocol.directory.ClientRecordFeed;
 import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.directory.SiteInfo;
 import io.baton.protocol.event.ClientRedirected;
+import io.baton.protocol.event.HandoffAborted;
+import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.grpc.PingRequest;
+import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.HandoffHint;
+import java.util.Optional;
 import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
@@ -73,6 +79,8 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private PrestageParticipant prestaging;
   private MigrationTarget target;
   private AgentCoapServer coap;
+  /** Assignments announced by redirects, passed on to clients without a directory read. */
+  private final AnnouncedAssignments announcements = new AnnouncedAssignments();
   private EmbeddedMqttBroker mqttBroker;
   private MqttClientFace mqtt;
   private HttpServer transferServer;
@@ -129,6 +137,16 @@ public final class EdgeAgentVerticle extends VerticleBase {
     return target.prestages();
   }
 
+  /** The site's embedded MQTT broker, if it runs one (tests watch who connects). */
+  public Optional<EmbeddedMqttBroker> mqttBroker() {
+    return Optional.ofNullable(mqttBroker);
+  }
+
+  /** The site's CoAP face (tests watch what reaches it). */
+  public AgentCoapServer coapServer() {
+    return coap;
+  }
+
   /** Faults to inject on this site's outgoing links (tests, fault-injection runs). */
   public LinkFaults linkFaults() {
     return links.faults();
@@ -156,7 +174,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId(), TelemetryContext.besides(vertx, context),
         clientView, admission);
     intakeReporter = new TelemetryIntakeReporter(vertx, config.siteId(), admission);
-    coap = new AgentCoapServer(config, context, ingest, attachments, router, guard);
+    coap = new AgentCoapServer(config, context, ingest, attachments, router, guard, announcements);
     if (config.mqtt().enabled()) {
       mqtt = new MqttClientFace(config, context, ingest, attachments, router, guard);
     }
@@ -170,6 +188,8 @@ public final class EdgeAgentVerticle extends VerticleBase {
         .requestHandler(grpc);
 
     vertx.eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED, message -> redirect(message.body()));
+    vertx.eventBus().<HandoffRequested>consumer(Addresses.HANDOFF_REQUESTED, message -> hint(message.body()));
+    vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> announcements.settled(message.body().clientId()));
 
     return clientView.start(clientFeed)
         .compose(v -> transferServer.listen())
@@ -211,11 +231,36 @@ public final class EdgeAgentVerticle extends VerticleBase {
    * with embedded brokers the one it is connected to is not necessarily the new site's.
    */
   private void redirect(ClientRedirected redirected) {
+    Optional<Assignment> whole = redirected.assignment();
+    if (whole.isPresent() && !announcements.announce(whole.get())) {
+      return; // already passed on (a broker that took the handoff over announces it again)
+    }
+    if (whole.isEmpty()) {
+      announcements.forget(redirected.clientId());
+    }
     coap.handoffResource().notifyClient(redirected.clientId());
     if (mqtt != null) {
-      mqtt.redirect(redirected.clientId()).onFailure(e -> LOG.warn("cannot publish the redirect of {}: {}",
-          redirected.clientId(), e.getMessage()));
+      (whole.isPresent() ? mqtt.redirect(whole.get()) : mqtt.redirect(redirected.clientId()))
+          .onFailure(e -> LOG.warn("cannot publish the redirect of {}: {}", redirected.clientId(), e.getMessage()));
     }
+  }
+
+  /**
+   * A handoff of a client served here started: tells the client where to, so it connects there
+   * while the state moves rather than after the redirect (its observers get the hint now).
+   */
+  private void hint(HandoffRequested request) {
+    if (!request.sourceSite().equals(config.siteId())) {
+      return;
+    }
+    sites.lookup(request.targetSite()).onSuccess(target -> {
+      HandoffHint next = new HandoffHint(target.siteId(), target.coapEndpoint(), target.mqttEndpoint());
+      announcements.expect(request.clientId(), request.epoch(), next);
+      coap.handoffResource().notifyClient(request.clientId());
+      if (mqtt != null && announcements.hint(request.clientId()).isPresent()) {
+        mqtt.hint(request.clientId(), next).onFailure(e -> LOG.debug("no hint for {}: {}", request.clientId(), e.getMessage()));
+      }
+    });
   }
 
   /**

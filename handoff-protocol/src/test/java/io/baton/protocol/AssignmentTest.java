@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.HandoffHint;
 import io.baton.protocol.wire.InvalidPayloadException;
 import io.vertx.core.buffer.Buffer;
 import org.junit.jupiter.api.Test;
@@ -39,5 +40,20 @@ class AssignmentTest {
     assertTrue(!payload.equals(GOOD), "the edit changed nothing");
     InvalidPayloadException refused = assertThrows(InvalidPayloadException.class, () -> Assignment.parse(Buffer.buffer(payload)));
     assertTrue(refused.getMessage().contains(field), refused.getMessage());
+  }
+
+  @Test
+  void aHandoffHintIsReadNextToTheAssignmentOrRefusedWithTheFieldNamed() throws Exception {
+    String hinted = GOOD.replace("\"epoch\":2", "\"epoch\":2,\"next\":{\"site\":\"site-c\","
+        + "\"coapEndpoint\":\"coaps://127.0.0.4:5683\",\"mqttEndpoint\":\"ssl://127.0.0.4:1883\"}");
+    assertEquals(new HandoffHint("site-c", "coaps://127.0.0.4:5683", "ssl://127.0.0.4:1883"),
+        HandoffHint.in(Buffer.buffer(hinted)).orElseThrow());
+    assertEquals(Assignment.parse(Buffer.buffer(GOOD)), Assignment.parse(Buffer.buffer(hinted)), "the hint changes no assignment");
+    assertTrue(HandoffHint.in(Buffer.buffer(GOOD)).isEmpty());
+    for (String bad : new String[] {"\"next\":3", "\"next\":{\"site\":\"site/c\"}", "\"next\":{\"site\":\"site-c\",\"coapEndpoint\":5}"}) {
+      String payload = GOOD.replace("\"epoch\":2", "\"epoch\":2," + bad);
+      InvalidPayloadException refused = assertThrows(InvalidPayloadException.class, () -> HandoffHint.in(Buffer.buffer(payload)));
+      assertTrue(refused.getMessage().contains("next") || refused.getMessage().contains("site"), refused.getMessage());
+    }
   }
 }

@@ -51,7 +51,7 @@ class EventCodecsTest {
       new SourceFrozen("h-1", "site-a", 1024, 350),
       new StateTransferred("h-1", "site-b", 1024, "00ff", 900),
       new TargetRestored("h-1", "site-b", 4, 120),
-      new ClientRedirected("h-1", "car-1", "site-b", "coap://127.0.0.3:5683", 4),
+      new ClientRedirected("h-1", "car-1", "site-b", "coap://127.0.0.3:5683", 4, "kv", "ssl://127.0.0.3:1883"),
       new SourceReleased("h-1", "site-a"),
       new HandoffCompleted("h-1", "car-1", "site-a", "site-b", 4, "pre-copy", 45.5, 12.25, 1024, false,
           new MigrationMetrics(1.5, 20.25, 0.5, 3.0, 2.0, 0, 75_000_000, 40_960, 0, 3, 0, 60.0)),

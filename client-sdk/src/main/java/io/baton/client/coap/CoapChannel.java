@@ -82,6 +82,25 @@ final class CoapChannel implements AutoCloseable {
     return response;
   }
 
+  /**
+   * GETs {@code uri} and ignores the answer: what matters is the connection it opens (over DTLS, the
+   * handshake with that site), which the next requests there reuse.
+   */
+  void touch(String uri, Duration timeout) {
+    Request request = Request.newGet();
+    request.setURI(uri);
+    client(uri).advanced(new CoapHandler() {
+      @Override
+      public void onLoad(CoapResponse response) {
+      }
+
+      @Override
+      public void onError() {
+      }
+    }, request);
+    timers.schedule(request::cancel, timeout.toMillis(), TimeUnit.MILLISECONDS);
+  }
+
   CoapObserveRelation observe(String uri, CoapHandler handler) {
     return client(uri).observe(handler);
   }

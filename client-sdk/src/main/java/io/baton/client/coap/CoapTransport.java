@@ -9,6 +9,7 @@ import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.security.ClientCredentials;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.CallEnvelope;
+import io.baton.protocol.wire.HandoffHint;
 import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.TelemetryReport;
 import io.baton.protocol.wire.WireFormat;
@@ -39,6 +40,9 @@ public final class CoapTransport implements ClientTransport {
   private final String ownId;
   private final AssignmentVerifier verifier;
   private final AtomicReference<CoapObserveRelation> observation = new AtomicReference<>();
+  /** The site last connected to ahead of a redirect, so a repeated hint does not connect again. */
+  private final AtomicReference<String> prepared = new AtomicReference<>("");
+  private static final Duration PREPARE_TIMEOUT = Duration.ofSeconds(10);
 
   /** With credentials: DTLS, the service token in every call, and only MAC-verified assignments. */
   public CoapTransport(ScheduledExecutorService timers, WireFormat telemetryFormat, boolean confirmableTelemetry,
@@ -94,7 +98,10 @@ public final class CoapTransport implements ClientTransport {
           public void onLoad(CoapResponse response) {
             if (response.getCode() == ResponseCode.CONTENT) {
               // Not an assignment, or not the mesh's: ignored, the client stays where it is.
-              verifier.verify(response.getPayload()).ifPresent(assignments);
+              verifier.verify(response.getPayload()).ifPresent(assignment -> {
+                assignments.accept(assignment);
+                prepare(at, clientId, response.getPayload());
+              });
             }
           }
 
@@ -107,6 +114,24 @@ public final class CoapTransport implements ClientTransport {
     if (previous != null) {
       previous.proactiveCancel();
     }
+  }
+
+  /**
+   * A handoff of the client is under way toward the hinted site: opens the connection there now
+   * (the DTLS handshake is the largest part of the first call at a new site), once per site. Calls
+   * keep going to {@code at} until the redirect.
+   */
+  private void prepare(Assignment at, String clientId, byte[] payload) {
+    Optional<HandoffHint> hint;
+    try {
+      hint = HandoffHint.in(io.vertx.core.buffer.Buffer.buffer(payload));
+    } catch (io.baton.protocol.wire.InvalidPayloadException malformed) {
+      return; // the assignment was good; a bad hint only costs the head start
+    }
+    hint.map(HandoffHint::coapEndpoint)
+        .filter(next -> next.startsWith("coap") && !next.equals(at.coapEndpoint()))
+        .filter(next -> !next.equals(prepared.getAndSet(next)))
+        .ifPresent(next -> channel.touch(next + "/" + CoapPaths.HANDOFF + "/" + clientId, PREPARE_TIMEOUT));
   }
 
   /**

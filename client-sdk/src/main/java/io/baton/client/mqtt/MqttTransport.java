@@ -10,6 +10,8 @@ import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.security.ClientCredentials;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.CallEnvelope;
+import io.baton.protocol.wire.HandoffHint;
+import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.TelemetryBatch;
 import io.baton.protocol.wire.TelemetryReport;
 import io.baton.protocol.wire.WireFormat;
@@ -46,6 +48,9 @@ public final class MqttTransport implements ClientTransport {
   private volatile Consumer<Assignment> assignments = a -> { };
   private MqttSession session;
   private CompletableFuture<MqttSession> opening;
+  /** A session opened ahead of a redirect to the broker a handoff hint named; null if none. */
+  private MqttSession standby;
+  private CompletableFuture<MqttSession> standbyOpening;
 
   /** With credentials: TLS and the client's login, the service token in every call, only MAC-verified redirects. */
   public MqttTransport(String clientId, MqttVersion version, Optional<ClientCredentials> credentials,
@@ -122,7 +127,50 @@ public final class MqttTransport implements ClientTransport {
     if (session != null && session.brokerUri().equals(broker) && !opening.isCompletedExceptionally()) {
       return opening;
     }
-    MqttSession next = sessions.create(broker, "baton-" + clientId, login, MqttTopics.clientFilter(clientId), new MqttSession.Listener() {
+    MqttSession previous = session;
+    if (standby != null && standby.brokerUri().equals(broker) && !standbyOpening.isCompletedExceptionally()) {
+      // Opened ahead on the handoff's hint: the redirect finds the connection there already.
+      session = standby;
+      opening = standbyOpening;
+      standby = null;
+      standbyOpening = null;
+    } else {
+      if (standby != null && standby.brokerUri().equals(broker)) {
+        standby = null; // its connection failed (and closed it): start over
+        standbyOpening = null;
+      }
+      session = create(broker);
+      opening = open(session);
+    }
+    if (previous != null) {
+      // Not on this thread: a Paho disconnect may wait, and the first call at the new site waits on the new session.
+      opening.thenAccept(opened -> CompletableFuture.runAsync(previous::close));
+    }
+    return opening;
+  }
+
+  /**
+   * A handoff of the client toward another broker is under way: connects and subscribes there now,
+   * so the redirect does not wait for the TLS handshake, the login and the subscription. Calls keep
+   * going through the current session until the redirect.
+   */
+  private synchronized void prepare(HandoffHint next) {
+    String broker = next.mqttEndpoint();
+    if (broker.isEmpty() || session == null || session.brokerUri().equals(broker)
+        || (standby != null && standby.brokerUri().equals(broker))
+        || (login.isPresent() && !broker.startsWith("ssl://"))) {
+      return;
+    }
+    if (standby != null) {
+      MqttSession dropped = standby;
+      CompletableFuture.runAsync(dropped::close);
+    }
+    standby = create(broker);
+    standbyOpening = open(standby);
+  }
+
+  private MqttSession create(String broker) {
+    return sessions.create(broker, "baton-" + clientId, login, MqttTopics.clientFilter(clientId), new MqttSession.Listener() {
       @Override
       public void message(String topic, byte[] payload, boolean retained) {
         onMessage(topic, payload, retained);
@@ -133,20 +181,16 @@ public final class MqttTransport implements ClientTransport {
         reconnectListeners.forEach(Runnable::run);
       }
     });
-    MqttSession previous = session;
-    session = next;
-    opening = next.open().handle((v, failure) -> {
+  }
+
+  private static CompletableFuture<MqttSession> open(MqttSession next) {
+    return next.open().handle((v, failure) -> {
       if (failure != null) {
         next.close();
-        throw new BatonException("unreachable", "cannot connect to " + broker + ": " + failure.getMessage());
-      }
-      if (previous != null) {
-        // Not on this thread: a Paho disconnect may wait, and the first call at the new site waits on this future.
-        CompletableFuture.runAsync(previous::close);
+        throw new BatonException("unreachable", "cannot connect to " + next.brokerUri() + ": " + failure.getMessage());
       }
       return next;
     });
-    return opening;
   }
 
   private void onMessage(String topic, byte[] payload, boolean retained) {
@@ -169,6 +213,7 @@ public final class MqttTransport implements ClientTransport {
             pendingAttaches.forEach(pending -> pending.complete(assignment));
           }
           assignments.accept(assignment);
+          hint(payload).ifPresent(this::prepare);
         }
         case RESULT -> {
           CompletableFuture<CallOutcome> pending = pendingCalls.get(json.getString("requestId", ""));
@@ -179,6 +224,15 @@ public final class MqttTransport implements ClientTransport {
         case ERROR -> onError(json);
       }
     });
+  }
+
+  /** The handoff hint next to a verified assignment; a malformed one only costs the head start. */
+  private static Optional<HandoffHint> hint(byte[] payload) {
+    try {
+      return HandoffHint.in(Buffer.buffer(payload));
+    } catch (InvalidPayloadException malformed) {
+      return Optional.empty();
+    }
   }
 
   private void onError(JsonObject error) {
@@ -199,6 +253,11 @@ public final class MqttTransport implements ClientTransport {
 
   @Override
   public synchronized void close() {
+    if (standby != null) {
+      standby.close();
+      standby = null;
+      standbyOpening = null;
+    }
     if (session != null) {
       session.close();
       session = null;

@@ -162,6 +162,8 @@ public final class ClientsBench {
       load.close();
       toC.join();
       Movers.Outcome outcome = movers.finish();
+      RedirectTimeline.print(out, transport + ", " + clients + " clients, " + moverCount + " movers: where the handoffs' time went",
+          outcome.phases());
       return new Row(transport, clients, moverCount, sent / seconds, accepted / seconds, shed / seconds, load.failures(),
           Percentiles.of(outcome.redirectMillis(), 50), Percentiles.of(outcome.redirectMillis(), 99),
           Percentiles.of(outcome.interruptionMillis(), 50), Percentiles.of(outcome.interruptionMillis(), 99),

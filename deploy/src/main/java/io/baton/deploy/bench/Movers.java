@@ -30,7 +30,8 @@ import java.util.function.Function;
  */
 final class Movers implements AutoCloseable {
   /** What the movers saw. */
-  record Outcome(List<Double> redirectMillis, List<Double> interruptionMillis, int aborted, long sent, long lost, long duplicated) {
+  record Outcome(List<Double> redirectMillis, List<Double> interruptionMillis, int aborted, long sent, long lost, long duplicated,
+      Map<String, List<Double>> phases) {
   }
 
   private final LocalMesh mesh;
@@ -44,9 +45,11 @@ final class Movers implements AutoCloseable {
   private final MessageConsumer<HandoffAborted> abortListener;
   private final AtomicInteger aborted = new AtomicInteger();
   private final List<java.util.concurrent.ScheduledFuture<?>> driving = new ArrayList<>();
+  private final RedirectTimeline timeline;
 
   Movers(LocalMesh mesh, List<String> ids, Function<String, BatonClient> clientFor) {
     this.mesh = mesh;
+    this.timeline = new RedirectTimeline(mesh.brokerVertx(), java.util.Set.copyOf(ids));
     listener = mesh.brokerVertx().eventBus().consumer(Addresses.HANDOFF_COMPLETED, message -> {
       HandoffCompleted done = message.body();
       Map<Long, Long> byEpoch = completedAt.get(done.clientId());
@@ -65,6 +68,7 @@ final class Movers implements AutoCloseable {
       completedAt.put(id, new ConcurrentHashMap<>());
       firstAnswerAt.put(id, new ConcurrentHashMap<>());
       calls.put(id, Collections.synchronizedList(new ArrayList<>()));
+      client.onRedirect(assignment -> timeline.notified(id, assignment.epoch()));
       client.onHandoff(new HandoffListener() {
         @Override
         public void onHandoffEnd(End end) {
@@ -80,6 +84,7 @@ final class Movers implements AutoCloseable {
   void start(double callHz) {
     listener.completion().toCompletionStage().toCompletableFuture().join();
     abortListener.completion().toCompletionStage().toCompletableFuture().join();
+    timeline.awaitListening();
     clients.forEach(BatonClient::attachBlocking);
     long period = Math.round(1e6 / callHz);
     for (BatonClient client : clients) {
@@ -93,6 +98,7 @@ final class Movers implements AutoCloseable {
     CompletableFuture<CallResult> call = client.call(new JsonObject().put("op", "increment")).whenComplete((result, failure) -> {
       if (result != null) {
         firstAnswerAt.get(client.clientId()).putIfAbsent(result.epoch(), System.nanoTime());
+        timeline.answered(client.clientId(), result.epoch());
       }
     });
     calls.get(client.clientId()).add(call);
@@ -154,6 +160,9 @@ final class Movers implements AutoCloseable {
     long sent = 0;
     long lost = 0;
     long duplicated = 0;
+    long unsettled = 0;
+    // One deadline for all the movers' calls: a call the SDK never settles counts as lost, not as a hung bench.
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
     for (BatonClient client : clients) {
       List<CompletableFuture<CallResult>> made;
       synchronized (calls.get(client.clientId())) {
@@ -162,15 +171,24 @@ final class Movers implements AutoCloseable {
       long answered = 0;
       for (CompletableFuture<CallResult> call : made) {
         try {
-          call.get(60, TimeUnit.SECONDS);
+          call.get(Math.max(0, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
           answered++;
         } catch (Exception failed) {
           lost++;
+          if (!call.isDone()) {
+            unsettled++;
+          }
         }
       }
       sent += made.size();
       // The counter counts executions: more than the answers means a call ran twice.
-      long executed = client.callBlocking(new JsonObject().put("op", "get")).result().getLong("value");
+      long executed;
+      try {
+        executed = client.call(new JsonObject().put("op", "get")).get(10, TimeUnit.SECONDS).result().getLong("value");
+      } catch (Exception unanswered) {
+        System.err.printf("%s: its count could not be read (%s); duplicates not counted%n", client.clientId(), unanswered);
+        executed = answered;
+      }
       duplicated += Math.max(0, executed - answered);
       completedAt.get(client.clientId()).forEach((epoch, completed) -> {
         Long firstAnswer = firstAnswerAt.get(client.clientId()).get(epoch);
@@ -179,7 +197,10 @@ final class Movers implements AutoCloseable {
         }
       });
     }
-    return new Outcome(redirects, List.copyOf(interruptions), aborted.get(), sent, lost, duplicated);
+    if (unsettled > 0) {
+      System.err.printf("%d calls were neither answered nor failed by the SDK 60 s after the last was made%n", unsettled);
+    }
+    return new Outcome(redirects, List.copyOf(interruptions), aborted.get(), sent, lost, duplicated, timeline.phases());
   }
 
   @Override
@@ -187,6 +208,7 @@ final class Movers implements AutoCloseable {
     clock.shutdownNow();
     listener.unregister();
     abortListener.unregister();
+    timeline.close();
     clients.forEach(BatonClient::close);
   }
 }

@@ -1,6 +1,7 @@
 package io.baton.agent.coap;
 
 import io.baton.agent.AgentConfig;
+import io.baton.agent.clients.AnnouncedAssignments;
 import io.baton.agent.clients.ClientAttachments;
 import io.baton.agent.clients.ClientGuard;
 import io.baton.agent.clients.ServiceCallRouter;
@@ -12,6 +13,7 @@ import java.security.cert.Certificate;
 import org.eclipse.californium.core.CoapServer;
 import org.eclipse.californium.core.config.CoapConfig;
 import org.eclipse.californium.core.network.CoapEndpoint;
+import org.eclipse.californium.core.network.interceptors.MessageInterceptor;
 import org.eclipse.californium.elements.config.CertificateAuthenticationMode;
 import org.eclipse.californium.elements.config.Configuration;
 import org.eclipse.californium.elements.config.UdpConfig;
@@ -48,7 +50,7 @@ public final class AgentCoapServer {
   private final HandoffResource handoff;
 
   public AgentCoapServer(AgentConfig config, Context context, TelemetryIngest ingest, ClientAttachments attachments,
-      ServiceCallRouter router, ClientGuard guard) {
+      ServiceCallRouter router, ClientGuard guard, AnnouncedAssignments announcements) {
     // Without a file: Californium would otherwise write Californium3.properties into the working directory.
     Configuration coapConfig = Configuration.createStandardWithoutFile()
         .set(CoapConfig.MAX_RESOURCE_BODY_SIZE, MAX_BODY_BYTES)
@@ -69,7 +71,7 @@ public final class AgentCoapServer {
     this.server = new CoapServer(coapConfig);
     server.addEndpoint(endpoint.build());
     PeerRules peers = new PeerRules(config.credentials().isPresent());
-    this.handoff = new HandoffResource(bridge, attachments, peers, guard);
+    this.handoff = new HandoffResource(bridge, attachments, peers, guard, announcements);
     server.add(new TelemetryResource(ingest, peers), new AttachResource(bridge, attachments, peers, guard),
         new ServiceResource(bridge, router, peers), handoff);
   }
@@ -99,6 +101,11 @@ public final class AgentCoapServer {
 
   public void stop() {
     server.destroy();
+  }
+
+  /** Lets tests and diagnostics see every message the face receives and sends (after DTLS). */
+  public void addInterceptor(MessageInterceptor interceptor) {
+    server.getEndpoints().forEach(endpoint -> endpoint.addInterceptor(interceptor));
   }
 
   public HandoffResource handoffResource() {

@@ -1,10 +1,16 @@
 package io.baton.agent.coap;
 
+import io.baton.agent.clients.AnnouncedAssignments;
 import io.baton.agent.clients.ClientAttachments;
 import io.baton.agent.clients.ClientGuard;
 import io.baton.protocol.CoapPaths;
+import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.HandoffHint;
+import io.vertx.core.json.JsonObject;
+import java.util.Optional;
 import org.eclipse.californium.core.coap.CoAP.ResponseCode;
 import org.eclipse.californium.core.coap.CoAP.Type;
+import org.eclipse.californium.core.coap.MediaTypeRegistry;
 import org.eclipse.californium.core.server.resources.CoapExchange;
 
 /**
@@ -17,13 +23,16 @@ public final class HandoffResource extends PerClientResource {
   private final ClientAttachments attachments;
   private final PeerRules peers;
   private final ClientGuard guard;
+  private final AnnouncedAssignments announcements;
 
-  HandoffResource(ContextBridge bridge, ClientAttachments attachments, PeerRules peers, ClientGuard guard) {
+  HandoffResource(ContextBridge bridge, ClientAttachments attachments, PeerRules peers, ClientGuard guard,
+      AnnouncedAssignments announcements) {
     super(CoapPaths.HANDOFF);
     this.bridge = bridge;
     this.attachments = attachments;
     this.peers = peers;
     this.guard = guard;
+    this.announcements = announcements;
     setObservable(true);
     setObserveType(Type.CON);
     getAttributes().setObservable();
@@ -42,10 +51,24 @@ public final class HandoffResource extends PerClientResource {
       ContextBridge.fail(exchange, e);
       return;
     }
-    bridge.respond(exchange, ResponseCode.CONTENT, () -> attachments.current(clientId).map(guard::seal));
+    Optional<Assignment> announced = announcements.latest(clientId);
+    if (announced.isPresent()) {
+      // A redirect's notification: answered here, on Californium's thread, not after the site's queued work.
+      exchange.respond(ResponseCode.CONTENT, withHint(clientId, guard.seal(announced.get())).encode(),
+          MediaTypeRegistry.APPLICATION_JSON);
+      return;
+    }
+    bridge.respond(exchange, ResponseCode.CONTENT, () -> attachments.current(clientId).map(guard::seal)
+        .map(sealed -> withHint(clientId, sealed)));
   }
 
-  /** Sends the client's observers its new assignment. */
+  /** The assignment, and where the service is going if a handoff of it runs (outside the MAC: a hint moves nothing). */
+  private JsonObject withHint(String clientId, JsonObject sealed) {
+    announcements.hint(clientId).ifPresent(next -> sealed.put(HandoffHint.FIELD, next.toJson()));
+    return sealed;
+  }
+
+  /** Sends the client's observers its assignment (announced first, or else read from the directory) and any hint. */
   public void notifyClient(String clientId) {
     changed(relation -> clientId.equals(clientId(relation.getExchange().getRequest())));
   }

@@ -1,6 +1,7 @@
 package io.baton.agent.mqtt;
 
 import io.baton.protocol.security.MemberCredentials;
+import io.moquette.broker.ClientDescriptor;
 import io.moquette.broker.Server;
 import io.moquette.broker.config.MemoryConfig;
 import io.netty.handler.ssl.SslContext;
@@ -12,6 +13,8 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.Set;
+import java.util.stream.Collectors;
 import javax.net.ssl.SSLException;
 
 /**
@@ -74,6 +77,13 @@ public final class EmbeddedMqttBroker {
     } catch (SSLException e) {
       throw new IllegalStateException("cannot build the MQTT broker's TLS context: " + e.getMessage(), e);
     }
+  }
+
+  /** The MQTT client ids connected now (tests watch who reached the broker). */
+  public Set<String> connectedClients() {
+    Server running = server;
+    return running == null ? Set.of()
+        : running.listConnectedClients().stream().map(ClientDescriptor::getClientID).collect(Collectors.toSet());
   }
 
   public void stop() {

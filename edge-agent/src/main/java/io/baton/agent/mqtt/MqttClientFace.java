@@ -11,6 +11,8 @@ import io.baton.agent.clients.TelemetryIngest;
 import io.baton.protocol.MqttTopics;
 import io.baton.protocol.MqttTopics.InboundTopic;
 import io.baton.protocol.MqttTopics.Outbound;
+import io.baton.protocol.wire.Assignment;
+import io.baton.protocol.wire.HandoffHint;
 import io.baton.protocol.wire.AttachRequest;
 import io.baton.protocol.wire.InvalidPayloadException;
 import io.baton.protocol.wire.InvalidPayloadException.Kind;
@@ -74,8 +76,21 @@ public final class MqttClientFace {
 
   /** Publishes where the client's service runs now, retained: the redirect after a handoff. */
   public Future<Void> redirect(String clientId) {
+    return attachments.current(clientId).compose(this::redirect);
+  }
+
+  /**
+   * Tells the client where its service is going while the handoff runs: its current assignment with
+   * the hint, not retained (the retained message stays the assignment itself), on its redirect topic.
+   */
+  public Future<Void> hint(String clientId, HandoffHint next) {
     return attachments.current(clientId).compose(assignment -> link.publish(Outbound.REDIRECT.topic(clientId),
-        guard.seal(assignment).toBuffer().getBytes(), true));
+        guard.seal(assignment).put(HandoffHint.FIELD, next.toJson()).toBuffer().getBytes(), false));
+  }
+
+  /** Publishes {@code assignment} as the client's redirect, retained. */
+  public Future<Void> redirect(Assignment assignment) {
+    return link.publish(Outbound.REDIRECT.topic(assignment.clientId()), guard.seal(assignment).toBuffer().getBytes(), true);
   }
 
   /** On Paho's thread: telemetry is admitted here, everything else goes to the agent's context. */

@@ -148,6 +148,8 @@ public final class HandoffSaga {
     String written;
     long freezeNanos;
     long restoredNanos;
+    long restoreStartedAtMs;
+    boolean redirected;
     TargetPrepared prepared;
     StatePrecopied precopied;
     SourceFrozen frozen;
@@ -181,12 +183,19 @@ public final class HandoffSaga {
           })
           .compose(sent -> {
             transferred = publish(Addresses.STATE_TRANSFERRED, sent);
-            return this.<TargetRestored>step("restore", AgentCommand.RESTORE.address(request.targetSite()), sent, controlStep);
+            restoreStartedAtMs = System.currentTimeMillis();
+            return this.<TargetRestored>ask("restore", AgentCommand.RESTORE.address(request.targetSite()), sent, controlStep);
           })
           .compose(done -> {
             restoredNanos = System.nanoTime();
             restored = publish(Addresses.TARGET_RESTORED, done);
-            return finishCommitted();
+            // The target swapped the record and serves: the client is told now, not one journal
+            // write later. A broker taking over from here finds the record at the target and
+            // redirects again, which the client ignores (same epoch).
+            redirect();
+            return journal("restore", restoreStartedAtMs)
+                .recover(failure -> failure instanceof OwnershipLostException ? Future.failedFuture(failure) : Future.succeededFuture())
+                .compose(v -> finishCommitted());
           }, failure -> failure instanceof OwnershipLostException
               ? Future.failedFuture(failure)
               : abortOrFinish(failure instanceof StepFailure step ? step : new StepFailure("saga", failure)));
@@ -242,8 +251,7 @@ public final class HandoffSaga {
       if (restoredNanos == 0) {
         restoredNanos = System.nanoTime();
       }
-      publish(Addresses.CLIENT_REDIRECTED, new ClientRedirected(request.handoffId(), request.clientId(), target.siteId(),
-          target.coapEndpoint(), request.epoch() + 1));
+      redirect();
       long awaitStarted = System.currentTimeMillis();
       return journal("redirect", awaitStarted)
           .compose(v -> awaitPages(System.nanoTime() + config.transferTimeoutMs() * 1_000_000)
@@ -251,6 +259,15 @@ public final class HandoffSaga {
                 publish(Addresses.PAGES_COMPLETED, pages);
                 return journal("await-pages", awaitStarted).compose(journaled -> release()).map(released -> complete(pages));
               }, failure -> failure instanceof OwnershipLostException ? Future.failedFuture(failure) : postCopyFailed(failure)));
+    }
+
+    /** Publishes the client's new assignment, whole, so agents pass it on without a directory read; once per run. */
+    void redirect() {
+      if (!redirected) {
+        redirected = true;
+        publish(Addresses.CLIENT_REDIRECTED, new ClientRedirected(request.handoffId(), request.clientId(), target.siteId(),
+            target.coapEndpoint(), request.epoch() + 1, request.serviceKind(), target.mqttEndpoint()));
+      }
     }
 
     /**
@@ -366,14 +383,17 @@ public final class HandoffSaga {
 
     <R> Future<R> step(String name, String address, BatonEvent command, DeliveryOptions options) {
       long startedAtMs = System.currentTimeMillis();
+      return this.<R>ask(name, address, command, options).compose(answer -> journal(name, startedAtMs).map(answer));
+    }
+
+    /** A step's command and its reply, not yet journaled. */
+    <R> Future<R> ask(String name, String address, BatonEvent command, DeliveryOptions options) {
       Future<R> reply = vertx.eventBus().<R>request(address, command, options).map(Message::body);
       if (options == transferStep) {
         // Every long step runs at the source; if its member dies the reply would only time out, minutes later.
         reply = SiteWatch.whileSiteAnswers(vertx, request.sourceSite(), request.instanceId(), config.stepTimeoutMs(), reply);
       }
-      return reply
-          .recover(cause -> Future.failedFuture(new StepFailure(name, cause)))
-          .compose(answer -> journal(name, startedAtMs).map(answer));
+      return reply.recover(cause -> Future.failedFuture(new StepFailure(name, cause)));
     }
 
     <E extends BatonEvent> E publish(String address, E event) {
