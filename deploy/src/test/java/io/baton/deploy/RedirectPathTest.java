@@ -26,7 +26,10 @@ import org.eclipse.californium.core.coap.Request;
 import org.eclipse.californium.core.network.interceptors.MessageInterceptorAdapter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
 
 /**
  * The redirect's path, on a real secured mesh (127.0.87.x; DTLS, MQTT over TLS): the broker tells
@@ -35,6 +38,7 @@ import org.junit.jupiter.api.Test;
  * state is still moving. Across each,
  * every call is answered exactly once.
  */
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RedirectPathTest {
   private static final int MQTT_PORT = 18887;
   private static LocalMesh mesh;
@@ -52,6 +56,7 @@ class RedirectPathTest {
   }
 
   @Test
+  @Order(1)
   void theClientIsRedirectedBeforeTheRestoreIsJournaled() throws Exception {
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
     // Both consumers on one context: they see the broker's publications in the order it made them.
@@ -80,6 +85,7 @@ class RedirectPathTest {
   }
 
   @Test
+  @Order(3)
   void aCoapClientConnectsToTheTargetBeforeTheRedirect() throws Exception {
     // A slow link between the two sites: the state takes a while to cross, as over a real backhaul.
     MeshFixture.await(new LinkTable(mesh.brokerVertx()).set("site-a", "site-b", LinkProfile.ofMbps(2, 300)));
@@ -111,7 +117,13 @@ class RedirectPathTest {
     assertEquals("GET handoff", atTarget.get(0), "its first request there was the connecting GET, not a call: " + atTarget);
   }
 
+  /**
+   * Last: Moquette 0.17 sometimes fails a PUBACK (IllegalReferenceCountException in
+   * Session.pubAckReceived, seen with and without this feature) and loses one of its session
+   * threads, after which clients routed to that thread cannot connect to that broker.
+   */
   @Test
+  @Order(4)
   void anMqttClientConnectsToTheTargetBrokerBeforeTheRedirect() throws Exception {
     MeshFixture.await(new LinkTable(mesh.brokerVertx()).set("site-a", "site-b", LinkProfile.ofMbps(2, 300)));
     var targetBroker = mesh.site("site-b").orElseThrow().agent().mqttBroker().orElseThrow();
@@ -134,6 +146,7 @@ class RedirectPathTest {
   }
 
   @Test
+  @Order(2)
   void agentsPassTheAnnouncedAssignmentOnAsItIsAndNeverAnOlderOne() throws Exception {
     try (BatonClient coap = coapClient("van-3");
         BatonClient mqtt = BatonClient.builder().clientId("van-4").credentials(MeshFixture.client(mesh, "van-4"))
