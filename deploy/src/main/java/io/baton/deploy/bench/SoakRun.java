@@ -59,7 +59,7 @@ public final class SoakRun {
 
     /** 1,000 clients reporting once a second, 20 movers calling 5 times a second at 25 m/s, for two minutes. */
     public static Options ci() {
-      return new Options(1_000, 1, 20, Duration.ofMinutes(2), 5, 25, Duration.ofSeconds(10));
+      return new Options(1_000, 1, 20, Duration.ofMinutes(2), 5, 25, Duration.ofSeconds(5));
     }
   }
 
