@@ -144,8 +144,21 @@ public final class StallWatchdog implements AutoCloseable {
 
   private static String threadDump() {
     StringBuilder dump = new StringBuilder();
+    // ThreadInfo.toString stops at 8 frames, which hides who called into the cluster: every frame.
     for (ThreadInfo thread : ManagementFactory.getThreadMXBean().dumpAllThreads(true, true)) {
-      dump.append(thread);
+      dump.append('"').append(thread.getThreadName()).append("\" id=").append(thread.getThreadId()).append(' ')
+          .append(thread.getThreadState());
+      if (thread.getLockName() != null) {
+        dump.append(" on ").append(thread.getLockName());
+      }
+      if (thread.getLockOwnerName() != null) {
+        dump.append(" owned by \"").append(thread.getLockOwnerName()).append('"');
+      }
+      dump.append('\n');
+      for (StackTraceElement frame : thread.getStackTrace()) {
+        dump.append("\tat ").append(frame).append('\n');
+      }
+      dump.append('\n');
     }
     return dump.toString();
   }
