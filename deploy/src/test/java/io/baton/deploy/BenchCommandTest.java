@@ -24,7 +24,7 @@ class BenchCommandTest {
     try {
       System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
       exit = new CommandLine(new BatonCli()).execute("bench", "clients", "--clients", "20", "--movers", "2", "--seconds", "1",
-          "--host-prefix", "127.0.65.", "--mqtt-port", "18835");
+          "--crowd", "0", "--host-prefix", "127.0.65.", "--mqtt-port", "18835");
     } finally {
       System.setOut(stdout);
     }
