@@ -65,18 +65,7 @@ final class HoldGate {
    * Without this the waiters would wait for a probe nobody schedules, for ever.
    */
   void giveUp() {
-    synchronized (this) {
-      if (waiting.isEmpty()) {
-        held = false;
-        backoffMs = firstBackoffMs;
-        return;
-      }
-      if (probeScheduled) {
-        return;
-      }
-      probeScheduled = true;
-      timers.schedule(this::probe, backoffMs, TimeUnit.MILLISECONDS);
-    }
+    handProbeOn(backoffMs);
   }
 
   /**
@@ -84,6 +73,11 @@ final class HoldGate {
    * probes now (it is not the site's answer that is late), or the gate opens if none waits.
    */
   void passOn() {
+    handProbeOn(0);
+  }
+
+  /** Schedules the next waiting call's probe after {@code delayMs}, or opens the gate if none waits. */
+  private void handProbeOn(long delayMs) {
     synchronized (this) {
       if (waiting.isEmpty()) {
         held = false;
@@ -94,8 +88,8 @@ final class HoldGate {
         return;
       }
       probeScheduled = true;
+      timers.schedule(this::probe, delayMs, TimeUnit.MILLISECONDS);
     }
-    timers.execute(this::probe);
   }
 
   private void probe() {

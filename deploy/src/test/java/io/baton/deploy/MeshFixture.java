@@ -37,7 +37,7 @@ public final class MeshFixture {
    */
   static MeshLayout layout(int subnet) throws Exception {
     String prefix = "127.0." + subnet + ".";
-    return secured(new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443));
+    return secured(MeshLayout.onPrefix(prefix));
   }
 
   /** {@code plain} with a fresh development CA and a member certificate per site. */

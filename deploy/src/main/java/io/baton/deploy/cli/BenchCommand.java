@@ -92,7 +92,7 @@ final class BenchCommand {
           seconds == null ? options.window() : Duration.ofSeconds(seconds),
           transports == null ? options.transports() : transports, offered == null ? options.offeredRates() : offered,
           crowd == null ? options.crowdMovers() : crowd);
-      MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
+      MeshLayout layout = MeshLayout.onPrefix(prefix);
       List<ClientsBench.Row> rows = new ClientsBench(options, System.out).run(layout, mqttPort);
       return rows.stream().allMatch(r -> r.lost() == 0 && r.duplicated() == 0) ? 0 : 1;
     }

@@ -3,7 +3,6 @@ package io.baton.deploy.cli;
 import io.baton.deploy.bench.SoakRun;
 import io.baton.deploy.cluster.MeshLayout;
 import java.time.Duration;
-import java.util.List;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -38,7 +37,7 @@ final class SoakBenchCommand implements Callable<Integer> {
     SoakRun.Options ci = SoakRun.Options.ci();
     SoakRun.Options options = new SoakRun.Options(clients, reportHz, movers, Duration.ofSeconds(seconds), ci.moverCallHz(),
         ci.speedMps(), ci.heapSampleEvery());
-    MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
+    MeshLayout layout = MeshLayout.onPrefix(prefix);
     SoakRun soak = new SoakRun(options, System.out);
     SoakRun.Result result = soak.run(layout, 1883);
     soak.print(result);

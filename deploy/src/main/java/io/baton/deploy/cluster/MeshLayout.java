@@ -45,6 +45,14 @@ public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcas
     return new MeshLayout(brokerHost, siteHosts, hazelcastPort, coapPort, transferPort, mqtt, Optional.of(dir));
   }
 
+  /**
+   * A mesh on one loopback /24, {@code prefix} like "127.0.10.": the broker on .1, three sites on
+   * .2-.4, default ports, no MQTT.
+   */
+  public static MeshLayout onPrefix(String prefix) {
+    return new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), 5701, 5683, 7443);
+  }
+
   public static String siteId(int index) {
     return "site-" + (char) ('a' + index);
   }
