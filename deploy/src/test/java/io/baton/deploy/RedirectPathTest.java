@@ -14,7 +14,8 @@ import io.baton.protocol.directory.LinkProfile;
 import io.baton.protocol.directory.LinkTable;
 import io.baton.protocol.event.ClientRedirected;
 import io.baton.protocol.wire.Assignment;
-import io.vertx.core.Context;
+import io.vertx.core.Handler;
+import io.vertx.core.eventbus.DeliveryContext;
 import io.vertx.core.json.JsonObject;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -59,27 +60,29 @@ class RedirectPathTest {
   @Order(1)
   void theClientIsRedirectedBeforeTheRestoreIsJournaled() throws Exception {
     List<String> seen = Collections.synchronizedList(new ArrayList<>());
-    // Both consumers on one context: they see the broker's publications in the order it made them.
-    Context context = mesh.brokerVertx().getOrCreateContext();
-    CompletableFuture<Void> listening = new CompletableFuture<>();
-    context.runOnContext(v -> {
-      mesh.brokerVertx().eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED, m -> {
-        if (m.body().clientId().equals("bus-1")) {
-          seen.add("redirect");
+    // The broker's outbound interceptor runs inside each publish call, so it sees the saga's own
+    // order. Consumers would not: the clustered bus resolves a rarely used address's subscribers
+    // on a worker, so a first redirect can be delivered after a later journal update.
+    Handler<DeliveryContext<Object>> recorder = delivery -> {
+      String address = delivery.message().address();
+      Object body = delivery.body();
+      if (address.equals(Addresses.CLIENT_REDIRECTED) && body instanceof ClientRedirected redirected
+          && redirected.clientId().equals("bus-1")) {
+        seen.add("redirect");
+      } else if (address.equals(HandoffJournal.UPDATES) && body instanceof JsonObject update) {
+        JsonObject request = update.getJsonObject("request");
+        if (request != null && "bus-1".equals(request.getString("clientId"))) {
+          seen.add("journaled " + update.getString("step"));
         }
-      });
-      mesh.brokerVertx().eventBus().<JsonObject>consumer(HandoffJournal.UPDATES, m -> {
-        JsonObject request = m.body().getJsonObject("request");
-        if (request != null && request.getString("clientId").equals("bus-1")) {
-          seen.add("journaled " + m.body().getString("step"));
-        }
-      }).completion().onComplete(done -> listening.complete(null));
-    });
-    listening.get(10, TimeUnit.SECONDS);
+      }
+      delivery.next();
+    };
+    mesh.brokerVertx().eventBus().addOutboundInterceptor(recorder);
     try (BatonClient client = coapClient("bus-1")) {
       List<CompletableFuture<CallResult>> calls = callThroughHandoff(client, "site-b");
       assertEveryCallOnce(client, calls);
     }
+    mesh.brokerVertx().eventBus().removeOutboundInterceptor(recorder);
     assertTrue(seen.contains("redirect") && seen.contains("journaled restore"), seen.toString());
     assertTrue(seen.indexOf("redirect") < seen.indexOf("journaled restore"), "redirected, then journaled: " + seen);
   }
