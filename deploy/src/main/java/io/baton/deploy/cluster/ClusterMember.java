@@ -33,6 +33,10 @@ public final class ClusterMember {
   public static final String CLUSTER_NAME = "baton";
   public static final int DEFAULT_PORT = 5701;
 
+  static {
+    StallWatchdog.addDiagnostics(HazelcastInvocations::describe);
+  }
+
   private ClusterMember() {
   }
 
@@ -48,6 +52,7 @@ public final class ClusterMember {
     Config config = hazelcastConfig(host, port, members);
     // Vert.x finds its node id in the member's attributes when it is handed a running instance
     config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
+    HazelcastCallbacks.install();
     HazelcastInstance hazelcast = TlsHazelcast.start(config, credentials.memberTls());
     VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(host, credentials));
     return Vertx.builder().with(options).withClusterManager(new OwnedHazelcastClusterManager(hazelcast))
