@@ -124,9 +124,14 @@ public final class StallWatchdog implements AutoCloseable {
     long now = System.currentTimeMillis();
     canarySentAt = now;
     canaryReported = false;
-    vertx.sharedData().<String, Long>getAsyncMap(CANARY_MAP)
-        .compose(map -> map.put(member, now))
-        .onComplete(done -> canarySentAt = 0);
+    try {
+      vertx.sharedData().<String, Long>getAsyncMap(CANARY_MAP)
+          .compose(map -> map.put(member, now))
+          .onComplete(done -> canarySentAt = 0);
+    } catch (IllegalStateException leaving) {
+      // Hazelcast stops before Vert.x cancels this timer when a member leaves: nothing left to watch.
+      canarySentAt = 0;
+    }
   }
 
   private static void report(String what) {
