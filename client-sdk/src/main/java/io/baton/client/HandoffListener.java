@@ -21,9 +21,10 @@ public interface HandoffListener {
   }
 
   /**
-   * {@code interruption}: from the first send of the first call that could not be answered (or from
-   * the redirect, if none was held) to the first answer under the new epoch: how long the app went
-   * without its service. {@code moved} is false if the handoff was aborted and the old site answers
+   * {@code interruption}: from the first send of the first call that could not be answered (or, if
+   * none was held, from the redirect or the send of the first call answered under the new epoch,
+   * whichever is later) to the first answer under the new epoch: how long the app waited for its
+   * service. An app that made no call meanwhile did not wait. {@code moved} is false if the handoff was aborted and the old site answers
    * again. {@code heldCalls} counts the call attempts that were held and replayed.
    */
   record End(String clientId, String fromSite, String toSite, long epoch, Duration interruption, int heldCalls,

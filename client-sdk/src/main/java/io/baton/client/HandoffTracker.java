@@ -67,7 +67,10 @@ final class HandoffTracker {
         close();
         return;
       }
-      end = new HandoffListener.End(clientId, from.site(), site, epoch, Duration.ofNanos(System.nanoTime() - startNanos), held, moved);
+      // Nothing held: the app was not kept waiting until it called, so count from that call's send.
+      long waitingSince = held == 0 ? Math.max(startNanos, callStartNanos) : startNanos;
+      end = new HandoffListener.End(clientId, from.site(), site, epoch, Duration.ofNanos(System.nanoTime() - waitingSince), held,
+          moved);
       close();
     }
     listeners.forEach(listener -> listener.onHandoffEnd(end));

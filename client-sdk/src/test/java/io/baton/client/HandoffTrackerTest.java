@@ -1,6 +1,7 @@
 package io.baton.client;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.protocol.wire.Assignment;
 import java.util.ArrayList;
@@ -43,5 +44,25 @@ class HandoffTrackerTest {
     tracker.held(AT_B, later, true);
     tracker.answered("site-c", 3, later);
     assertEquals(List.of("site-a->site-b", "site-b->site-c"), ends.stream().map(e -> e.fromSite() + "->" + e.toSite()).toList());
+  }
+
+  @Test
+  void withNothingHeldTheInterruptionCountsFromTheFirstCallAfterTheRedirect() throws Exception {
+    tracker.redirected(AT_A);
+    Thread.sleep(200);
+    long sent = System.nanoTime();
+    tracker.answered("site-b", 2, sent);
+    assertEquals(1, ends.size());
+    // The app made no call for 200 ms after the redirect: it waited only for the one it made.
+    assertTrue(ends.get(0).interruption().toMillis() < 100, ends.get(0).toString());
+  }
+
+  @Test
+  void aHeldCallCountsFromItsFirstSend() throws Exception {
+    long sent = System.nanoTime();
+    tracker.held(AT_A, sent, true);
+    Thread.sleep(200);
+    tracker.answered("site-b", 2, System.nanoTime());
+    assertTrue(ends.get(0).interruption().toMillis() >= 200, ends.get(0).toString());
   }
 }

@@ -221,8 +221,9 @@ public final class ClientsBench {
     out.println("  shed/s: refused by its admission bound (CoAP 5.03 with Max-Age, MQTT dropped). Rows with shedding ran");
     out.println("  open loop at an offered rate; the others closed loop, sending as fast as the agent answered.");
     out.println("  handoffs: completed and measured; aborted: a step timed out, the source kept serving (its calls count too).");
-    out.println("  redirect: HandoffCompleted on the bus -> the client's first answer from the new site (negative: served");
-    out.println("  there before the saga finished releasing the source). interrupt.: as the SDK reports it to the app.");
+    out.println("  redirect: HandoffCompleted on the bus -> the client's first answer from the new site, or from that call's");
+    out.println("  send if the mover made it later (negative: served there before the saga finished releasing the source).");
+    out.printf("  interrupt.: as the SDK reports it to the app. Movers call %.0f times a second each.%n", options.moverCallHz());
   }
 
   private static void sleep(long millis) {

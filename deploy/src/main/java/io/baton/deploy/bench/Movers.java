@@ -24,8 +24,9 @@ import java.util.function.Function;
 /**
  * The clients that move: real SDK clients, each calling its counter at a steady rate while the bench
  * hands it from site to site. For each handoff it records the redirect latency (HandoffCompleted on
- * the bus to the client's first answer from the new site; negative when the client was already
- * served there before the saga finished releasing the source) and the interruption the app
+ * the bus to the client's first answer from the new site, or from that call's send if the app sent it
+ * later, since time with no call out is the app's, not the redirect's; negative when the client was
+ * already served there before the saga finished releasing the source) and the interruption the app
  * perceived; for each client, whether every call was answered exactly once.
  */
 final class Movers implements AutoCloseable {
@@ -37,7 +38,8 @@ final class Movers implements AutoCloseable {
   private final LocalMesh mesh;
   private final List<BatonClient> clients = new ArrayList<>();
   private final Map<String, Map<Long, Long>> completedAt = new ConcurrentHashMap<>();
-  private final Map<String, Map<Long, Long>> firstAnswerAt = new ConcurrentHashMap<>();
+  /** Per client and epoch, the first call answered under it: when it was sent and when answered (ns). */
+  private final Map<String, Map<Long, long[]>> firstAnswerAt = new ConcurrentHashMap<>();
   private final List<Double> interruptions = Collections.synchronizedList(new ArrayList<>());
   private final Map<String, List<CompletableFuture<CallResult>>> calls = new ConcurrentHashMap<>();
   private final ScheduledExecutorService clock = Executors.newScheduledThreadPool(2);
@@ -95,9 +97,10 @@ final class Movers implements AutoCloseable {
   }
 
   private void call(BatonClient client) {
+    long sentAt = System.nanoTime();
     CompletableFuture<CallResult> call = client.call(new JsonObject().put("op", "increment")).whenComplete((result, failure) -> {
       if (result != null) {
-        firstAnswerAt.get(client.clientId()).putIfAbsent(result.epoch(), System.nanoTime());
+        firstAnswerAt.get(client.clientId()).putIfAbsent(result.epoch(), new long[] {sentAt, System.nanoTime()});
         timeline.answered(client.clientId(), result.epoch());
       }
     });
@@ -191,9 +194,10 @@ final class Movers implements AutoCloseable {
       }
       duplicated += Math.max(0, executed - answered);
       completedAt.get(client.clientId()).forEach((epoch, completed) -> {
-        Long firstAnswer = firstAnswerAt.get(client.clientId()).get(epoch);
-        if (firstAnswer != null) {
-          redirects.add((firstAnswer - completed) / 1e6);
+        long[] first = firstAnswerAt.get(client.clientId()).get(epoch);
+        if (first != null) {
+          // A call sent after the completion waited for the app, not for the redirect: count from its send.
+          redirects.add((first[1] - Math.max(completed, first[0])) / 1e6);
         }
       });
     }
