@@ -1,5 +1,6 @@
 package io.baton.client.mqtt;
 
+import io.baton.protocol.net.NoDelaySockets;
 import io.baton.protocol.security.ClientCredentials;
 import io.baton.protocol.security.TlsContexts;
 import javax.net.ssl.SSLSocketFactory;
@@ -11,6 +12,6 @@ import javax.net.ssl.SSLSocketFactory;
 record MqttLogin(String user, char[] password, SSLSocketFactory sockets) {
   static MqttLogin of(ClientCredentials credentials) {
     return new MqttLogin(credentials.mqttUser(), credentials.secrets().mqttPassword().toCharArray(),
-        TlsContexts.trusting(credentials.clusterAnchors()).getSocketFactory());
+        NoDelaySockets.tls(TlsContexts.trusting(credentials.clusterAnchors()).getSocketFactory()));
   }
 }

@@ -2,6 +2,7 @@ package io.baton.client.mqtt;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import io.baton.protocol.net.NoDelaySockets;
 import org.eclipse.paho.client.mqttv3.IMqttActionListener;
 import org.eclipse.paho.client.mqttv3.IMqttDeliveryToken;
 import org.eclipse.paho.client.mqttv3.IMqttToken;
@@ -61,6 +62,9 @@ final class PahoV3Session implements MqttSession {
     options.setMaxReconnectDelay(1_000);
     options.setKeepAliveInterval(5);
     options.setMaxInflight(1_000);
+    if (client.getServerURI().startsWith("tcp://")) {
+      options.setSocketFactory(NoDelaySockets.plain());
+    }
     login.ifPresent(own -> {
       options.setUserName(own.user());
       options.setPassword(own.password());

@@ -2,6 +2,7 @@ package io.baton.client.mqtt;
 
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import io.baton.protocol.net.NoDelaySockets;
 import org.eclipse.paho.mqttv5.client.IMqttToken;
 import org.eclipse.paho.mqttv5.client.MqttActionListener;
 import org.eclipse.paho.mqttv5.client.MqttAsyncClient;
@@ -68,6 +69,9 @@ final class PahoV5Session implements MqttSession {
     options.setAutomaticReconnect(true);
     options.setAutomaticReconnectDelay(1, 1);
     options.setKeepAliveInterval(5);
+    if (client.getServerURI().startsWith("tcp://")) {
+      options.setSocketFactory(NoDelaySockets.plain());
+    }
     login.ifPresent(own -> {
       options.setUserName(own.user());
       options.setPassword(new String(own.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));

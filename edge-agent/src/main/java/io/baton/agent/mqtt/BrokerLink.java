@@ -1,5 +1,6 @@
 package io.baton.agent.mqtt;
 
+import io.baton.protocol.net.NoDelaySockets;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -89,8 +90,11 @@ final class BrokerLink {
       options.setUserName(MqttAccess.memberUser(member.name()));
       options.setPassword(MqttAccess.memberPassword(member, member.name()).toCharArray());
       // AgentConfig refuses a secured site whose broker is not ssl://: the login never goes out in clear.
-      options.setSocketFactory(member.memberTls().getSocketFactory());
+      options.setSocketFactory(NoDelaySockets.tls(member.memberTls().getSocketFactory()));
     });
+    if (client.getServerURI().startsWith("tcp://")) {
+      options.setSocketFactory(NoDelaySockets.plain());
+    }
     return action(listener -> client.connect(options, null, listener)).compose(v -> firstSubscribe(FIRST_SUBSCRIBE_ATTEMPTS));
   }
 
