@@ -21,6 +21,8 @@ import io.baton.protocol.event.TelemetryReportedBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -69,9 +71,13 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     vertx.eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, message -> metrics.record(message.body()));
     vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> metrics.record(message.body()));
     vertx.eventBus().<TelemetryIntake>consumer(Addresses.TELEMETRY_INTAKE, message -> intake.record(message.body()));
+    // Started means both registrations reached the cluster: a broker reports ready only then.
+    Future<Void> migrations = vertx.eventBus().<JsonObject>consumer(Addresses.MIGRATION_REQUESTED, this::onMigrationRequested)
+        .completion();
     return vertx.eventBus().<TelemetryReportedBatch>consumer(Addresses.TELEMETRY_REPORTED,
             message -> message.body().reports().forEach(this::onTelemetry))
         .completion()
+        .compose(v -> migrations)
         .compose(v -> config.metricsPort() == 0 ? Future.succeededFuture() : vertx.createHttpServer()
             .requestHandler(request -> request.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4")
@@ -111,6 +117,21 @@ public final class HandoffBrokerVerticle extends VerticleBase {
         startHandoff(report.clientId(), target, config.technique(), "a3").onFailure(failure -> trigger.rearm(report.clientId(), target));
       }
     });
+  }
+
+  /** An agent draining its site asks for one of its clients to be moved; the reply waits for the saga's end. */
+  private void onMigrationRequested(Message<JsonObject> request) {
+    JsonObject body = request.body();
+    String clientId = body.getString("clientId");
+    String target = body.getString("target");
+    if (clientId == null || target == null) {
+      request.fail(400, "a migration request names clientId and target");
+      return;
+    }
+    startHandoff(clientId, target, config.technique(), body.getString("reason", "requested"))
+        .onSuccess(done -> request.reply(new JsonObject().put("handoffId", done.handoffId())
+            .put("sourceSite", done.sourceSite()).put("targetSite", done.targetSite())))
+        .onFailure(failure -> request.fail(409, String.valueOf(failure.getMessage())));
   }
 
   /**

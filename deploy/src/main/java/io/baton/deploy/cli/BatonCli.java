@@ -1,5 +1,6 @@
 package io.baton.deploy.cli;
 
+import io.baton.deploy.ops.EnvironmentDefaults;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -10,8 +11,32 @@ import picocli.CommandLine.Command;
         DeployCommand.class, MigrateCommand.class, CredentialsCommand.class})
 public final class BatonCli {
 
+  /** The member commands an operator configures by environment as well as by flags. */
+  static final java.util.List<String> MEMBER_COMMANDS = java.util.List.of("agent", "broker", "predictor");
+
   public static void main(String[] args) {
-    System.exit(new CommandLine(new BatonCli()).setExecutionExceptionHandler(BatonCli::badInput).execute(args));
+    System.exit(commandLine(System.getenv()).execute(args));
+  }
+
+  /** The {@code baton} command line, its member commands reading {@code environment} for options not given as flags. */
+  public static CommandLine commandLine(java.util.Map<String, String> environment) {
+    CommandLine cli = new CommandLine(new BatonCli()).setExecutionExceptionHandler(BatonCli::badInput);
+    EnvironmentDefaults defaults = new EnvironmentDefaults(environment);
+    for (String name : MEMBER_COMMANDS) {
+      CommandLine member = cli.getSubcommands().get(name);
+      member.setDefaultValueProvider(defaults);
+      member.getCommandSpec().usageMessage().footer(EnvironmentDefaults.helpFooter());
+    }
+    CommandLine.IParameterExceptionHandler picocli = cli.getParameterExceptionHandler();
+    cli.setParameterExceptionHandler((failure, args) -> {
+      java.util.Optional<String> fromEnvironment = defaults.explain(failure);
+      if (fromEnvironment.isEmpty()) {
+        return picocli.handleParseException(failure, args);
+      }
+      failure.getCommandLine().getErr().println("baton: " + fromEnvironment.get());
+      return 2;
+    });
+    return cli;
   }
 
   /** Bad input (a wrong option value, a missing or malformed file) is a one-line error, not a stack trace. */
