@@ -29,7 +29,7 @@ public final class BatonCli {
     }
     CommandLine.IParameterExceptionHandler picocli = cli.getParameterExceptionHandler();
     cli.setParameterExceptionHandler((failure, args) -> {
-      java.util.Optional<String> fromEnvironment = defaults.explain(failure);
+      java.util.Optional<String> fromEnvironment = defaults.explain(failure, args);
       if (fromEnvironment.isEmpty()) {
         return picocli.handleParseException(failure, args);
       }

@@ -44,13 +44,15 @@ public final class EnvironmentDefaults implements CommandLine.IDefaultValueProvi
    * If {@code failure} is about a value this provider supplied, the message again with the variable
    * named (the operator set no flag, so picocli's message alone would puzzle them).
    */
-  public Optional<String> explain(CommandLine.ParameterException failure) {
+  public Optional<String> explain(CommandLine.ParameterException failure, String[] args) {
     if (!(failure.getArgSpec() instanceof OptionSpec option) || set(option).isEmpty()) {
       return Optional.empty();
     }
-    CommandLine.ParseResult parsed = failure.getCommandLine().getParseResult();
-    if (parsed != null && parsed.hasMatchedOption(option)) {
-      return Optional.empty(); // the flag was given: the variable played no part
+    // Picocli's parse result is not filled in yet when a value fails: look at the arguments.
+    boolean flagGiven = java.util.Arrays.stream(args).anyMatch(arg -> java.util.Arrays.stream(option.names())
+        .anyMatch(flag -> arg.equals(flag) || arg.startsWith(flag + "=")));
+    if (flagGiven) {
+      return Optional.empty(); // the variable played no part
     }
     return Optional.of("environment variable " + variable(option) + "=" + set(option).get() + ": " + failure.getMessage());
   }
