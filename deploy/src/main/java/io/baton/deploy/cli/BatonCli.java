@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Keeps an edge service next to a moving user.",
     subcommands = {DemoCommand.class, AgentCommand.class, BrokerCommand.class, PredictorCommand.class, BenchCommand.class,
-        DeployCommand.class, MigrateCommand.class, CredentialsCommand.class})
+        DeployCommand.class, MigrateCommand.class, CredentialsCommand.class, ExampleCommand.class})
 public final class BatonCli {
 
   /** The member commands an operator configures by environment as well as by flags. */
@@ -27,6 +27,8 @@ public final class BatonCli {
       member.setDefaultValueProvider(defaults);
       member.getCommandSpec().usageMessage().footer(EnvironmentDefaults.helpFooter());
     }
+    // After the example's name, every argument is the example's own, even those that look like options.
+    cli.getSubcommands().get(ExampleCommand.NAME).setStopAtPositional(true);
     CommandLine.IParameterExceptionHandler picocli = cli.getParameterExceptionHandler();
     cli.setParameterExceptionHandler((failure, args) -> {
       java.util.Optional<String> fromEnvironment = defaults.explain(failure, args);
