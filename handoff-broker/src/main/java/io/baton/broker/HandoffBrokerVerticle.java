@@ -10,6 +10,7 @@ import io.baton.protocol.Addresses;
 import io.baton.protocol.codec.EventCodecs;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecord;
+import io.baton.protocol.directory.DrainingSites;
 import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
@@ -47,6 +48,7 @@ public final class HandoffBrokerVerticle extends VerticleBase {
   private HandoffSaga saga;
   private ClientDirectory clients;
   private SiteDirectory sites;
+  private DrainingSites draining;
   private HandoffJournal journal;
   private TakeoverWatcher watcher;
   private ClusterView cluster;
@@ -67,6 +69,7 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     watcher.start(TAKEOVER_SCAN_MS);
     clients = new ClientDirectory(vertx);
     sites = new SiteDirectory(vertx);
+    draining = new DrainingSites(vertx);
     vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> trigger.expireIdle());
     vertx.eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, message -> metrics.record(message.body()));
     vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> metrics.record(message.body()));
@@ -156,7 +159,11 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     if (!inFlight.add(clientId)) {
       return Future.failedFuture("a handoff of " + clientId + " is already running");
     }
+    Future<Boolean> targetDraining = draining.contains(targetSite);
     return clients.find(clientId)
+        .compose(found -> targetDraining.compose(drains -> drains
+            ? Future.failedFuture("site " + targetSite + " is draining: it takes no new clients")
+            : Future.succeededFuture(found)))
         .compose(found -> found.filter(record -> !record.inHandoff())
             .map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture("client " + clientId + " is unknown or already in a handoff")))

@@ -136,6 +136,25 @@ class SiteDrainTest {
     }
   }
 
+  @Test
+  void noHandoffTargetsASiteThatDrainedUntilItsAgentStartsAgain() throws Exception {
+    startSiteC("30").close();
+    try (BatonClient client = BatonClient.builder().clientId("bus-9").credentials(credentials.client("bus-9"))
+        .service("counter").site("coaps://" + PREFIX + "2:" + COAP_PORT).build()) {
+      assertEquals("site-a", client.attachBlocking().site());
+      Throwable refused = mesh.broker().handOff("bus-9", "site-c", "test").toCompletionStage().toCompletableFuture()
+          .handle((done, failure) -> failure).get(30, TimeUnit.SECONDS);
+      assertTrue(refused != null && refused.getMessage().contains("site site-c is draining"), String.valueOf(refused));
+
+      RunningMember again = startSiteC("30");
+      try {
+        assertEquals("site-c", join(mesh.broker().handOff("bus-9", "site-c", "test")).targetSite(), "started again, it takes clients");
+      } finally {
+        again.close();
+      }
+    }
+  }
+
   /** site-c as an operator runs it, with {@code drainTimeout} seconds to drain. */
   private static RunningMember startSiteC(String drainTimeout) {
     credentials.member("site-c", DRAINED_HOST);

@@ -3,6 +3,7 @@ package io.baton.agent.handoff;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecord;
+import io.baton.protocol.directory.DrainingSites;
 import io.baton.protocol.directory.SiteDirectory;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -25,8 +26,10 @@ import org.slf4j.LoggerFactory;
 /**
  * Empties a site before its agent stops: asks a broker to hand each client served here to another
  * site through the normal saga (the client is hinted, its calls are held and replayed, so it loses
- * none), a few clients at a time, until every client left or the deadline passed. The target is
- * the registered site that serves the fewest clients; a refused handoff is retried on another.
+ * none), a few clients at a time, until every client left or the deadline passed. The site is
+ * marked draining first ({@link DrainingSites}), so no handoff brings a client here meanwhile. The
+ * target is the registered site, not draining itself, that serves the fewest clients; a refused
+ * handoff is retried on another.
  *
  * <p>A client not moved by the deadline stays assigned here, each one logged: its record keeps
  * naming this site, as after a host that died, and a handoff still running then is the saga's to
@@ -47,6 +50,7 @@ public final class SiteDrain {
   private final int parallel;
   private final ClientDirectory clients;
   private final SiteDirectory sites;
+  private final DrainingSites draining;
   // Touched only on the drain's own context.
   private final Map<String, Integer> load = new HashMap<>();
   private final List<String> moved = new ArrayList<>();
@@ -62,6 +66,7 @@ public final class SiteDrain {
     this.parallel = parallel;
     this.clients = new ClientDirectory(vertx);
     this.sites = new SiteDirectory(vertx);
+    this.draining = new DrainingSites(vertx);
   }
 
   /** Runs the drain; it ends by {@code deadline}, with whatever was not moved by then staying here. Call it once. */
@@ -70,7 +75,11 @@ public final class SiteDrain {
     context = vertx.getOrCreateContext();
     context.runOnContext(v -> {
       deadlineAt = System.currentTimeMillis() + deadline.toMillis();
-      clients.all().compose(records -> sites.all().map(registered -> plan(records, registered.keySet())))
+      // Marked first: from now on no handoff brings a client here.
+      draining.mark(siteId)
+          .compose(marked -> draining.all())
+          .compose(drainingSites -> clients.all().compose(records -> sites.all()
+              .map(registered -> plan(records, registered.keySet(), drainingSites))))
           .compose(mine -> mine.isEmpty() ? Future.succeededFuture(mine) : drain(mine).map(x -> mine))
           .map(this::outcome)
           .onComplete(done);
@@ -79,8 +88,8 @@ public final class SiteDrain {
   }
 
   /** This site's clients, and the load of every other site. */
-  private List<String> plan(Map<String, ClientRecord> records, Set<String> registered) {
-    registered.stream().filter(site -> !site.equals(siteId)).forEach(site -> load.put(site, 0));
+  private List<String> plan(Map<String, ClientRecord> records, Set<String> registered, Set<String> drainingSites) {
+    registered.stream().filter(site -> !site.equals(siteId) && !drainingSites.contains(site)).forEach(site -> load.put(site, 0));
     List<String> mine = new ArrayList<>();
     records.values().forEach(record -> {
       if (record.site().equals(siteId)) {
