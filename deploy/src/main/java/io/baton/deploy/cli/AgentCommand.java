@@ -111,6 +111,8 @@ final class AgentCommand implements Callable<Integer> {
       throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded, docker");
     }
     MemberCredentials credentials = member.credentials(site);
+    // Before the engine probe, which takes seconds: a starting agent answers "not ready", not nothing.
+    member.openHealth();
     // The probe runs before the agent joins: a site whose engine cannot checkpoint never takes a service.
     DockerEngine engine = null;
     if (runtime.equals(DockerRuntime.NAME)) {

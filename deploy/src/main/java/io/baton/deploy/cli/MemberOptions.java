@@ -50,8 +50,9 @@ final class MemberOptions {
   private HealthServer healthServer;
 
   /**
-   * Opens the health endpoints, first of all: a member that is still joining answers "not ready"
-   * rather than nothing. Again is a no-op.
+   * Opens the health endpoints, once the member's input checked out and before its slow start (it
+   * is called by {@link #join} at the latest): a member that is still starting answers "not
+   * ready" rather than nothing. Again is a no-op.
    */
   synchronized MemberHealth openHealth() {
     if (health == null) {

@@ -61,9 +61,10 @@ public final class MemberHealth {
   public Optional<String> notReady() {
     Vertx joined = member;
     return switch (phase) {
-      case STARTING -> Optional.of(joined == null ? "joining the cluster" : "starting");
+      case STARTING -> Optional.of(joined == null ? "starting, not in the cluster yet" : "starting");
       case STOPPING -> Optional.of("stopping");
-      case READY -> ((VertxInternal) joined).clusterManager().isActive() ? Optional.empty() : Optional.of("left the cluster");
+      case READY -> joined == null ? Optional.of("not in the cluster")
+          : ((VertxInternal) joined).clusterManager().isActive() ? Optional.empty() : Optional.of("left the cluster");
     };
   }
 
