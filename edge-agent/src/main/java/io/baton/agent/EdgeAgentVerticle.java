@@ -35,6 +35,7 @@ import io.baton.protocol.Addresses;
 import io.baton.protocol.codec.EventCodecs;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecordFeed;
+import io.baton.protocol.directory.DrainingSites;
 import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.directory.SiteInfo;
 import io.baton.protocol.event.ClientRedirected;
@@ -206,6 +207,8 @@ public final class EdgeAgentVerticle extends VerticleBase {
           return instanceQuery.completion();
         })
         .compose(v -> prestaging.register())
+        // A site that drained before it last stopped takes handoffs again.
+        .compose(v -> new DrainingSites(vertx).clear(config.siteId()))
         .compose(v -> sites.register(new SiteInfo(config.siteId(), config.coapEndpoint(), config.mqttEndpoint(),
             config.host(), config.transferPort())))
         .onSuccess(v -> {

@@ -33,12 +33,17 @@ public final class ArSessionClient {
   }
 
   public static void main(String[] args) throws Exception {
+    System.exit(exitCode(args));
+  }
+
+  /** Runs the example with {@code --name value} options; 0 when nothing was lost or done twice. */
+  public static int exitCode(String[] args) throws Exception {
     Args options = new Args(args);
     String id = options.get("id", "glasses-7");
     Summary summary = run(id, options.credentials(id), options.get("site", "coaps://127.0.0.2:5683"),
         (int) options.number("sites", 3), options.number("spacing", 250), options.number("speed", 30),
         options.number("fps", 20), (int) options.number("frame-kb", 16), System.out);
-    System.exit(summary.sent() == summary.matched() ? 0 : 1);
+    return summary.sent() == summary.matched() ? 0 : 1;
   }
 
   public static Summary run(String headsetId, java.util.Optional<io.baton.protocol.security.ClientCredentials> credentials,

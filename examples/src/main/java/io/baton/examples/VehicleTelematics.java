@@ -30,12 +30,17 @@ public final class VehicleTelematics {
   }
 
   public static void main(String[] args) throws Exception {
+    System.exit(exitCode(args));
+  }
+
+  /** Runs the example with {@code --name value} options; 0 when nothing was lost or done twice. */
+  public static int exitCode(String[] args) throws Exception {
     Args options = new Args(args);
     String id = options.get("id", "truck-42");
     Summary summary = run(id, options.credentials(id), options.get("site", "site-a"),
         options.get("broker", "ssl://127.0.0.2:1883"), (int) options.number("sites", 3), options.number("spacing", 250),
         options.number("speed", 30), System.out);
-    System.exit(summary.sent() == summary.answered() && summary.odometer() == summary.answered() ? 0 : 1);
+    return summary.sent() == summary.answered() && summary.odometer() == summary.answered() ? 0 : 1;
   }
 
   public static Summary run(String vehicleId, java.util.Optional<io.baton.protocol.security.ClientCredentials> credentials,

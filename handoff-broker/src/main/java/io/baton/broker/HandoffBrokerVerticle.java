@@ -10,6 +10,7 @@ import io.baton.protocol.Addresses;
 import io.baton.protocol.codec.EventCodecs;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecord;
+import io.baton.protocol.directory.DrainingSites;
 import io.baton.protocol.directory.SiteDirectory;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
@@ -21,6 +22,8 @@ import io.baton.protocol.event.TelemetryReportedBatch;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.VerticleBase;
+import io.vertx.core.eventbus.Message;
+import io.vertx.core.json.JsonObject;
 import java.util.HashSet;
 import java.util.Set;
 import org.slf4j.Logger;
@@ -45,6 +48,7 @@ public final class HandoffBrokerVerticle extends VerticleBase {
   private HandoffSaga saga;
   private ClientDirectory clients;
   private SiteDirectory sites;
+  private DrainingSites draining;
   private HandoffJournal journal;
   private TakeoverWatcher watcher;
   private ClusterView cluster;
@@ -65,13 +69,18 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     watcher.start(TAKEOVER_SCAN_MS);
     clients = new ClientDirectory(vertx);
     sites = new SiteDirectory(vertx);
+    draining = new DrainingSites(vertx);
     vertx.setPeriodic(EXPIRY_PERIOD_MS, id -> trigger.expireIdle());
     vertx.eventBus().<HandoffCompleted>consumer(Addresses.HANDOFF_COMPLETED, message -> metrics.record(message.body()));
     vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> metrics.record(message.body()));
     vertx.eventBus().<TelemetryIntake>consumer(Addresses.TELEMETRY_INTAKE, message -> intake.record(message.body()));
+    // Started means both registrations reached the cluster: a broker reports ready only then.
+    Future<Void> migrations = vertx.eventBus().<JsonObject>consumer(Addresses.MIGRATION_REQUESTED, this::onMigrationRequested)
+        .completion();
     return vertx.eventBus().<TelemetryReportedBatch>consumer(Addresses.TELEMETRY_REPORTED,
             message -> message.body().reports().forEach(this::onTelemetry))
         .completion()
+        .compose(v -> migrations)
         .compose(v -> config.metricsPort() == 0 ? Future.succeededFuture() : vertx.createHttpServer()
             .requestHandler(request -> request.response()
                 .putHeader("Content-Type", "text/plain; version=0.0.4")
@@ -113,6 +122,21 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     });
   }
 
+  /** An agent draining its site asks for one of its clients to be moved; the reply waits for the saga's end. */
+  private void onMigrationRequested(Message<JsonObject> request) {
+    JsonObject body = request.body();
+    String clientId = body.getString("clientId");
+    String target = body.getString("target");
+    if (clientId == null || target == null) {
+      request.fail(400, "a migration request names clientId and target");
+      return;
+    }
+    startHandoff(clientId, target, config.technique(), body.getString("reason", "requested"))
+        .onSuccess(done -> request.reply(new JsonObject().put("handoffId", done.handoffId())
+            .put("sourceSite", done.sourceSite()).put("targetSite", done.targetSite())))
+        .onFailure(failure -> request.fail(409, String.valueOf(failure.getMessage())));
+  }
+
   /**
    * Starts a handoff of the client's service to {@code targetSite}: the manual entry point, safe to
    * call from any thread (the work runs on the broker's context).
@@ -135,7 +159,11 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     if (!inFlight.add(clientId)) {
       return Future.failedFuture("a handoff of " + clientId + " is already running");
     }
+    Future<Boolean> targetDraining = draining.contains(targetSite);
     return clients.find(clientId)
+        .compose(found -> targetDraining.compose(drains -> drains
+            ? Future.failedFuture("site " + targetSite + " is draining: it takes no new clients")
+            : Future.succeededFuture(found)))
         .compose(found -> found.filter(record -> !record.inHandoff())
             .map(Future::succeededFuture)
             .orElseGet(() -> Future.failedFuture("client " + clientId + " is unknown or already in a handoff")))

@@ -34,6 +34,13 @@ public final class Addresses {
   public static final String HANDOFF_COMPLETED = "baton.handoff.completed";
   public static final String HANDOFF_ABORTED = "baton.handoff.aborted";
 
+  /**
+   * A request to any broker to hand a client over (an agent draining its site before it stops):
+   * point-to-point, body {@code {"clientId", "target", "reason"}}; the reply, once the handoff
+   * completed, is {@code {"handoffId", "sourceSite", "targetSite"}}, or a failure with the reason.
+   */
+  public static final String MIGRATION_REQUESTED = "baton.broker.migration-requested";
+
   /** Every agent's {@code NodeLoad}, every 5 s. */
   public static final String NODE_LOAD = "baton.node.load";
 

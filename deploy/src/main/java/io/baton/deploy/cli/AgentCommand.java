@@ -11,7 +11,10 @@ import io.baton.agent.runtime.docker.CheckpointProbe;
 import io.baton.agent.runtime.docker.DockerEngine;
 import io.baton.agent.runtime.docker.EngineDeadlines;
 import io.baton.protocol.security.MemberCredentials;
+import io.baton.agent.handoff.SiteDrain;
+import io.baton.deploy.ops.RunningMember;
 import io.vertx.core.Vertx;
+import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -67,11 +70,33 @@ final class AgentCommand implements Callable<Integer> {
       + "a handoff needing more is refused (default ${DEFAULT-VALUE})", defaultValue = "512")
   long chunkStoreMb;
 
+  @Option(names = "--drain-timeout", description = "seconds a stopping agent has to hand its clients to other sites "
+      + "before it leaves; clients not moved by then stay assigned here (default ${DEFAULT-VALUE})", defaultValue = "30")
+  long drainTimeoutS;
+
   @Mixin
   MemberOptions member;
 
   @Override
   public Integer call() throws Exception {
+    start().runUntilStopped();
+    return 0;
+  }
+
+  /** Starts the agent and returns once it serves; stopping it drains the site first. */
+  RunningMember start() {
+    try {
+      return startAgent();
+    } catch (RuntimeException e) {
+      member.closeHealth();
+      throw e;
+    }
+  }
+
+  private RunningMember startAgent() {
+    if (drainTimeoutS < 0) {
+      throw new IllegalArgumentException("--drain-timeout must be 0 or more seconds, got " + drainTimeoutS);
+    }
     MqttSettings mqtt = switch (mqttMode) {
       case OFF -> MqttSettings.off();
       case EMBEDDED -> MqttSettings.embedded(mqttPort);
@@ -86,6 +111,8 @@ final class AgentCommand implements Callable<Integer> {
       throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded, docker");
     }
     MemberCredentials credentials = member.credentials(site);
+    // Before the engine probe, which takes seconds: a starting agent answers "not ready", not nothing.
+    member.openHealth();
     // The probe runs before the agent joins: a site whose engine cannot checkpoint never takes a service.
     DockerEngine engine = null;
     if (runtime.equals(DockerRuntime.NAME)) {
@@ -111,8 +138,8 @@ final class AgentCommand implements Callable<Integer> {
         io.baton.deploy.cluster.HazelcastClientFeed.of(vertx))).toCompletionStage().toCompletableFuture().join();
     System.out.printf("agent %s serving CoAP on %s, MQTT on %s, state transfer on %s:%d%n", site, config.coapEndpoint(),
         mqtt.enabled() ? config.mqttEndpoint() : "(off)", member.host, transferPort);
-    MemberOptions.runUntilStopped(vertx);
-    return 0;
+    SiteDrain drain = new SiteDrain(vertx, site, SiteDrain.DEFAULT_PARALLEL);
+    return member.running("agent " + site, vertx, () -> drain.run(Duration.ofSeconds(drainTimeoutS)));
   }
 
   static final class Runtimes extends java.util.ArrayList<String> {

@@ -3,6 +3,8 @@ package io.baton.deploy.cli;
 import io.baton.broker.HandoffBrokerVerticle;
 import io.baton.deploy.cluster.MeshCredentials;
 import io.baton.protocol.security.MemberCredentials;
+import io.baton.deploy.ops.RunningMember;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
@@ -33,6 +35,21 @@ final class BrokerCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    start().runUntilStopped();
+    return 0;
+  }
+
+  /** Starts the broker (and its control API) and returns once its consumers are registered. */
+  RunningMember start() {
+    try {
+      return startBroker();
+    } catch (RuntimeException e) {
+      member.closeHealth();
+      throw e;
+    }
+  }
+
+  private RunningMember startBroker() {
     MemberCredentials credentials = member.credentials(MeshCredentials.BROKER);
     Vertx vertx = member.join(credentials);
     HandoffBrokerVerticle broker = new HandoffBrokerVerticle(trigger.toConfig(), member.host);
@@ -46,7 +63,6 @@ final class BrokerCommand implements Callable<Integer> {
     }
     System.out.printf("broker up on %s (node %s): hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, broker.nodeId(),
         trigger.hysteresisDb, trigger.timeToTriggerMs);
-    MemberOptions.runUntilStopped(vertx);
-    return 0;
+    return member.running("broker", vertx, Future::succeededFuture);
   }
 }

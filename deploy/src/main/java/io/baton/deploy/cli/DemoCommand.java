@@ -9,7 +9,7 @@ import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 @Command(name = "demo", mixinStandardHelpOptions = true,
-    description = {"Three sites and a broker on 127.0.0.1-4; a vehicle drives past them calling its service.",
+    description = {"Three sites and a broker on 127.0.0.1-4 (or another --host-prefix); a vehicle drives past them calling its service.",
         "Secured by default: every member runs with credentials from a development CA (see --credentials)."})
 final class DemoCommand implements Callable<Integer> {
   @Option(names = "--speed", description = "m/s (default ${DEFAULT-VALUE})", defaultValue = "30")
@@ -41,8 +41,19 @@ final class DemoCommand implements Callable<Integer> {
           + "(default: a temporary one, removed at exit)")
   java.nio.file.Path credentials;
 
+  @Option(names = "--host-prefix", description = "loopback /24 the mesh runs on: broker on .1, sites on .2-.4 (default ${DEFAULT-VALUE})",
+      defaultValue = "127.0.0.")
+  String hostPrefix;
+
   @Mixin
   TriggerOptions trigger;
+
+  private String prefix() {
+    if (!hostPrefix.matches("127\\.\\d{1,3}\\.\\d{1,3}\\.")) {
+      throw new IllegalArgumentException("--host-prefix must be a loopback /24 like 127.0.10., got " + hostPrefix);
+    }
+    return hostPrefix;
+  }
 
   @Override
   public Integer call() {
@@ -54,7 +65,7 @@ final class DemoCommand implements Callable<Integer> {
     VehicleDemo.Options options = new VehicleDemo.Options(speed, callRate, 10, spacing, shadowing, seed, trigger.toConfig(),
         !noPredictor, tilesKiB);
     MeshCredentials meshCredentials = credentials == null ? MeshCredentials.temporary() : MeshCredentials.in(credentials);
-    VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo(), stay, meshCredentials);
+    VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo(prefix()), stay, meshCredentials);
     return result.drive().lost() == 0 && result.duplicated() == 0 ? 0 : 1;
   }
 }

@@ -4,7 +4,13 @@ import io.baton.deploy.cluster.ClusterMember;
 import io.baton.protocol.security.CredentialException;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Vertx;
+import io.baton.deploy.ops.HealthServer;
+import io.baton.deploy.ops.MemberHealth;
+import io.baton.deploy.ops.RunningMember;
+import io.vertx.core.Future;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.function.Supplier;
 import java.util.List;
 import picocli.CommandLine.Option;
 
@@ -31,6 +37,34 @@ final class MemberOptions {
       description = "this member's name in the credentials (default: the site id, broker or predictor)")
   String memberName;
 
+  @Option(names = "--health-port", description = "plain HTTP port on --host serving GET /healthz/live and /healthz/ready, "
+      + "0 for none (default ${DEFAULT-VALUE})", defaultValue = "" + DEFAULT_HEALTH_PORT)
+  int healthPort;
+
+  @Option(names = "--liveness-timeout", description = "ms each event loop has to answer a liveness probe (default ${DEFAULT-VALUE})",
+      defaultValue = "1000")
+  long livenessTimeoutMs;
+
+  static final int DEFAULT_HEALTH_PORT = 8081;
+  private MemberHealth health;
+  private HealthServer healthServer;
+
+  /**
+   * Opens the health endpoints, once the member's input checked out and before its slow start (it
+   * is called by {@link #join} at the latest): a member that is still starting answers "not
+   * ready" rather than nothing. Again is a no-op.
+   */
+  synchronized MemberHealth openHealth() {
+    if (health == null) {
+      health = new MemberHealth(Duration.ofMillis(livenessTimeoutMs));
+      if (healthPort != 0) {
+        healthServer = HealthServer.start(host, healthPort, health);
+        System.out.printf("health on http://%s:%d%s and %s%n", host, healthServer.port(), HealthServer.LIVE, HealthServer.READY);
+      }
+    }
+    return health;
+  }
+
   /** This member's credentials, or a one-line refusal naming what is missing. */
   MemberCredentials credentials(String defaultName) {
     String name = memberName != null ? memberName : defaultName;
@@ -42,13 +76,21 @@ final class MemberOptions {
   }
 
   Vertx join(MemberCredentials credentials) {
-    return ClusterMember.start(host, clusterPort, members, credentials).toCompletionStage().toCompletableFuture().join();
+    MemberHealth watching = openHealth();
+    Vertx member = ClusterMember.start(host, clusterPort, members, credentials).toCompletionStage().toCompletableFuture().join();
+    watching.joined(member);
+    return member;
   }
 
-  /** Blocks until the process is told to stop, then leaves the cluster cleanly. */
-  static void runUntilStopped(Vertx vertx) throws InterruptedException {
-    Thread stopper = new Thread(() -> vertx.close().toCompletionStage().toCompletableFuture().join());
-    Runtime.getRuntime().addShutdownHook(stopper);
-    Thread.currentThread().join();
+  /** The member joined and everything it serves is up: it is ready, and stops as {@link RunningMember} says. */
+  RunningMember running(String name, Vertx member, Supplier<Future<?>> beforeLeaving) {
+    return new RunningMember(name, member, openHealth(), healthServer, beforeLeaving);
+  }
+
+  /** Closes the health endpoints of a member that failed to start. */
+  synchronized void closeHealth() {
+    if (healthServer != null) {
+      healthServer.close();
+    }
   }
 }

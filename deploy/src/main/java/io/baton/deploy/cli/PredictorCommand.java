@@ -6,6 +6,8 @@ import io.baton.predictor.PredictorConfig;
 import io.baton.predictor.PredictorSetup;
 import io.baton.predictor.plan.PlannerConfig;
 import io.baton.protocol.directory.SitePlacement;
+import io.baton.deploy.ops.RunningMember;
+import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.nio.file.Path;
 import java.util.List;
@@ -40,6 +42,21 @@ final class PredictorCommand implements Callable<Integer> {
 
   @Override
   public Integer call() throws Exception {
+    start().runUntilStopped();
+    return 0;
+  }
+
+  /** Starts the predictor and returns once it listens. */
+  RunningMember start() throws java.io.IOException {
+    try {
+      return startPredictor();
+    } catch (RuntimeException | java.io.IOException e) {
+      member.closeHealth();
+      throw e;
+    }
+  }
+
+  private RunningMember startPredictor() throws java.io.IOException {
     if (!(stateMb > 0)) {
       throw new IllegalArgumentException("--state-mb must be positive");
     }
@@ -49,7 +66,6 @@ final class PredictorCommand implements Callable<Integer> {
     vertx.deployVerticle(new MobilityPredictorVerticle(setup)).toCompletionStage().toCompletableFuture().join();
     System.out.printf("predictor up on %s: %d sites, hysteresis %.1f dB, time-to-trigger %d ms%n", member.host, placed.size(),
         hysteresisDb, timeToTriggerMs);
-    MemberOptions.runUntilStopped(vertx);
-    return 0;
+    return member.running("predictor", vertx, Future::succeededFuture);
   }
 }

@@ -37,7 +37,16 @@ public final class ClusterMember {
     StallWatchdog.addDiagnostics(HazelcastInvocations::describe);
   }
 
+  /** Each member's watchdog, for its liveness probe; weak, so a closed member is not kept. */
+  private static final java.util.Map<Vertx, StallWatchdog> WATCHDOGS =
+      java.util.Collections.synchronizedMap(new java.util.WeakHashMap<>());
+
   private ClusterMember() {
+  }
+
+  /** The stall watchdog of a member this class started. */
+  public static java.util.Optional<StallWatchdog> watchdog(Vertx member) {
+    return java.util.Optional.ofNullable(WATCHDOGS.get(member));
   }
 
   /**
@@ -57,7 +66,7 @@ public final class ClusterMember {
     VertxOptions options = new VertxOptions().setEventBusOptions(eventBusOptions(host, credentials));
     return Vertx.builder().with(options).withClusterManager(new OwnedHazelcastClusterManager(hazelcast))
         .buildClustered()
-        .onSuccess(member -> StallWatchdog.watch(member, host))
+        .onSuccess(member -> WATCHDOGS.put(member, StallWatchdog.watch(member, host)))
         .onFailure(failure -> hazelcast.shutdown());
   }
 

@@ -32,7 +32,12 @@ public record MeshLayout(String brokerHost, List<String> siteHosts, int hazelcas
 
   /** The demo's layout: broker on 127.0.0.1, sites site-a, site-b, site-c on 127.0.0.2 to .4, each with an MQTT broker on 1883. */
   public static MeshLayout demo() {
-    return new MeshLayout("127.0.0.1", List.of("127.0.0.2", "127.0.0.3", "127.0.0.4"), ClusterMember.DEFAULT_PORT,
+    return demo("127.0.0.");
+  }
+
+  /** The demo's layout on another loopback /24, {@code prefix} like "127.0.10.": the broker on .1, the sites on .2 to .4. */
+  public static MeshLayout demo(String prefix) {
+    return new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3, prefix + 4), ClusterMember.DEFAULT_PORT,
         5683, AgentConfig.DEFAULT_TRANSFER_PORT, MqttSettings.embedded(MqttTopics.DEFAULT_PORT));
   }
 

@@ -168,6 +168,15 @@ public final class StallWatchdog implements AutoCloseable {
     return dump.toString();
   }
 
+  /**
+   * Whether this member's canary has been pending past {@link #STALLED_AFTER} right now: its
+   * cluster operations stopped, so it serves nothing useful however well its threads answer.
+   */
+  public boolean clusterStalled() {
+    long sentAt = canarySentAt;
+    return !closed && sentAt != 0 && System.currentTimeMillis() - sentAt > STALLED_AFTER.toMillis();
+  }
+
   @Override
   public void close() {
     closed = true;
