@@ -54,21 +54,41 @@ public final class MqttTopics {
   }
 
   /**
-   * What an agent subscribes to, everything addressed to its site, one filter per inbound kind with
-   * its QoS: telemetry and batches at most once, attaches and calls at least once (clients still
-   * publish everything at QoS 1 to the broker). Telemetry is superseded by the next report and
-   * shed by the agent's admission bound under overload anyway. At QoS 1 a broker holds few
-   * unacknowledged messages per subscriber (Moquette 0.17: 10), which capped an agent's telemetry
-   * at that window per round trip and queued the rest, unbounded, in the broker; and Moquette 0.17
-   * resends one unacknowledged after 5 s without retaining its payload, so the late PUBACK
-   * over-releases it and the exception ends that session thread for good (moquette-io/moquette#871,
-   * "session command queue is full").
+   * The agent's two connections to a broker, each subscribed to its own kinds of inbound message.
+   * Requests (attaches and calls) never queue behind telemetry: a broker sends each connection's
+   * messages in order, so over one connection a call waited behind every report the broker had
+   * queued for the agent.
    */
-  public static java.util.Map<String, Integer> siteSubscriptions(String siteId) {
+  public enum Lane {
+    /** Attaches and calls, at least once. */
+    REQUESTS,
+    /**
+     * Telemetry and batches, at most once (clients still publish at QoS 1 to the broker): a report
+     * is superseded by the next and shed by the agent's admission bound under overload anyway. At
+     * QoS 1 a broker holds few unacknowledged messages per subscriber (Moquette 0.17: 10), which
+     * capped an agent's telemetry at that window per round trip; and Moquette 0.17 resends one
+     * unacknowledged after 5 s without retaining its payload, so the late PUBACK over-releases it
+     * and the exception ends that session thread for good (moquette-io/moquette#871, "session
+     * command queue is full").
+     */
+    TELEMETRY;
+
+    public static Lane of(Inbound kind) {
+      return kind == Inbound.TELEMETRY || kind == Inbound.BATCH ? TELEMETRY : REQUESTS;
+    }
+
+    public int qos() {
+      return this == TELEMETRY ? 0 : 1;
+    }
+  }
+
+  /** What one of an agent's connections subscribes to: the lane's kinds addressed to its site, with the lane's QoS. */
+  public static java.util.Map<String, Integer> siteSubscriptions(String siteId, Lane lane) {
     java.util.Map<String, Integer> filters = new java.util.LinkedHashMap<>();
     for (Inbound kind : Inbound.values()) {
-      boolean telemetry = kind == Inbound.TELEMETRY || kind == Inbound.BATCH;
-      filters.put(ROOT + "/site/" + siteId + "/+/" + kind.name().toLowerCase(), telemetry ? 0 : 1);
+      if (Lane.of(kind) == lane) {
+        filters.put(ROOT + "/site/" + siteId + "/+/" + kind.name().toLowerCase(), lane.qos());
+      }
     }
     return java.util.Collections.unmodifiableMap(filters);
   }

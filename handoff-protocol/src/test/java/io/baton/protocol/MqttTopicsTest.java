@@ -8,17 +8,20 @@ import org.junit.jupiter.api.Test;
 class MqttTopicsTest {
 
   @Test
-  void anAgentsFiltersMatchEachInboundTopicOnceWithTelemetryAtMostOnce() {
-    Map<String, Integer> filters = MqttTopics.siteSubscriptions("site-a");
+  void anAgentsTwoLanesMatchEachInboundTopicOnceWithTelemetryAtMostOnce() {
+    Map<String, Integer> requests = MqttTopics.siteSubscriptions("site-a", MqttTopics.Lane.REQUESTS);
+    Map<String, Integer> telemetry = MqttTopics.siteSubscriptions("site-a", MqttTopics.Lane.TELEMETRY);
     for (MqttTopics.Inbound kind : MqttTopics.Inbound.values()) {
       String topic = kind.topic("site-a", "car-7");
-      long matching = filters.keySet().stream().filter(filter -> matches(filter, topic)).count();
-      assertEquals(1, matching, topic + " must match exactly one filter of " + filters.keySet());
-      int qos = filters.entrySet().stream().filter(e -> matches(e.getKey(), topic)).findFirst().orElseThrow().getValue();
-      boolean telemetry = kind == MqttTopics.Inbound.TELEMETRY || kind == MqttTopics.Inbound.BATCH;
-      assertEquals(telemetry ? 0 : 1, qos, topic);
+      boolean isTelemetry = kind == MqttTopics.Inbound.TELEMETRY || kind == MqttTopics.Inbound.BATCH;
+      Map<String, Integer> own = isTelemetry ? telemetry : requests;
+      Map<String, Integer> other = isTelemetry ? requests : telemetry;
+      assertEquals(1, own.keySet().stream().filter(filter -> matches(filter, topic)).count(), topic + " in " + own.keySet());
+      assertEquals(0, other.keySet().stream().filter(filter -> matches(filter, topic)).count(), topic + " not in " + other.keySet());
+      int qos = own.entrySet().stream().filter(e -> matches(e.getKey(), topic)).findFirst().orElseThrow().getValue();
+      assertEquals(isTelemetry ? 0 : 1, qos, topic);
     }
-    assertEquals(0, filters.keySet().stream().filter(f -> matches(f, MqttTopics.Inbound.CALL.topic("site-b", "car-7"))).count(),
+    assertEquals(0, requests.keySet().stream().filter(f -> matches(f, MqttTopics.Inbound.CALL.topic("site-b", "car-7"))).count(),
         "another site's traffic is not ours");
   }
 

@@ -10,6 +10,7 @@ import io.baton.agent.clients.TelemetryAdmission.Transport;
 import io.baton.agent.clients.TelemetryIngest;
 import io.baton.protocol.MqttTopics;
 import io.baton.protocol.MqttTopics.InboundTopic;
+import io.baton.protocol.MqttTopics.Lane;
 import io.baton.protocol.MqttTopics.Outbound;
 import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.HandoffHint;
@@ -38,7 +39,9 @@ import org.slf4j.LoggerFactory;
  * secured broker the topic's client id is the publisher's login (the broker's ACL sees to that), a
  * call must carry the client's service token, and every assignment is sealed with its MAC.
  *
- * <p>Messages arrive on Paho's thread. Telemetry is parsed and admitted there and checked on the
+ * <p>The agent holds two connections to the broker ({@link Lane}): one for attaches and calls, which
+ * also carries every answer, and one for telemetry, so a call never waits behind reports the
+ * broker queued for the agent. Messages arrive on Paho's threads. Telemetry is parsed and admitted there and checked on the
  * telemetry context; past the agent's telemetry bound it is dropped and counted (MQTT has no way
  * to say "later", and a report is worth little once late). Attaches and calls are never shed: they
  * go to the agent's context, where no telemetry queues.
@@ -50,7 +53,10 @@ public final class MqttClientFace {
   private final TelemetryIngest ingest;
   private final ClientAttachments attachments;
   private final ServiceCallRouter router;
+  /** Attaches and calls in, every answer out. */
   private final BrokerLink link;
+  /** Telemetry in, on a connection of its own so no call queues behind it at the broker. */
+  private final BrokerLink telemetryLink;
   private final ClientGuard guard;
   private final Context context;
 
@@ -63,15 +69,17 @@ public final class MqttClientFace {
     this.router = router;
     this.context = context;
     this.link = new BrokerLink(context, config.mqttEndpoint(), "baton-agent-" + config.siteId(),
-        MqttTopics.siteSubscriptions(config.siteId()), config.credentials(), this::onArrival);
+        MqttTopics.siteSubscriptions(config.siteId(), Lane.REQUESTS), config.credentials(), this::onArrival);
+    this.telemetryLink = new BrokerLink(context, config.mqttEndpoint(), "baton-agent-" + config.siteId() + "-telemetry",
+        MqttTopics.siteSubscriptions(config.siteId(), Lane.TELEMETRY), config.credentials(), this::onArrival);
   }
 
   public Future<Void> start() {
-    return link.connect();
+    return Future.all(link.connect(), telemetryLink.connect()).mapEmpty();
   }
 
   public Future<Void> stop() {
-    return link.close();
+    return Future.join(link.close(), telemetryLink.close()).mapEmpty();
   }
 
   /** Publishes where the client's service runs now, retained: the redirect after a handoff. */
