@@ -45,6 +45,10 @@ final class DemoCommand implements Callable<Integer> {
       defaultValue = "127.0.0.")
   String hostPrefix;
 
+  @Option(names = "--dashboard-port", description = "port of the live dashboard on the broker's address, 0 for none (default ${DEFAULT-VALUE})",
+      defaultValue = "" + VehicleDemo.Options.DEFAULT_DASHBOARD_PORT)
+  int dashboardPort;
+
   @Mixin
   TriggerOptions trigger;
 
@@ -62,8 +66,11 @@ final class DemoCommand implements Callable<Integer> {
     if (!(speed > 0) || !(callRate > 0) || !(spacing > 0) || !(shadowing >= 0) || tilesKiB < 4 || tilesKiB > 65_536) {
       throw new IllegalArgumentException("speed, call rate and spacing must be positive, shadowing not negative, tiles 4..65536 KiB");
     }
+    if (dashboardPort < 0 || dashboardPort > 65_535) {
+      throw new IllegalArgumentException("--dashboard-port must be 0..65535, got " + dashboardPort);
+    }
     VehicleDemo.Options options = new VehicleDemo.Options(speed, callRate, 10, spacing, shadowing, seed, trigger.toConfig(),
-        !noPredictor, tilesKiB);
+        !noPredictor, tilesKiB, dashboardPort);
     MeshCredentials meshCredentials = credentials == null ? MeshCredentials.temporary() : MeshCredentials.in(credentials);
     VehicleDemo.Result result = new VehicleDemo(options, System.out).run(MeshLayout.demo(prefix()), stay, meshCredentials);
     return result.drive().lost() == 0 && result.duplicated() == 0 ? 0 : 1;

@@ -64,6 +64,11 @@ public final class MeshCredentials {
     return authority.issueGateway(gatewayId);
   }
 
+  /** The file that holds {@link #operatorToken()}. */
+  public Path operatorTokenFile() {
+    return authority.layout().operatorToken();
+  }
+
   /** The operator's credential for the control API and the dashboard. */
   public String operatorToken() {
     try {

@@ -1,6 +1,8 @@
 package io.baton.deploy.demo;
 
 import io.baton.broker.BrokerConfig;
+import io.baton.broker.control.ControlApiConfig;
+import io.baton.broker.control.ControlApiVerticle;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
 import io.baton.deploy.cluster.LocalMesh;
@@ -41,17 +43,24 @@ public final class VehicleDemo {
   /**
    * The demo's settings; {@link #defaults()} gives a drive of about 20 seconds. {@code tilesKiB}
    * of map tiles fill the vehicle's service before it drives (the state a handoff moves); with
-   * {@code predict}, the mobility predictor pre-stages it ahead of each handoff.
+   * {@code predict}, the mobility predictor pre-stages it ahead of each handoff. The broker serves
+   * the dashboard on {@code dashboardPort} of its address (0: no dashboard).
    */
   public record Options(double speedMps, double callHz, double telemetryHz, double spacingMeters, double shadowingDb,
-      long seed, BrokerConfig broker, boolean predict, int tilesKiB) {
+      long seed, BrokerConfig broker, boolean predict, int tilesKiB, int dashboardPort) {
+    public static final int DEFAULT_DASHBOARD_PORT = 8080;
+
     public static Options defaults() {
       return new Options(30, 20, 10, 250, 2.0, 7, BrokerConfig.defaults());
     }
 
     public Options(double speedMps, double callHz, double telemetryHz, double spacingMeters, double shadowingDb, long seed,
         BrokerConfig broker) {
-      this(speedMps, callHz, telemetryHz, spacingMeters, shadowingDb, seed, broker, true, 1024);
+      this(speedMps, callHz, telemetryHz, spacingMeters, shadowingDb, seed, broker, true, 1024, DEFAULT_DASHBOARD_PORT);
+    }
+
+    public Options withDashboardPort(int port) {
+      return new Options(speedMps, callHz, telemetryHz, spacingMeters, shadowingDb, seed, broker, predict, tilesKiB, port);
     }
   }
 
@@ -95,12 +104,41 @@ public final class VehicleDemo {
           credentials.dir());
       mesh.sites().forEach(site -> out.printf("  %s: CoAP %s, MQTT %s%n", site.config().siteId(), site.config().coapEndpoint(),
           site.config().mqtt().enabled() ? site.config().mqttEndpoint() : "(off)"));
+      if (options.dashboardPort() != 0) {
+        serveDashboard(mesh, layout, credentials);
+      }
       Result result = drive(mesh, road);
       if (stay) {
         out.println("The mesh stays up for other clients; stop it with Ctrl-C.");
         awaitStop();
       }
       return result;
+    }
+  }
+
+  /**
+   * The broker's control API and dashboard, with the demo's sites registered as its nodes, so the
+   * map shows them, the vehicle between them, and each handoff's steps on the timeline.
+   */
+  private void serveDashboard(LocalMesh mesh, MeshLayout layout, MeshCredentials credentials) {
+    ControlApiVerticle api = new ControlApiVerticle(mesh.broker(),
+        new ControlApiConfig(layout.brokerHost(), options.dashboardPort(), credentials.operatorToken(), 80));
+    await(mesh.brokerVertx().deployVerticle(api), "the dashboard on port " + options.dashboardPort());
+    for (LocalMesh.Site site : mesh.sites()) {
+      await(api.control().registerNode(new JsonObject().put("name", site.config().siteId())
+          .put("endpoint", site.config().coapEndpoint()).put("role", "edge").put("network", "demo")), "registering " + site.config().siteId());
+    }
+    out.printf("Dashboard: http://%s:%d/ (the operator token is in %s)%n", layout.brokerHost(), api.port(),
+        credentials.operatorTokenFile());
+  }
+
+  private static <T> T await(io.vertx.core.Future<T> future, String what) {
+    try {
+      return future.toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
+    } catch (java.util.concurrent.ExecutionException failed) {
+      throw new IllegalStateException(what + " failed: " + failed.getCause().getMessage(), failed.getCause());
+    } catch (java.util.concurrent.TimeoutException | InterruptedException e) {
+      throw new IllegalStateException(what + " did not finish within 30 s", e);
     }
   }
 
