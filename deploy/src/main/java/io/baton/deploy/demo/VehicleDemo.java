@@ -123,7 +123,8 @@ public final class VehicleDemo {
   private void serveDashboard(LocalMesh mesh, MeshLayout layout, MeshCredentials credentials) {
     ControlApiVerticle api = new ControlApiVerticle(mesh.broker(),
         new ControlApiConfig(layout.brokerHost(), options.dashboardPort(), credentials.operatorToken(), 80));
-    await(mesh.brokerVertx().deployVerticle(api), "the dashboard on port " + options.dashboardPort());
+    await(mesh.brokerVertx().deployVerticle(api), "serving the dashboard on " + layout.brokerHost() + ":" + options.dashboardPort()
+        + " (--dashboard-port chooses another port, 0 none)");
     for (LocalMesh.Site site : mesh.sites()) {
       await(api.control().registerNode(new JsonObject().put("name", site.config().siteId())
           .put("endpoint", site.config().coapEndpoint()).put("role", "edge").put("network", "demo")), "registering " + site.config().siteId());
