@@ -82,7 +82,7 @@ class KubernetesManifestsTest {
         }
       }
     }
-    assertTrue(resources.size() >= 10, "resources parsed: " + resources.size());
+    assertEquals(9, resources.size(), "resources parsed");
   }
 
   @Test
