@@ -163,6 +163,10 @@ public final class ClusterMember {
       // Hazelcast allows one join method: the member list is off, the Service's endpoints are the list.
       join.getTcpIpConfig().setEnabled(false);
       kubernetes.kubernetes().apply(join.getKubernetesConfig());
+      // Hazelcast's DiscoveryJoiner asks the API for the others until this deadline and returns as
+      // soon as the Service lists one; with 0 it never asks, and every member starts a cluster of
+      // its own. Only a member the Service lists alone waits this long (Hazelcast's default, 5 s).
+      config.setProperty("hazelcast.wait.seconds.before.join", "5");
     }
 
     // The directories are the fence of every handoff: keep a synchronous backup of each entry. No
