@@ -1,6 +1,7 @@
 package io.baton.deploy.cli;
 
 import io.baton.deploy.cluster.ClusterMember;
+import io.baton.deploy.cluster.KubernetesDiscovery;
 import io.baton.protocol.security.CredentialException;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Vertx;
@@ -8,6 +9,8 @@ import io.baton.deploy.ops.HealthServer;
 import io.baton.deploy.ops.MemberHealth;
 import io.baton.deploy.ops.RunningMember;
 import io.vertx.core.Future;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.function.Supplier;
@@ -15,16 +18,38 @@ import java.util.List;
 import picocli.CommandLine.Option;
 
 /**
- * How a single member joins a multi-host cluster: its own address, the member list, and the
- * credentials it proves itself with. There is no way to join without credentials.
+ * How a single member joins a multi-host cluster: its own address, the member list (or, in
+ * Kubernetes, the headless Service whose endpoints list the members), and the credentials it proves
+ * itself with. There is no way to join without credentials.
  */
 final class MemberOptions {
   @Option(names = "--host", required = true, description = "address this member binds and announces")
   String host;
 
-  @Option(names = "--members", required = true, split = ",",
-      description = "host:port of every cluster member, comma separated (this one included)")
+  @Option(names = "--members", split = ",",
+      description = "host:port of every cluster member, comma separated (this one included); or --kubernetes-service")
   List<String> members;
+
+  @Option(names = "--kubernetes-service", paramLabel = "NAME",
+      description = "find the members through the Kubernetes API: the endpoints of this headless Service "
+          + "(Hazelcast's Kubernetes discovery), instead of --members")
+  String kubernetesService;
+
+  @Option(names = "--kubernetes-namespace", paramLabel = "NS",
+      description = "the Service's namespace (default: the pod's, from its service account)")
+  String kubernetesNamespace;
+
+  @Option(names = "--kubernetes-master", paramLabel = "URL",
+      description = "the Kubernetes API server (default: https://kubernetes.default.svc, as seen from a pod)")
+  String kubernetesMaster;
+
+  @Option(names = "--kubernetes-token-file", paramLabel = "FILE",
+      description = "bearer token for the API, read once at start (default: the pod's service account token, re-read at every call)")
+  Path kubernetesTokenFile;
+
+  @Option(names = "--kubernetes-ca-file", paramLabel = "FILE",
+      description = "PEM CA of the API server (default: the pod's service account ca.crt)")
+  Path kubernetesCaFile;
 
   @Option(names = "--cluster-port", description = "Hazelcast port (default ${DEFAULT-VALUE})", defaultValue = "5701")
   int clusterPort;
@@ -67,6 +92,7 @@ final class MemberOptions {
 
   /** This member's credentials, or a one-line refusal naming what is missing. */
   MemberCredentials credentials(String defaultName) {
+    discovery(); // how it finds the others is input too: refuse it before anything slow starts
     String name = memberName != null ? memberName : defaultName;
     if (credentialsDir == null) {
       throw new CredentialException("missing --credentials DIR: members start only with the cluster's credentials "
@@ -75,9 +101,43 @@ final class MemberOptions {
     return MemberCredentials.load(credentialsDir, name);
   }
 
+  /**
+   * How this member finds the others: exactly one of --members and --kubernetes-service, and the
+   * other --kubernetes-* options only with the latter.
+   */
+  ClusterMember.Discovery discovery() {
+    boolean listed = members != null && !members.isEmpty();
+    boolean kubernetes = kubernetesService != null;
+    if (listed == kubernetes) {
+      throw new IllegalArgumentException(listed
+          ? "give --members or --kubernetes-service, not both"
+          : "missing --members host:port,... (or --kubernetes-service NAME in Kubernetes): how this member finds the others");
+    }
+    if (listed) {
+      if (kubernetesNamespace != null || kubernetesMaster != null || kubernetesTokenFile != null || kubernetesCaFile != null) {
+        throw new IllegalArgumentException("--kubernetes-namespace, --kubernetes-master, --kubernetes-token-file and "
+            + "--kubernetes-ca-file go with --kubernetes-service, not --members");
+      }
+      return ClusterMember.Discovery.members(members);
+    }
+    return ClusterMember.Discovery.kubernetes(new KubernetesDiscovery(kubernetesService, kubernetesNamespace,
+        kubernetesMaster, read(kubernetesTokenFile, "--kubernetes-token-file"), read(kubernetesCaFile, "--kubernetes-ca-file")));
+  }
+
+  private static String read(Path file, String option) {
+    if (file == null) {
+      return null;
+    }
+    try {
+      return Files.readString(file).trim();
+    } catch (IOException e) {
+      throw new IllegalArgumentException(option + " " + file + ": cannot read it (" + e.getMessage() + ")", e);
+    }
+  }
+
   Vertx join(MemberCredentials credentials) {
     MemberHealth watching = openHealth();
-    Vertx member = ClusterMember.start(host, clusterPort, members, credentials).toCompletionStage().toCompletableFuture().join();
+    Vertx member = ClusterMember.start(host, clusterPort, discovery(), credentials).toCompletionStage().toCompletableFuture().join();
     watching.joined(member);
     return member;
   }

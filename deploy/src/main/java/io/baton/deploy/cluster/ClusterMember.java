@@ -25,7 +25,8 @@ import java.util.List;
 /**
  * Starts one clustered Vert.x instance (one Hazelcast member) bound to one address. Members find
  * each other through a TCP member list, the same way on one machine (loopback addresses) as on
- * many; no multicast, so nothing outside the list is contacted. Both of a member's connections to
+ * many, or in Kubernetes through the endpoints of a headless Service ({@link KubernetesDiscovery});
+ * no multicast, so nothing outside the list (or the endpoints) is contacted. Both of a member's connections to
  * the others, Hazelcast's and the event bus's, are TLS with mutual authentication: a member
  * presents its certificate and accepts only peers whose certificate the cluster CA signed.
  */
@@ -58,7 +59,12 @@ public final class ClusterMember {
    * @param credentials what this member proves itself with, and the cluster CA it trusts
    */
   public static Future<Vertx> start(String host, int port, List<String> members, MemberCredentials credentials) {
-    Config config = hazelcastConfig(host, port, members);
+    return start(host, port, Discovery.members(members), credentials);
+  }
+
+  /** As {@link #start(String, int, List, MemberCredentials)}, the members found as {@code discovery} says. */
+  public static Future<Vertx> start(String host, int port, Discovery discovery, MemberCredentials credentials) {
+    Config config = hazelcastConfig(host, port, discovery);
     // Vert.x finds its node id in the member's attributes when it is handed a running instance
     config.getMemberAttributeConfig().setAttribute("__vertx.nodeId", java.util.UUID.randomUUID().toString());
     HazelcastCallbacks.install();
@@ -102,7 +108,29 @@ public final class ClusterMember {
     }
   }
 
+  /** How a member finds the others: an explicit member list, or a Kubernetes Service's endpoints. */
+  public sealed interface Discovery {
+    static Discovery members(List<String> members) {
+      return new MemberList(List.copyOf(members));
+    }
+
+    static Discovery kubernetes(KubernetesDiscovery kubernetes) {
+      return new Kubernetes(kubernetes);
+    }
+  }
+
+  /** "host:port" of every member that may be up, this one included. */
+  public record MemberList(List<String> members) implements Discovery {
+  }
+
+  public record Kubernetes(KubernetesDiscovery kubernetes) implements Discovery {
+  }
+
   static Config hazelcastConfig(String host, int port, List<String> members) {
+    return hazelcastConfig(host, port, Discovery.members(members));
+  }
+
+  static Config hazelcastConfig(String host, int port, Discovery discovery) {
     Config config = ConfigUtil.loadConfig();
     config.setClusterName(CLUSTER_NAME);
     config.setProperty("hazelcast.logging.type", "slf4j");
@@ -111,7 +139,7 @@ public final class ClusterMember {
     // Bind this member to its own address, so several members can share a machine as sites do.
     config.setProperty("hazelcast.local.localAddress", host);
     config.setProperty("hazelcast.socket.bind.any", "false");
-    // Join at once: the member list is explicit, there is nothing to wait for.
+    // Join at once: the member list (or the Service's endpoints) is explicit, there is nothing to wait for.
     config.setProperty("hazelcast.wait.seconds.before.join", "0");
     config.setProperty("hazelcast.max.wait.seconds.before.join", "0");
     // Notice a member that vanished (killed, not shut down) within seconds, not a minute.
@@ -129,7 +157,17 @@ public final class ClusterMember {
     JoinConfig join = network.getJoin();
     join.getMulticastConfig().setEnabled(false);
     join.getAutoDetectionConfig().setEnabled(false);
-    join.getTcpIpConfig().setEnabled(true).setMembers(members);
+    if (discovery instanceof MemberList list) {
+      join.getTcpIpConfig().setEnabled(true).setMembers(list.members());
+    } else if (discovery instanceof Kubernetes kubernetes) {
+      // Hazelcast allows one join method: the member list is off, the Service's endpoints are the list.
+      join.getTcpIpConfig().setEnabled(false);
+      kubernetes.kubernetes().apply(join.getKubernetesConfig());
+      // Hazelcast's DiscoveryJoiner asks the API for the others until this deadline and returns as
+      // soon as the Service lists one; with 0 it never asks, and every member starts a cluster of
+      // its own. Only a member the Service lists alone waits this long (Hazelcast's default, 5 s).
+      config.setProperty("hazelcast.wait.seconds.before.join", "5");
+    }
 
     // The directories are the fence of every handoff: keep a synchronous backup of each entry. No
     // near cache on the clients' map: the fence reads a record before it swaps it, and must read the
