@@ -1,5 +1,9 @@
 package io.baton.deploy.cluster;
 
+import static io.baton.deploy.cluster.ClusterTests.join;
+import static io.baton.deploy.cluster.ClusterTests.nodes;
+import static io.baton.deploy.cluster.ClusterTests.waitFor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -10,7 +14,6 @@ import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import io.vertx.core.VertxOptions;
 import io.vertx.core.eventbus.EventBusOptions;
-import io.vertx.core.internal.VertxInternal;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import java.nio.file.Path;
 import java.util.List;
@@ -118,24 +121,5 @@ class ClusterSecurityTest {
     } finally {
       join(outsider.close());
     }
-  }
-
-  private static int nodes(Vertx vertx) {
-    return ((VertxInternal) vertx).clusterManager().getNodes().size();
-  }
-
-  private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    return condition.getAsBoolean();
-  }
-
-  private static <T> T join(Future<T> future) {
-    return future.toCompletionStage().toCompletableFuture().join();
   }
 }

@@ -1,5 +1,9 @@
 package io.baton.deploy.cluster;
 
+import static io.baton.deploy.cluster.ClusterTests.join;
+import static io.baton.deploy.cluster.ClusterTests.nodes;
+import static io.baton.deploy.cluster.ClusterTests.waitFor;
+
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -16,7 +20,6 @@ import io.fabric8.kubernetes.api.model.discovery.v1.EndpointSliceListBuilder;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
-import io.vertx.core.internal.VertxInternal;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -187,24 +190,5 @@ class KubernetesDiscoveryTest {
         return;
       }
     }
-  }
-
-  private static int nodes(Vertx vertx) {
-    return ((VertxInternal) vertx).clusterManager().getNodes().size();
-  }
-
-  private static boolean waitFor(java.util.function.BooleanSupplier condition) throws InterruptedException {
-    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-    while (System.nanoTime() < deadline) {
-      if (condition.getAsBoolean()) {
-        return true;
-      }
-      TimeUnit.MILLISECONDS.sleep(50);
-    }
-    return condition.getAsBoolean();
-  }
-
-  private static <T> T join(Future<T> future) {
-    return future.toCompletionStage().toCompletableFuture().join();
   }
 }
