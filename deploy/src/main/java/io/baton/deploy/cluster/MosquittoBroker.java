@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
  * A real Mosquitto (Debian's package) run as a child process, bound to one address and port,
  * without persistence: {@link #restart(long)} is a real broker outage. Tests use it for interop and
  * broker failures; the load benchmarks and the soak use it as the sites' shared broker, since the
- * embedded Moquette 0.17 loses session threads under load (see MqttTopics.siteSubscriptions). It is set up
+ * embedded Moquette 0.17 loses session threads under load (see MqttTopics.Lane). It is set up
  * as protocol.md tells a deployment to: TLS only, with a certificate the mesh's CA issued for its
  * address; no anonymous logins; a password file ({@code mosquitto_passwd -U}) with each member's
  * and each client's derived MQTT password; and an ACL file with the rules of the agents' embedded
