@@ -11,7 +11,7 @@ import io.baton.agent.runtime.docker.CheckpointProbe.ProbeFailedException;
 import io.baton.agent.runtime.docker.DockerEngine;
 import io.baton.agent.runtime.docker.EngineDeadlines;
 import io.baton.deploy.cli.BatonCli;
-import io.baton.deploy.cluster.DockerSites;
+import io.baton.agent.runtime.docker.DockerRuntimeProvider;
 import java.io.File;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -59,7 +59,7 @@ class CheckpointProbeTest {
     try {
       long start = System.nanoTime();
       ProbeFailedException refused = assertThrows(ProbeFailedException.class,
-          () -> DockerSites.probedEngine(StuckCriuEngine.host(), FIVE_SECOND_CRIU, CheckpointProbe.DEFAULT_IMAGE));
+          () -> DockerRuntimeProvider.probedEngine(StuckCriuEngine.host(), FIVE_SECOND_CRIU, CheckpointProbe.DEFAULT_IMAGE));
       long millis = (System.nanoTime() - start) / 1_000_000;
       System.out.printf("probe refused in %d ms: %s%n", millis, refused.getMessage());
       assertFalse(refused.getMessage().contains("\n"), refused.getMessage());

@@ -363,7 +363,7 @@ class MigrationEngineTest {
         ByteBuffer.wrap(expected[(int) stamp[1]]).putLong((int) stamp[2], stamp[3]);
       }
       ByteBuffer.wrap(expected[0]).putLong(0, ordered.size());
-      PagedMemory actual = MeshFixture.await(mesh.site(site).orElseThrow().agent().runtime().image(client.clientId() + "/synthetic")).memory();
+      PagedMemory actual = MeshFixture.await(((io.baton.agent.runtime.PagedMemoryRuntime) mesh.site(site).orElseThrow().agent().runtime()).image(client.clientId() + "/synthetic")).memory();
       MeshFixture.await(actual.whenComplete());
       for (int page = 0; page < pages; page++) {
         assertArrayEquals(expected[page], actual.copyOf(page), "page " + page + " at " + site);

@@ -5,6 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.baton.agent.migration.PagedMemoryHandoff;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.deploy.cluster.LocalMesh;
@@ -144,12 +145,12 @@ class PrestageEndToEndTest {
       Prestaged done = MeshFixture.awaitPublished(prestaged, 1).get(0);
       assertEquals("manual-1", done.prestageId());
       assertTrue(siteB.chunkStore().heldBytes() - before >= TILES * 4096, "site-b holds the pages");
-      assertTrue(waitFor(() -> siteB.prestages().holdsCompleted(instance)), "and knows it holds them complete");
+      assertTrue(waitFor(() -> ((PagedMemoryHandoff) siteB.handoffStrategy()).prestages().holdsCompleted(instance)), "and knows it holds them complete");
 
       mesh.brokerVertx().eventBus().publish(Addresses.PRESTAGE_CANCELLED,
           new PrestageCancelled("manual-1", instance, "site-a", "site-b", "test"));
       assertTrue(waitFor(() -> siteB.chunkStore().heldBytes() == before), "the cancelled pre-stage's chunks are gone");
-      assertFalse(siteB.prestages().holdsCompleted(instance));
+      assertFalse(((PagedMemoryHandoff) siteB.handoffStrategy()).prestages().holdsCompleted(instance));
     }
   }
 

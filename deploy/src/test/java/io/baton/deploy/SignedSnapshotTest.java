@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.EdgeAgentVerticle;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
+import io.baton.agent.runtime.embedded.EmbeddedRuntimeProvider;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.saga.HandoffAbortedException;
 import io.baton.client.BatonClient;
@@ -45,7 +46,7 @@ class SignedSnapshotTest {
     impostorMember = MeshFixture.await(ClusterMember.start(siteA.host(), mesh.layout().hazelcastPort(), mesh.layout().members(), other));
     AgentConfig impostor = new AgentConfig(siteA.siteId(), siteA.host(), siteA.coapPort(), siteA.transferPort(), siteA.mqtt())
         .withCredentials(other);
-    MeshFixture.await(impostorMember.deployVerticle(new EdgeAgentVerticle(impostor, new EmbeddedRuntime(impostorMember, "site-a"))));
+    MeshFixture.await(impostorMember.deployVerticle(new EdgeAgentVerticle(impostor, EmbeddedRuntimeProvider.over(new EmbeddedRuntime(impostorMember, "site-a")))));
     monitor = new LiveInstanceMonitor(mesh);
   }
 

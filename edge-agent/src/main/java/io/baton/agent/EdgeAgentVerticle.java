@@ -17,20 +17,16 @@ import io.baton.agent.handoff.HandoffParticipant;
 import io.baton.agent.handoff.PrestageParticipant;
 import io.baton.agent.mqtt.EmbeddedMqttBroker;
 import io.baton.agent.mqtt.MqttClientFace;
-import io.baton.agent.migration.MigrationSource;
-import io.baton.agent.migration.MigrationTarget;
-import io.baton.agent.migration.PagedMemoryHandoff;
-import io.baton.agent.migration.PrecopyLimits;
-import io.baton.agent.migration.PrestageSender;
-import io.baton.agent.migration.Techniques;
 import io.baton.agent.migration.TransferClients;
-import io.baton.agent.migration.TransferService;
 import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.SiteRuntime;
+import io.baton.agent.runtime.TransferPlane;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.agent.transfer.LinkFaults;
+import io.baton.agent.transfer.PingService;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.codec.EventCodecs;
 import io.baton.protocol.directory.ClientDirectory;
@@ -64,8 +60,8 @@ import org.slf4j.LoggerFactory;
  */
 public final class EdgeAgentVerticle extends VerticleBase {
   private static final Logger LOG = LoggerFactory.getLogger(EdgeAgentVerticle.class);
-  private static final long PRESTAGE_OPEN_TIMEOUT_MS = 3_000;
   private final AgentConfig config;
+  private final SiteRuntime siteRuntime;
   private final ServiceRuntime runtime;
   private final ChunkStore chunkStore;
   private final ClientRecordFeed clientFeed;
@@ -78,7 +74,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private LoadReporter loadReporter;
   private MessageConsumer<JsonObject> instanceQuery;
   private PrestageParticipant prestaging;
-  private MigrationTarget target;
+  private HandoffStrategy strategy;
   private AgentCoapServer coap;
   /** Assignments announced by redirects, passed on to clients without a directory read. */
   private final AnnouncedAssignments announcements = new AnnouncedAssignments();
@@ -88,12 +84,12 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private TransferClients transferClients;
   private LinkEmulator links;
 
-  public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime) {
+  public EdgeAgentVerticle(AgentConfig config, SiteRuntime runtime) {
     this(config, runtime, ChunkStore.DEFAULT_BUDGET_BYTES);
   }
 
   /** {@code chunkStoreBytes}: what this site may hold of states in transit (a handoff that needs more is refused). */
-  public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime, long chunkStoreBytes) {
+  public EdgeAgentVerticle(AgentConfig config, SiteRuntime runtime, long chunkStoreBytes) {
     this(config, runtime, chunkStoreBytes, ClientRecordFeed.NONE);
   }
 
@@ -102,9 +98,10 @@ public final class EdgeAgentVerticle extends VerticleBase {
    * (the cluster member's entry listener); with {@link ClientRecordFeed#NONE} the view re-reads
    * what it holds every few seconds instead.
    */
-  public EdgeAgentVerticle(AgentConfig config, ServiceRuntime runtime, long chunkStoreBytes, ClientRecordFeed clientFeed) {
+  public EdgeAgentVerticle(AgentConfig config, SiteRuntime runtime, long chunkStoreBytes, ClientRecordFeed clientFeed) {
     this.config = config;
-    this.runtime = runtime;
+    this.siteRuntime = runtime;
+    this.runtime = runtime.lifecycle();
     this.chunkStore = new ChunkStore(chunkStoreBytes, PagedMemory.PAGE_SIZE);
     this.clientFeed = clientFeed;
     this.admission = new TelemetryAdmission(config.siteId(), TelemetryAdmission.DEFAULT_LIMIT);
@@ -133,9 +130,9 @@ public final class EdgeAgentVerticle extends VerticleBase {
     return chunkStore;
   }
 
-  /** The pre-stages this site received as a target (tests look into it). */
-  public io.baton.agent.migration.PrestageReceptions prestages() {
-    return target.prestages();
+  /** How this site's instances cross in the handoff saga (tests look into it). */
+  public HandoffStrategy handoffStrategy() {
+    return strategy;
   }
 
   /** The site's embedded MQTT broker, if it runs one (tests watch who connects). */
@@ -159,18 +156,16 @@ public final class EdgeAgentVerticle extends VerticleBase {
     sites = new SiteDirectory(vertx);
     links = new LinkEmulator(vertx, config.siteId());
     transferClients = new TransferClients(vertx, config.credentials());
-    Techniques techniques = new Techniques(PrecopyLimits.defaults());
-    MigrationSource source = new MigrationSource(vertx, config, runtime, techniques, links, transferClients);
-    target = new MigrationTarget(vertx, context, config, runtime, chunkStore, links, transferClients);
+    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
+    PingService.bind(grpc, config.siteId(), links);
+    strategy = siteRuntime.handoffStrategy(new TransferPlane(vertx, context, config, grpc, transferClients, links, chunkStore));
     ClientGuard guard = new ClientGuard(config.credentials());
     ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime, guard);
     ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
-    HandoffStrategy strategy = runtime.handoffStrategy(new PagedMemoryHandoff(config.siteId(), source, target,
-        new PrestageSender(vertx, runtime, links, transferClients, PRESTAGE_OPEN_TIMEOUT_MS)));
     participant = new HandoffParticipant(vertx, config, runtime, strategy, router);
     deployCommand = new DeployCommand(vertx, config, attachments);
     loadReporter = new LoadReporter(vertx, config.siteId());
-    prestaging = new PrestageParticipant(vertx, config, strategy, target.prestages());
+    prestaging = new PrestageParticipant(vertx, config, strategy);
     clientView = new ClientView(new ClientDirectory(vertx));
     TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId(), TelemetryContext.besides(vertx, context),
         clientView, admission);
@@ -183,8 +178,6 @@ public final class EdgeAgentVerticle extends VerticleBase {
       mqttBroker = new EmbeddedMqttBroker(config.host(), config.mqtt().port(), config.credentials());
     }
 
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
-    grpc.addService(new TransferService(config.siteId(), target, source, links));
     transferServer = vertx.createHttpServer(TransferTls.server(config.host(), config.transferPort(), config.credentials()))
         .requestHandler(grpc);
 
@@ -299,6 +292,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
         }))
         .eventually(() -> transferServer.close())
         .eventually(() -> transferClients.close())
+        .eventually(() -> siteRuntime.stop())
         .eventually(() -> {
           clientView.stop();
           return Future.succeededFuture();

@@ -3,18 +3,20 @@ package io.baton.deploy.cli;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.EdgeAgentVerticle;
 import io.baton.agent.MqttSettings;
-import io.baton.agent.runtime.ServiceRuntime;
-import io.baton.agent.runtime.docker.DockerRuntime;
-import io.baton.agent.runtime.embedded.EmbeddedRuntime;
-import io.baton.deploy.cluster.DockerSites;
+import io.baton.agent.runtime.RuntimeProvider;
+import io.baton.agent.runtime.RuntimeProviders;
+import io.baton.agent.runtime.RuntimeSettings;
+import io.baton.agent.runtime.SiteRuntime;
 import io.baton.agent.runtime.docker.CheckpointProbe;
-import io.baton.agent.runtime.docker.DockerEngine;
-import io.baton.agent.runtime.docker.EngineDeadlines;
+import io.baton.agent.runtime.docker.DockerRuntimeProvider;
+import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.baton.protocol.security.MemberCredentials;
 import io.baton.agent.handoff.SiteDrain;
 import io.baton.deploy.ops.RunningMember;
 import io.vertx.core.Vertx;
 import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -31,9 +33,13 @@ final class AgentCommand implements Callable<Integer> {
   @Option(names = "--transfer-port", description = "gRPC state transfer port (default ${DEFAULT-VALUE})", defaultValue = "7443")
   int transferPort;
 
-  @Option(names = "--runtime", description = "service runtime: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE})",
-      defaultValue = "embedded", completionCandidates = Runtimes.class)
+  @Option(names = "--runtime", description = "service runtime, one of the runtimes on the class path: ${COMPLETION-CANDIDATES} "
+      + "(default ${DEFAULT-VALUE})", defaultValue = EmbeddedRuntime.NAME, completionCandidates = Runtimes.class)
   String runtime;
+
+  @Option(names = "--runtime-setting", paramLabel = "NAME=VALUE", description = "a setting of the chosen runtime, repeatable; "
+      + "the --docker-* options below are the docker runtime's settings by name")
+  Map<String, String> runtimeSettings = new LinkedHashMap<>();
 
   @Option(names = "--mqtt", description = "MQTT for clients: ${COMPLETION-CANDIDATES} (default ${DEFAULT-VALUE}): "
       + "embedded runs a broker on this host, external uses --mqtt-broker", defaultValue = "EMBEDDED")
@@ -107,33 +113,19 @@ final class AgentCommand implements Callable<Integer> {
         yield MqttSettings.external(mqttBroker);
       }
     };
-    if (!runtime.equals(EmbeddedRuntime.NAME) && !runtime.equals(DockerRuntime.NAME)) {
-      throw new IllegalArgumentException("unknown runtime '" + runtime + "'; available: embedded, docker");
-    }
-    MemberCredentials credentials = member.credentials(site);
-    // Before the engine probe, which takes seconds: a starting agent answers "not ready", not nothing.
-    member.openHealth();
-    // The probe runs before the agent joins: a site whose engine cannot checkpoint never takes a service.
-    DockerEngine engine = null;
-    if (runtime.equals(DockerRuntime.NAME)) {
-      EngineDeadlines deadlines = EngineDeadlines.parse(engineDeadlines);
-      engine = DockerSites.probedEngine(dockerHost, deadlines, probeImage);
-      System.out.printf("docker engine at %s checkpoints and restores (probe container dumped and restored)%n", dockerHost);
-    }
-    AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort, mqtt).withCredentials(credentials);
-    Vertx vertx = member.join(credentials);
-    ServiceRuntime serviceRuntime;
-    if (runtime.equals(DockerRuntime.NAME)) {
-      serviceRuntime = DockerSites.start(vertx, site, member.host, dockerPort, engine, memoryCapMb,
-          java.util.Optional.of(credentials))
-          .toCompletionStage().toCompletableFuture().join();
-      System.out.printf("docker runtime on %s, docker transfer on %s:%d%n", dockerHost, member.host, dockerPort);
-    } else {
-      serviceRuntime = new EmbeddedRuntime(vertx, site);
-    }
     if (chunkStoreMb < 0) {
       throw new IllegalArgumentException("--chunk-store-mb must be 0 or more, got " + chunkStoreMb);
     }
+    RuntimeProvider provider = RuntimeProviders.named(runtime);
+    MemberCredentials credentials = member.credentials(site);
+    // Before the runtime's checks, which take seconds: a starting agent answers "not ready", not nothing.
+    member.openHealth();
+    // Before the agent joins: a site whose runtime cannot hand services off never takes one.
+    RuntimeProvider.Launcher launcher = provider.prepare(settings());
+    System.out.printf("runtime %s ready: %s%n", provider.name(), provider.summary());
+    AgentConfig config = new AgentConfig(site, member.host, coapPort, transferPort, mqtt).withCredentials(credentials);
+    Vertx vertx = member.join(credentials);
+    SiteRuntime serviceRuntime = launcher.start(vertx, config).toCompletionStage().toCompletableFuture().join();
     vertx.deployVerticle(new EdgeAgentVerticle(config, serviceRuntime, chunkStoreMb * 1024 * 1024,
         io.baton.deploy.cluster.HazelcastClientFeed.of(vertx))).toCompletionStage().toCompletableFuture().join();
     System.out.printf("agent %s serving CoAP on %s, MQTT on %s, state transfer on %s:%d%n", site, config.coapEndpoint(),
@@ -142,9 +134,23 @@ final class AgentCommand implements Callable<Integer> {
     return member.running("agent " + site, vertx, () -> drain.run(Duration.ofSeconds(drainTimeoutS)));
   }
 
+  /** The docker options by their setting names, then whatever --runtime-setting gives (which wins). */
+  private RuntimeSettings settings() {
+    Map<String, String> all = new LinkedHashMap<>();
+    all.put(DockerRuntimeProvider.DOCKER_HOST, dockerHost);
+    all.put(DockerRuntimeProvider.DOCKER_PORT, Integer.toString(dockerPort));
+    all.put(DockerRuntimeProvider.MEMORY_CAP_MB, Long.toString(memoryCapMb));
+    if (engineDeadlines != null) {
+      all.put(DockerRuntimeProvider.ENGINE_DEADLINES, engineDeadlines);
+    }
+    all.put(DockerRuntimeProvider.PROBE_IMAGE, probeImage);
+    all.putAll(runtimeSettings);
+    return RuntimeSettings.of(all);
+  }
+
   static final class Runtimes extends java.util.ArrayList<String> {
     Runtimes() {
-      super(java.util.List.of(EmbeddedRuntime.NAME, DockerRuntime.NAME));
+      super(RuntimeProviders.names());
     }
   }
 }

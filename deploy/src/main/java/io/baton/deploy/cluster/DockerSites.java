@@ -1,47 +1,19 @@
 package io.baton.deploy.cluster;
 
-import io.baton.agent.runtime.ServiceRuntime;
-import io.baton.agent.runtime.docker.DockerControl;
-import io.baton.agent.runtime.docker.DockerEngine;
-import io.baton.agent.runtime.docker.DockerSite;
 import io.baton.agent.runtime.docker.CheckpointProbe;
+import io.baton.agent.runtime.docker.DockerRuntimeProvider;
+import io.baton.agent.runtime.docker.DockerSite;
 import io.baton.agent.runtime.docker.EngineDeadlines;
-import io.vertx.core.Future;
-import io.baton.protocol.security.MemberCredentials;
-import io.vertx.core.Vertx;
-import java.util.Optional;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
 /**
- * Sites whose services are containers: each its Docker Engine, docker transfer endpoint and
- * operator commands. A site takes services only on an engine that passed {@link CheckpointProbe}.
+ * A mesh's docker sites for the single-host launcher: each site's own engine and memory cap. A
+ * site takes services only on an engine that passed the checkpoint probe
+ * ({@link DockerRuntimeProvider#probedEngine}).
  */
 public final class DockerSites {
   private DockerSites() {
-  }
-
-  /**
-   * The site's engine, once it has checkpointed and restored a probe container. Blocks (seconds):
-   * the CLI calls it before the agent joins the cluster, so a site that cannot hand services off
-   * never joins. Fails with a one-line {@link CheckpointProbe.ProbeFailedException}.
-   */
-  public static DockerEngine probedEngine(String dockerHost, EngineDeadlines deadlines, String probeImage) {
-    DockerEngine engine = new DockerEngine(dockerHost, deadlines);
-    try {
-      CheckpointProbe.run(engine, probeImage);
-      return engine;
-    } catch (RuntimeException failed) {
-      engine.close();
-      throw failed;
-    }
-  }
-
-  /** Starts one site's docker runtime on {@code member} over a probed engine: what {@code baton agent --runtime docker} runs. */
-  public static Future<ServiceRuntime> start(Vertx member, String siteId, String host, int dockerPort, DockerEngine engine,
-      long memoryCapMb, Optional<MemberCredentials> credentials) {
-    DockerSite site = new DockerSite(member, siteId, host, dockerPort, engine, memoryCapMb, credentials);
-    return site.start().compose(started -> new DockerControl(started).start()).map(v -> site.runtime());
   }
 
   /** A mesh's docker sites: each site's engine and memory cap by site id, the docker endpoint on {@code dockerPort}. */
@@ -52,9 +24,9 @@ public final class DockerSites {
   /** As above, with the engines' calls under {@code deadlines}. */
   public static SiteRuntimes runtimes(UnaryOperator<String> engineOfSite, ToLongFunction<String> memoryCapOfSite, int dockerPort,
       EngineDeadlines deadlines) {
-    return (member, site) -> member.executeBlocking(
-            () -> probedEngine(engineOfSite.apply(site.siteId()), deadlines, CheckpointProbe.DEFAULT_IMAGE), false)
-        .compose(engine -> start(member, site.siteId(), site.host(), dockerPort, engine,
-            memoryCapOfSite.applyAsLong(site.siteId()), site.credentials()));
+    return (member, site) -> member.executeBlocking(() -> DockerRuntimeProvider.probedEngine(engineOfSite.apply(site.siteId()),
+            deadlines, CheckpointProbe.DEFAULT_IMAGE), false)
+        .compose(engine -> DockerRuntimeProvider.start(member, new DockerSite(member, site.siteId(), site.host(), dockerPort, engine,
+            memoryCapOfSite.applyAsLong(site.siteId()), site.credentials())));
   }
 }

@@ -1,7 +1,9 @@
 package io.baton.deploy.cluster;
 
 import io.baton.agent.AgentConfig;
-import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.RuntimeProviders;
+import io.baton.agent.runtime.RuntimeSettings;
+import io.baton.agent.runtime.SiteRuntime;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -10,10 +12,16 @@ import io.vertx.core.Vertx;
 @FunctionalInterface
 public interface SiteRuntimes {
 
-  Future<ServiceRuntime> create(Vertx member, AgentConfig site);
+  Future<SiteRuntime> create(Vertx member, AgentConfig site);
+
+  /** Every site runs the runtime called {@code name} (as {@code --runtime} does) with the same settings. */
+  static SiteRuntimes named(String name, RuntimeSettings settings) {
+    return (member, site) -> member.executeBlocking(() -> RuntimeProviders.named(name).prepare(settings), false)
+        .compose(launcher -> launcher.start(member, site));
+  }
 
   /** Every site runs Java services over paged memory. */
   static SiteRuntimes embedded() {
-    return (member, site) -> Future.succeededFuture(new EmbeddedRuntime(member, site.siteId()));
+    return named(EmbeddedRuntime.NAME, RuntimeSettings.none());
   }
 }

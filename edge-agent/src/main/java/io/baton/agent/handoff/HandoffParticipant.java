@@ -3,7 +3,7 @@ package io.baton.agent.handoff;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.Failures;
 import io.baton.agent.clients.ServiceCallRouter;
-import io.baton.agent.migration.MigrationTarget.FencedException;
+import io.baton.agent.runtime.FencedException;
 import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.protocol.Addresses.AgentCommand;

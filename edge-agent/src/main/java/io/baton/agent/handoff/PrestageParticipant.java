@@ -1,7 +1,6 @@
 package io.baton.agent.handoff;
 
 import io.baton.agent.AgentConfig;
-import io.baton.agent.migration.PrestageReceptions;
 import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.Addresses.AgentCommand;
@@ -30,27 +29,26 @@ public final class PrestageParticipant {
   private final Vertx vertx;
   private final AgentConfig config;
   private final HandoffStrategy strategy;
-  private final PrestageReceptions receptions;
   private final List<MessageConsumer<?>> consumers = new ArrayList<>();
 
-  public PrestageParticipant(Vertx vertx, AgentConfig config, HandoffStrategy strategy, PrestageReceptions receptions) {
+  public PrestageParticipant(Vertx vertx, AgentConfig config, HandoffStrategy strategy) {
     this.vertx = vertx;
     this.config = config;
     this.strategy = strategy;
-    this.receptions = receptions;
   }
 
   public Future<Void> register() {
     consumers.add(vertx.eventBus().<PrestageRequested>consumer(Addresses.PRESTAGE_REQUESTED, m -> requested(m.body())));
     consumers.add(vertx.eventBus().<Prestaged>consumer(Addresses.PRESTAGED, m -> {
       if (m.body().targetSite().equals(config.siteId())) {
-        receptions.complete(m.body().prestageId());
+        strategy.prestageCompleted(m.body());
       }
     }));
     consumers.add(vertx.eventBus().<PrestageCancelled>consumer(Addresses.PRESTAGE_CANCELLED, m -> cancelled(m.body())));
     consumers.add(vertx.eventBus().<PrestageRequested>consumer(AgentCommand.PRESTAGE.address(config.siteId()), m -> {
-      receptions.open(m.body());
-      m.reply(new JsonObject().put("opened", m.body().prestageId()));
+      strategy.openPrestage(m.body())
+          .onSuccess(v -> m.reply(new JsonObject().put("opened", m.body().prestageId())))
+          .onFailure(e -> m.fail(500, e.getMessage()));
     }));
     return Future.all(consumers.stream().map(MessageConsumer::completion).toList()).mapEmpty();
   }

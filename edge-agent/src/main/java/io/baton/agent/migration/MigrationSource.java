@@ -1,7 +1,7 @@
 package io.baton.agent.migration;
 
 import io.baton.agent.AgentConfig;
-import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.PagedMemoryRuntime;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.directory.SiteDirectory;
@@ -25,7 +25,7 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class MigrationSource {
   private final AgentConfig config;
-  private final ServiceRuntime runtime;
+  private final PagedMemoryRuntime runtime;
   private final Techniques techniques;
   private final LinkEmulator emulator;
   private final TransferClients clients;
@@ -34,7 +34,7 @@ public final class MigrationSource {
   private final SiteDirectory sites;
   private final Map<String, SourceSession> sessions = new ConcurrentHashMap<>();
 
-  public MigrationSource(Vertx vertx, AgentConfig config, ServiceRuntime runtime, Techniques techniques, LinkEmulator emulator,
+  public MigrationSource(Vertx vertx, AgentConfig config, PagedMemoryRuntime runtime, Techniques techniques, LinkEmulator emulator,
       TransferClients clients) {
     this.config = config;
     this.runtime = runtime;

@@ -3,7 +3,8 @@ package io.baton.agent.migration;
 import com.google.protobuf.ByteString;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.runtime.InstanceSpec;
-import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.FencedException;
+import io.baton.agent.runtime.PagedMemoryRuntime;
 import io.baton.agent.runtime.memory.PageSource;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.agent.transfer.ChunkStore;
@@ -39,14 +40,14 @@ public final class MigrationTarget {
   private final Vertx vertx;
   private final Context context;
   private final AgentConfig config;
-  private final ServiceRuntime runtime;
+  private final PagedMemoryRuntime runtime;
   private final ChunkStore store;
   private final LinkEmulator emulator;
   private final TransferClients clients;
   private final Map<String, TargetSession> sessions = new ConcurrentHashMap<>();
   private final PrestageReceptions prestages;
 
-  public MigrationTarget(Vertx vertx, Context context, AgentConfig config, ServiceRuntime runtime, ChunkStore store,
+  public MigrationTarget(Vertx vertx, Context context, AgentConfig config, PagedMemoryRuntime runtime, ChunkStore store,
       LinkEmulator emulator, TransferClients clients) {
     this.prestages = new PrestageReceptions(store);
     this.vertx = vertx;
@@ -278,12 +279,5 @@ public final class MigrationTarget {
       throw new IllegalStateException("no handoff " + handoffId + " is prepared at " + config.siteId());
     }
     return session;
-  }
-
-  /** The client directory does not say what this step needs: another handoff or epoch owns it. */
-  public static final class FencedException extends RuntimeException {
-    public FencedException(String message) {
-      super(message, null, false, false);
-    }
   }
 }

@@ -1,6 +1,9 @@
 package io.baton.agent.migration;
 
 import io.baton.agent.runtime.HandoffStrategy;
+import io.baton.agent.runtime.PagedMemoryRuntime;
+import io.baton.agent.runtime.TransferPlane;
+import io.baton.protocol.grpc.StateTransferGrpcService;
 import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.event.MigrationAssessed;
 import io.baton.protocol.event.PagesCompleted;
@@ -22,11 +25,36 @@ public final class PagedMemoryHandoff implements HandoffStrategy {
   private final PrestageSender prestages;
   private final String siteId;
 
+  /** How long a pre-stage waits for the target to open its reception. */
+  private static final long PRESTAGE_OPEN_TIMEOUT_MS = 3_000;
+
   public PagedMemoryHandoff(String siteId, MigrationSource source, MigrationTarget target, PrestageSender prestages) {
     this.siteId = siteId;
     this.source = source;
     this.target = target;
     this.prestages = prestages;
+  }
+
+  /**
+   * The steps for {@code runtime}'s instances over the site's transfer plane: both roles of the
+   * page-moving techniques, whose target and source methods it binds on the plane's server.
+   */
+  public static PagedMemoryHandoff over(PagedMemoryRuntime runtime, TransferPlane plane) {
+    MigrationSource source = new MigrationSource(plane.vertx(), plane.site(), runtime, new Techniques(PrecopyLimits.defaults()),
+        plane.links(), plane.clients());
+    MigrationTarget target = new MigrationTarget(plane.vertx(), plane.context(), plane.site(), runtime, plane.chunkStore(),
+        plane.links(), plane.clients());
+    StateTransferGrpcService.builder(new TransferService(plane.site().siteId(), target, source, plane.links()))
+        .bind(StateTransferGrpcService.Offer, StateTransferGrpcService.PutChunks, StateTransferGrpcService.PutExecutionState,
+            StateTransferGrpcService.FetchPages, StateTransferGrpcService.StreamPages)
+        .build().bind(plane.server());
+    return new PagedMemoryHandoff(plane.site().siteId(), source, target,
+        new PrestageSender(plane.vertx(), runtime, plane.links(), plane.clients(), PRESTAGE_OPEN_TIMEOUT_MS));
+  }
+
+  /** The pre-stages this site received as a target (tests look into it). */
+  public PrestageReceptions prestages() {
+    return target.prestages();
   }
 
   @Override
@@ -87,6 +115,18 @@ public final class PagedMemoryHandoff implements HandoffStrategy {
   @Override
   public Future<Prestaged> prestage(PrestageRequested request) {
     return prestages.send(request);
+  }
+
+  /** The source's {@link PrestageSender} asks first, so that its chunks are kept as a pre-stage's. */
+  @Override
+  public Future<Void> openPrestage(PrestageRequested request) {
+    target.prestages().open(request);
+    return Future.succeededFuture();
+  }
+
+  @Override
+  public void prestageCompleted(Prestaged done) {
+    target.prestages().complete(done.prestageId());
   }
 
   /** The target drops exactly the chunks the pre-stage added. */

@@ -1,6 +1,6 @@
 package io.baton.agent.migration;
 
-import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.PagedMemoryRuntime;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.directory.SiteDirectory;
@@ -19,14 +19,14 @@ import java.util.BitSet;
  */
 public final class PrestageSender {
   private final Vertx vertx;
-  private final ServiceRuntime runtime;
+  private final PagedMemoryRuntime runtime;
   private final LinkEmulator emulator;
   private final TransferClients clients;
   private final PagePusher pusher;
   private final SiteDirectory sites;
   private final DeliveryOptions open;
 
-  public PrestageSender(Vertx vertx, ServiceRuntime runtime, LinkEmulator emulator, TransferClients clients,
+  public PrestageSender(Vertx vertx, PagedMemoryRuntime runtime, LinkEmulator emulator, TransferClients clients,
       long stepTimeoutMs) {
     this.vertx = vertx;
     this.runtime = runtime;

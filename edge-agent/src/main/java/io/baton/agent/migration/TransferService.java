@@ -13,8 +13,6 @@ import io.baton.protocol.grpc.ExecutionStateReceipt;
 import io.baton.protocol.grpc.PageBatch;
 import io.baton.protocol.grpc.PageData;
 import io.baton.protocol.grpc.PageRequest;
-import io.baton.protocol.grpc.PingReply;
-import io.baton.protocol.grpc.PingRequest;
 import io.baton.protocol.grpc.StateTransferGrpcService;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -26,9 +24,9 @@ import java.util.List;
 import java.util.function.Supplier;
 
 /**
- * This site's transfer endpoint, in both roles: as a target it takes offers, chunks and the
- * execution state; as a source it answers page faults and streams the rest of a post-copy
- * memory. Every reply crosses this site's emulated link back to the asking site.
+ * The paged-memory methods of this site's transfer endpoint, in both roles: as a target it takes
+ * offers, chunks and the execution state; as a source it answers page faults and streams the rest
+ * of a post-copy memory. Every reply crosses this site's emulated link back to the asking site.
  */
 public final class TransferService extends StateTransferGrpcService {
   private static final int PAGES_PER_BATCH = 16;
@@ -43,12 +41,6 @@ public final class TransferService extends StateTransferGrpcService {
     this.target = target;
     this.source = source;
     this.emulator = emulator;
-  }
-
-  @Override
-  public Future<PingReply> ping(PingRequest request) {
-    PingReply reply = PingReply.newBuilder().setSite(siteId).setReceivedBytes(request.getPayload().size()).build();
-    return replyTo(request.getFromSite(), reply.getSerializedSize(), () -> reply);
   }
 
   @Override

@@ -70,6 +70,12 @@ public interface HandoffStrategy {
   /** Sends the instance's state to the predicted site while it keeps running here. */
   Future<Prestaged> prestage(PrestageRequested request);
 
+  /** Target role: the source is about to pre-stage {@code request}'s instance here. */
+  Future<Void> openPrestage(PrestageRequested request);
+
+  /** Target role: the source reports a pre-stage to this site complete. */
+  void prestageCompleted(Prestaged done);
+
   /** Every site hears every cancellation; the one holding (or owning) the staged copy drops it. */
   void prestageCancelled(PrestageCancelled cancelled);
 }

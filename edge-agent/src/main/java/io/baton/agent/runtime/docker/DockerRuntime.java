@@ -1,13 +1,10 @@
 package io.baton.agent.runtime.docker;
 
-import io.baton.agent.runtime.HandoffStrategy;
-import io.baton.agent.runtime.InstanceImage;
 import io.baton.agent.runtime.InstanceNotServingException;
 import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.runtime.InstanceState;
 import io.baton.agent.runtime.InstanceTransition;
 import io.baton.agent.runtime.ServiceRuntime;
-import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.protocol.wire.ServiceCall;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -34,9 +31,9 @@ import java.util.regex.Pattern;
 
 /**
  * Runs services as containers on this site's Docker Engine. Every engine call runs on a worker
- * thread. A container's state is a CRIU checkpoint plus its writable layer, not a paged memory:
- * {@link #image} and {@link #stage} are refused and docker instances move through
- * {@link DockerHandoff}, which ends by {@link #adopt adopting} the restored container here.
+ * thread. A container's state is a CRIU checkpoint plus its writable layer: docker instances move
+ * through {@link DockerSagaHandoff}, which ends by {@link #adopt adopting} the restored container
+ * here.
  *
  * <p>A networked service (a profile with a port) answers calls over HTTP: the runtime forwards
  * each call to the port its engine published on 127.0.0.1, without blocking a thread, within
@@ -59,7 +56,6 @@ public final class DockerRuntime implements ServiceRuntime {
   private final long memoryCapMb;
   private final Map<String, DockerInstance> instances = new ConcurrentHashMap<>();
   private final List<Consumer<InstanceTransition>> listeners = new CopyOnWriteArrayList<>();
-  private volatile HandoffStrategy sagaSteps;
   private final Map<String, CallGate> gates = new ConcurrentHashMap<>();
   private final Map<String, DockerReplies> replyLogs = new ConcurrentHashMap<>();
   /** One connection per call (no keep-alive): no connection of a call outlives its answer into a checkpoint. */
@@ -293,6 +289,7 @@ public final class DockerRuntime implements ServiceRuntime {
    * service answers calls over its port; its query command is for this only). Never across a
    * checkpoint.
    */
+  @Override
   public Future<String> health(String instanceId) {
     CallGate gate = gate(instanceId);
     return gate.enter(vertx).compose(v -> {
@@ -379,18 +376,6 @@ public final class DockerRuntime implements ServiceRuntime {
   }
 
   @Override
-  public Future<InstanceImage> image(String instanceId) {
-    return Future.failedFuture(new UnsupportedOperationException(
-        "docker instances move as CRIU checkpoints through DockerHandoff, not as paged memory"));
-  }
-
-  @Override
-  public Future<Void> stage(InstanceSpec spec, PagedMemory memory, byte[] executionState) {
-    return Future.failedFuture(new UnsupportedOperationException(
-        "docker instances are restored from CRIU checkpoints by DockerHandoff, not staged from paged memory"));
-  }
-
-  @Override
   public Future<Void> activate(String instanceId) {
     DockerInstance instance = instances.get(instanceId);
     if (instance != null && instance.state() == InstanceState.STAGED) {
@@ -446,19 +431,6 @@ public final class DockerRuntime implements ServiceRuntime {
     return "baton-" + instanceId.replaceAll("[^a-zA-Z0-9_.-]", "_");
   }
 
-  /** The saga's steps for containers: this site's {@link DockerSagaHandoff}, whatever {@code pagedMemory} offers. */
-  @Override
-  public HandoffStrategy handoffStrategy(HandoffStrategy pagedMemory) {
-    if (sagaSteps == null) {
-      throw new IllegalStateException("the docker runtime of " + siteId + " takes part in handoffs only as part of a DockerSite");
-    }
-    return sagaSteps;
-  }
-
-  /** Set once by the {@link DockerSite} this runtime belongs to. */
-  void bindSagaSteps(HandoffStrategy steps) {
-    this.sagaSteps = steps;
-  }
 
   private void put(DockerInstance instance, InstanceState from) {
     instances.put(instance.spec().instanceId(), instance);

@@ -140,7 +140,7 @@ public final class DockerSagaHandoff implements HandoffStrategy {
       site.endpoint().forgetStaged(instanceId);
       if (!committed) {
         return site.runtime().discard(instanceId).compose(v -> Future.failedFuture(
-            new io.baton.agent.migration.MigrationTarget.FencedException("handoff " + handoffId + " no longer holds client "
+            new io.baton.agent.runtime.FencedException("handoff " + handoffId + " no longer holds client "
                 + request.clientId())));
       }
       return site.runtime().activate(instanceId);
@@ -179,6 +179,20 @@ public final class DockerSagaHandoff implements HandoffStrategy {
         .compose(link -> site.handoff().ahead(request.instanceId(), link, true))
         .map(report -> new Prestaged(request.prestageId(), request.targetSite(), CONTAINER_ARTIFACT, report.preBytes(),
             (System.nanoTime() - start) / 1_000));
+  }
+
+  /**
+   * Nothing to open: a docker pre-stage reaches the target's docker endpoint directly, which keeps
+   * what it staged by instance until a handoff or a cancellation uses it.
+   */
+  @Override
+  public Future<Void> openPrestage(PrestageRequested request) {
+    return Future.succeededFuture();
+  }
+
+  /** The target's endpoint marked the pre-stage held as its last request ended; nothing more to record. */
+  @Override
+  public void prestageCompleted(Prestaged done) {
   }
 
   /** The source owns what it staged: it forgets it and has the target remove the prepared container. */

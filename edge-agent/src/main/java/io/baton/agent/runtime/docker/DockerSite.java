@@ -33,6 +33,7 @@ public final class DockerSite {
   private final LinkEmulator emulator;
   private final DockerHandoff handoff;
   private final DockerTransferEndpoint endpoint;
+  private final DockerSagaHandoff sagaHandoff;
   private final GrpcClient client;
   private HttpServer server;
 
@@ -58,7 +59,7 @@ public final class DockerSite {
     this.emulator = new LinkEmulator(vertx, siteId);
     this.handoff = new DockerHandoff(runtime);
     this.endpoint = new DockerTransferEndpoint(runtime, store, credentials);
-    runtime.bindSagaSteps(new DockerSagaHandoff(this));
+    this.sagaHandoff = new DockerSagaHandoff(this);
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES),
         TransferTls.client(credentials));
   }
@@ -107,6 +108,11 @@ public final class DockerSite {
 
   public DockerHandoff handoff() {
     return handoff;
+  }
+
+  /** How this site's containers take part in the broker's handoff saga, in both roles. */
+  public DockerSagaHandoff sagaHandoff() {
+    return sagaHandoff;
   }
 
   /** The target side of docker handoffs at this site. */

@@ -6,7 +6,7 @@ import io.baton.agent.runtime.InstanceNotServingException;
 import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.runtime.InstanceState;
 import io.baton.agent.runtime.InstanceTransition;
-import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.PagedMemoryRuntime;
 import io.baton.agent.runtime.memory.PageSource;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.protocol.wire.ServiceCall;
@@ -29,7 +29,7 @@ import java.util.stream.Collectors;
  * dedicated worker thread, in order: a call may block on a post-copy page fault, which must not
  * happen on an event loop, and a freeze queued behind calls is atomic with respect to them.
  */
-public final class EmbeddedRuntime implements ServiceRuntime {
+public final class EmbeddedRuntime implements PagedMemoryRuntime {
   public static final String NAME = "embedded";
 
   private final String site;
@@ -171,6 +171,19 @@ public final class EmbeddedRuntime implements ServiceRuntime {
     });
   }
 
+  /** An embedded service runs in this process: it is well while it is LIVE and its memory answers. */
+  @Override
+  public Future<String> health(String instanceId) {
+    return inOrder(() -> {
+      EmbeddedInstance instance = instances.get(instanceId);
+      if (instance == null || instance.state != InstanceState.LIVE) {
+        throw new InstanceNotServingException(instanceId, state(instanceId));
+      }
+      return new JsonObject().put("ok", true).put("kind", instance.spec.serviceKind())
+          .put("pages", instance.memory.pageCount()).encode();
+    });
+  }
+
   @Override
   public Optional<InstanceState> state(String instanceId) {
     return Optional.ofNullable(instances.get(instanceId)).map(i -> i.state);
@@ -181,11 +194,6 @@ public final class EmbeddedRuntime implements ServiceRuntime {
     listeners.add(listener);
   }
 
-  /** Embedded services live in paged memory, which is what the site's migration techniques move. */
-  @Override
-  public io.baton.agent.runtime.HandoffStrategy handoffStrategy(io.baton.agent.runtime.HandoffStrategy pagedMemory) {
-    return pagedMemory;
-  }
 
   private <T> Future<T> inOrder(Callable<T> work) {
     return serial.executeBlocking(work, true);
