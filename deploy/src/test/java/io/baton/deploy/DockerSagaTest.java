@@ -66,7 +66,6 @@ class DockerSagaTest {
   private static final Pattern NETKV_COUNTER = Pattern.compile("\\{\"counter\":(\\d+)}");
   private static final String ENGINE_A = ContainerEngines.engine("a");
   private static final String ENGINE_B = ContainerEngines.engine("b");
-  private static final int DOCKER_PORT = 7543;
   /** A stuck CRIU call gives up after 8 s; a real 16 MB checkpoint takes about one. */
   private static final EngineDeadlines STUCK_CRIU_DEADLINES = EngineDeadlines.DEFAULTS.withCriu(Duration.ofSeconds(8));
   private static final List<String> WORKLOAD_IMAGES = List.of("baton/busybox:1", "baton/memwork:1");
@@ -475,7 +474,7 @@ class DockerSagaTest {
     MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3), ClusterMember.DEFAULT_PORT, 5683, 7443, mqtt);
     return LocalMesh.start(layout, BrokerConfig.defaults().withTechnique(technique),
         DockerSites.runtimes(site -> site.equals("site-a") ? engineOfA : engineOfB, site -> site.equals("site-b") ? capAtSiteB : 0,
-            DOCKER_PORT, deadlines));
+            deadlines));
   }
 
   /** A client of the memory workload with {@code mb} MB of state, attaching at site-a over CoAP. */

@@ -3,7 +3,7 @@ package io.baton.deploy;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
-import io.baton.agent.migration.TransferClients;
+import io.baton.agent.transfer.TransferClients;
 import io.baton.broker.BrokerConfig;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.pki.DevCertificateAuthority;

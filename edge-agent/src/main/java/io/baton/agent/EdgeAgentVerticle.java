@@ -17,16 +17,12 @@ import io.baton.agent.handoff.HandoffParticipant;
 import io.baton.agent.handoff.PrestageParticipant;
 import io.baton.agent.mqtt.EmbeddedMqttBroker;
 import io.baton.agent.mqtt.MqttClientFace;
-import io.baton.agent.migration.TransferClients;
 import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.SiteRuntime;
-import io.baton.agent.runtime.TransferPlane;
-import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.agent.transfer.ChunkStore;
-import io.baton.agent.transfer.LinkEmulator;
 import io.baton.agent.transfer.LinkFaults;
-import io.baton.agent.transfer.PingService;
+import io.baton.agent.transfer.TransferPlane;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.codec.EventCodecs;
 import io.baton.protocol.directory.ClientDirectory;
@@ -37,7 +33,6 @@ import io.baton.protocol.directory.SiteInfo;
 import io.baton.protocol.event.ClientRedirected;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffRequested;
-import io.baton.protocol.grpc.PingRequest;
 import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.HandoffHint;
 import java.util.Optional;
@@ -45,10 +40,6 @@ import io.vertx.core.Future;
 import io.vertx.core.VerticleBase;
 import io.vertx.core.eventbus.MessageConsumer;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.http.HttpServer;
-import io.baton.agent.transfer.TransferTls;
-import io.vertx.grpc.server.GrpcServer;
-import io.vertx.grpc.server.GrpcServerOptions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -63,7 +54,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private final AgentConfig config;
   private final SiteRuntime siteRuntime;
   private final ServiceRuntime runtime;
-  private final ChunkStore chunkStore;
+  private final long chunkStoreBytes;
   private final ClientRecordFeed clientFeed;
   private final TelemetryAdmission admission;
   private SiteDirectory sites;
@@ -80,9 +71,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
   private final AnnouncedAssignments announcements = new AnnouncedAssignments();
   private EmbeddedMqttBroker mqttBroker;
   private MqttClientFace mqtt;
-  private HttpServer transferServer;
-  private TransferClients transferClients;
-  private LinkEmulator links;
+  private TransferPlane plane;
 
   public EdgeAgentVerticle(AgentConfig config, SiteRuntime runtime) {
     this(config, runtime, ChunkStore.DEFAULT_BUDGET_BYTES);
@@ -102,7 +91,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
     this.config = config;
     this.siteRuntime = runtime;
     this.runtime = runtime.lifecycle();
-    this.chunkStore = new ChunkStore(chunkStoreBytes, PagedMemory.PAGE_SIZE);
+    this.chunkStoreBytes = chunkStoreBytes;
     this.clientFeed = clientFeed;
     this.admission = new TelemetryAdmission(config.siteId(), TelemetryAdmission.DEFAULT_LIMIT);
   }
@@ -127,7 +116,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
 
   /** The chunks this site holds; a benchmark clears it between runs. */
   public ChunkStore chunkStore() {
-    return chunkStore;
+    return plane.chunkStore();
   }
 
   /** How this site's instances cross in the handoff saga (tests look into it). */
@@ -147,47 +136,21 @@ public final class EdgeAgentVerticle extends VerticleBase {
 
   /** Faults to inject on this site's outgoing links (tests, fault-injection runs). */
   public LinkFaults linkFaults() {
-    return links.faults();
+    return plane.links().faults();
   }
 
   @Override
   public Future<?> start() {
     EventCodecs.registerAll(vertx.eventBus());
     sites = new SiteDirectory(vertx);
-    links = new LinkEmulator(vertx, config.siteId());
-    transferClients = new TransferClients(vertx, config.credentials());
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
-    PingService.bind(grpc, config.siteId(), links);
-    strategy = siteRuntime.handoffStrategy(new TransferPlane(vertx, context, config, grpc, transferClients, links, chunkStore));
-    ClientGuard guard = new ClientGuard(config.credentials());
-    ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime, guard);
-    ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
-    participant = new HandoffParticipant(vertx, config, runtime, strategy, router);
-    deployCommand = new DeployCommand(vertx, config, attachments);
-    loadReporter = new LoadReporter(vertx, config.siteId());
-    prestaging = new PrestageParticipant(vertx, config, strategy);
-    clientView = new ClientView(new ClientDirectory(vertx));
-    TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId(), TelemetryContext.besides(vertx, context),
-        clientView, admission);
-    intakeReporter = new TelemetryIntakeReporter(vertx, config.siteId(), admission);
-    coap = new AgentCoapServer(config, context, ingest, attachments, router, guard, announcements);
-    if (config.mqtt().enabled()) {
-      mqtt = new MqttClientFace(config, context, ingest, attachments, router, guard);
-    }
-    if (config.mqtt().mode() == MqttSettings.Mode.EMBEDDED) {
-      mqttBroker = new EmbeddedMqttBroker(config.host(), config.mqtt().port(), config.credentials());
-    }
-
-    transferServer = vertx.createHttpServer(TransferTls.server(config.host(), config.transferPort(), config.credentials()))
-        .requestHandler(grpc);
-
-    vertx.eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED, message -> redirect(message.body()));
-    vertx.eventBus().<HandoffRequested>consumer(Addresses.HANDOFF_REQUESTED, message -> hint(message.body()));
-    vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> announcements.settled(message.body().clientId()));
-
-    return clientView.start(clientFeed)
-        .compose(v -> transferServer.listen())
-        .compose(server -> selfCheck())
+    plane = new TransferPlane(vertx, config, chunkStoreBytes);
+    return siteRuntime.handoffStrategy(plane)
+        .compose(built -> {
+          strategy = built;
+          wire();
+          return clientView.start(clientFeed);
+        })
+        .compose(v -> plane.start())
         .compose(v -> vertx.executeBlocking(() -> {
           coap.start();
           return null;
@@ -208,6 +171,32 @@ public final class EdgeAgentVerticle extends VerticleBase {
           loadReporter.start(LoadReporter.DEFAULT_PERIOD_MS);
           intakeReporter.start();
         });
+  }
+
+  /** Builds the site's pieces over the runtime's strategy; nothing listens yet. */
+  private void wire() {
+    ClientGuard guard = new ClientGuard(config.credentials());
+    ServiceCallRouter router = new ServiceCallRouter(vertx, config.siteId(), runtime, guard);
+    ClientAttachments attachments = new ClientAttachments(vertx, config, runtime);
+    participant = new HandoffParticipant(vertx, config, runtime, strategy, router);
+    deployCommand = new DeployCommand(vertx, config, attachments);
+    loadReporter = new LoadReporter(vertx, config.siteId());
+    prestaging = new PrestageParticipant(vertx, config, strategy);
+    clientView = new ClientView(new ClientDirectory(vertx));
+    TelemetryIngest ingest = new TelemetryIngest(vertx, config.siteId(), TelemetryContext.besides(vertx, context),
+        clientView, admission);
+    intakeReporter = new TelemetryIntakeReporter(vertx, config.siteId(), admission);
+    coap = new AgentCoapServer(config, context, ingest, attachments, router, guard, announcements);
+    if (config.mqtt().enabled()) {
+      mqtt = new MqttClientFace(config, context, ingest, attachments, router, guard);
+    }
+    if (config.mqtt().mode() == MqttSettings.Mode.EMBEDDED) {
+      mqttBroker = new EmbeddedMqttBroker(config.host(), config.mqtt().port(), config.credentials());
+    }
+
+    vertx.eventBus().<ClientRedirected>consumer(Addresses.CLIENT_REDIRECTED, message -> redirect(message.body()));
+    vertx.eventBus().<HandoffRequested>consumer(Addresses.HANDOFF_REQUESTED, message -> hint(message.body()));
+    vertx.eventBus().<HandoffAborted>consumer(Addresses.HANDOFF_ABORTED, message -> announcements.settled(message.body().clientId()));
   }
 
   /** The embedded broker first (if any), then the agent's own connection to whichever broker serves the site. */
@@ -259,18 +248,6 @@ public final class EdgeAgentVerticle extends VerticleBase {
     });
   }
 
-  /**
-   * Pings the site's own transfer endpoint before announcing the site: proves it answers, and
-   * loads the gRPC path once here rather than inside the first handoff's downtime (measured: the
-   * first transfer in a fresh JVM took 200 ms, later ones 10 ms).
-   */
-  private Future<Void> selfCheck() {
-    return transferClients.to(config.host(), config.transferPort())
-        .ping(PingRequest.newBuilder().setFromSite(config.siteId()).build())
-        .compose(reply -> reply.getSite().equals(config.siteId()) ? Future.succeededFuture()
-            : Future.failedFuture("transfer endpoint " + config.host() + ":" + config.transferPort() + " answers as " + reply.getSite()));
-  }
-
   @Override
   public Future<?> stop() {
     return sites.unregister(config.siteId())
@@ -290,8 +267,7 @@ public final class EdgeAgentVerticle extends VerticleBase {
           }
           return null;
         }))
-        .eventually(() -> transferServer.close())
-        .eventually(() -> transferClients.close())
+        .eventually(() -> plane.stop())
         .eventually(() -> siteRuntime.stop())
         .eventually(() -> {
           clientView.stop();

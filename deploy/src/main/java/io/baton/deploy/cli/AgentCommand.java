@@ -55,10 +55,6 @@ final class AgentCommand implements Callable<Integer> {
       defaultValue = "unix:///var/run/docker.sock")
   String dockerHost;
 
-  @Option(names = "--docker-port", description = "docker runtime: the docker transfer endpoint's port (default ${DEFAULT-VALUE})",
-      defaultValue = "7543")
-  int dockerPort;
-
   @Option(names = "--memory-cap-mb", description = "docker runtime: most memory any container gets here (default: no cap)",
       defaultValue = "0")
   long memoryCapMb;
@@ -138,7 +134,6 @@ final class AgentCommand implements Callable<Integer> {
   private RuntimeSettings settings() {
     Map<String, String> all = new LinkedHashMap<>();
     all.put(DockerRuntimeProvider.DOCKER_HOST, dockerHost);
-    all.put(DockerRuntimeProvider.DOCKER_PORT, Integer.toString(dockerPort));
     all.put(DockerRuntimeProvider.MEMORY_CAP_MB, Long.toString(memoryCapMb));
     if (engineDeadlines != null) {
       all.put(DockerRuntimeProvider.ENGINE_DEADLINES, engineDeadlines);

@@ -2,7 +2,7 @@ package io.baton.deploy.cluster;
 
 import io.baton.agent.runtime.docker.CheckpointProbe;
 import io.baton.agent.runtime.docker.DockerRuntimeProvider;
-import io.baton.agent.runtime.docker.DockerSite;
+import io.baton.agent.runtime.docker.DockerRuntime;
 import io.baton.agent.runtime.docker.EngineDeadlines;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
@@ -16,17 +16,17 @@ public final class DockerSites {
   private DockerSites() {
   }
 
-  /** A mesh's docker sites: each site's engine and memory cap by site id, the docker endpoint on {@code dockerPort}. */
-  public static SiteRuntimes runtimes(UnaryOperator<String> engineOfSite, ToLongFunction<String> memoryCapOfSite, int dockerPort) {
-    return runtimes(engineOfSite, memoryCapOfSite, dockerPort, EngineDeadlines.DEFAULTS);
+  /** A mesh's docker sites: each site's engine and memory cap by site id. */
+  public static SiteRuntimes runtimes(UnaryOperator<String> engineOfSite, ToLongFunction<String> memoryCapOfSite) {
+    return runtimes(engineOfSite, memoryCapOfSite, EngineDeadlines.DEFAULTS);
   }
 
   /** As above, with the engines' calls under {@code deadlines}. */
-  public static SiteRuntimes runtimes(UnaryOperator<String> engineOfSite, ToLongFunction<String> memoryCapOfSite, int dockerPort,
+  public static SiteRuntimes runtimes(UnaryOperator<String> engineOfSite, ToLongFunction<String> memoryCapOfSite,
       EngineDeadlines deadlines) {
     return (member, site) -> member.executeBlocking(() -> DockerRuntimeProvider.probedEngine(engineOfSite.apply(site.siteId()),
             deadlines, CheckpointProbe.DEFAULT_IMAGE), false)
-        .compose(engine -> DockerRuntimeProvider.start(member, new DockerSite(member, site.siteId(), site.host(), dockerPort, engine,
-            memoryCapOfSite.applyAsLong(site.siteId()), site.credentials())));
+        .map(engine -> DockerRuntimeProvider.over(new DockerRuntime(member, site.siteId(), engine,
+            memoryCapOfSite.applyAsLong(site.siteId()))));
   }
 }

@@ -179,7 +179,6 @@ class KubernetesManifestsTest {
     assertEquals(5684, parsed.coapPort);
     assertEquals(parsed.mqttPort, port(agent, "mqtts").getContainerPort());
     assertEquals(parsed.transferPort, port(agent, "transfer").getContainerPort());
-    assertEquals(parsed.dockerPort, port(agent, "docker-transfer").getContainerPort());
     assertEquals("node-a", parsed.site, "the site is the node");
     assertEquals("docker", parsed.runtime);
     BrokerCommand broker = (BrokerCommand) BatonCli.commandLine(environment(onlyContainer(one(StatefulSet.class, "baton-broker")

@@ -34,7 +34,7 @@ class RuntimeOptionTest {
   @Test
   void runtimeSettingsReachTheRuntimeByName() {
     AgentCommand agent = (AgentCommand) BatonCli.commandLine(new HashMap<>()).parseArgs("agent", "--host", "127.0.171.1", "--site", "site-a",
-        "--runtime", "docker", "--docker-port", "7600", "--runtime-setting", "probe-image=baton/counter:1").subcommand()
+        "--runtime", "docker", "--memory-cap-mb", "64", "--runtime-setting", "probe-image=baton/counter:1").subcommand()
         .commandSpec().userObject();
     assertEquals("docker", agent.runtime);
     assertEquals(Map.of("probe-image", "baton/counter:1"), agent.runtimeSettings);

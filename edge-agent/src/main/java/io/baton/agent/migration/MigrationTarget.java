@@ -1,5 +1,6 @@
 package io.baton.agent.migration;
 
+import io.baton.agent.transfer.TransferClients;
 import com.google.protobuf.ByteString;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.runtime.InstanceSpec;

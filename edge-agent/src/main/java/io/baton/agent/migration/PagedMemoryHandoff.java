@@ -2,7 +2,7 @@ package io.baton.agent.migration;
 
 import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.PagedMemoryRuntime;
-import io.baton.agent.runtime.TransferPlane;
+import io.baton.agent.transfer.TransferPlane;
 import io.baton.protocol.grpc.StateTransferGrpcService;
 import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.event.MigrationAssessed;

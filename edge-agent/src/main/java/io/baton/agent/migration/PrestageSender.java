@@ -1,5 +1,6 @@
 package io.baton.agent.migration;
 
+import io.baton.agent.transfer.TransferClients;
 import io.baton.agent.runtime.PagedMemoryRuntime;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.Addresses.AgentCommand;

@@ -1,5 +1,6 @@
 package io.baton.agent.runtime;
 
+import io.baton.agent.transfer.TransferPlane;
 import io.vertx.core.Future;
 
 /**
@@ -11,8 +12,11 @@ public interface SiteRuntime {
 
   ServiceRuntime lifecycle();
 
-  /** Called once, while the agent starts. */
-  HandoffStrategy handoffStrategy(TransferPlane plane);
+  /**
+   * Called once, while the agent starts, before the plane listens: the strategy binds the services
+   * that move its instances' state on the plane's server.
+   */
+  Future<HandoffStrategy> handoffStrategy(TransferPlane plane);
 
   /** Releases what the runtime holds beyond the agent (engine connections, endpoints). */
   default Future<Void> stop() {

@@ -36,10 +36,11 @@ class RuntimeProvidersTest {
     RuntimeProvider docker = RuntimeProviders.named("docker");
     // No engine listens at this socket: a probe would fail differently, so the message proves none ran.
     RuntimeSettings noEngine = RuntimeSettings.of(Map.of(DockerRuntimeProvider.DOCKER_HOST, "unix:///nonexistent/docker.sock"));
-    assertEquals("docker-port must be a whole number, got 'seventy'", assertThrows(IllegalArgumentException.class,
-        () -> docker.prepare(noEngine.with(DockerRuntimeProvider.DOCKER_PORT, "seventy"))).getMessage());
-    assertEquals("docker-port must be between 1 and 65535, got 70000", assertThrows(IllegalArgumentException.class,
-        () -> docker.prepare(noEngine.with(DockerRuntimeProvider.DOCKER_PORT, "70000"))).getMessage());
+    assertEquals("memory-cap-mb must be a whole number, got 'seventy'", assertThrows(IllegalArgumentException.class,
+        () -> docker.prepare(noEngine.with(DockerRuntimeProvider.MEMORY_CAP_MB, "seventy"))).getMessage());
+    String unknownKind = assertThrows(IllegalArgumentException.class,
+        () -> docker.prepare(noEngine.with(DockerRuntimeProvider.ENGINE_DEADLINES, "nap=3"))).getMessage();
+    assertTrue(unknownKind.startsWith("engine deadline 'nap=3' is not kind=seconds"), unknownKind);
     assertEquals("memory-cap-mb must be between 0 and 8796093022207, got -1", assertThrows(IllegalArgumentException.class,
         () -> docker.prepare(noEngine.with(DockerRuntimeProvider.MEMORY_CAP_MB, "-1"))).getMessage());
   }

@@ -1,82 +1,80 @@
 package io.baton.agent.runtime.docker;
 
-import io.baton.agent.migration.TransferClients;
+import io.baton.agent.AgentConfig;
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.LinkEmulator;
+import io.baton.agent.transfer.TransferPlane;
 import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
-import io.vertx.core.Future;
-import java.time.Duration;
-import io.vertx.core.Vertx;
-import io.vertx.core.http.HttpServer;
-import io.baton.agent.transfer.TransferTls;
 import io.baton.protocol.security.MemberCredentials;
-import java.util.Optional;
+import io.vertx.core.Future;
+import io.vertx.core.Vertx;
 import io.vertx.core.net.SocketAddress;
-import io.vertx.grpc.client.GrpcClient;
-import io.vertx.grpc.client.GrpcClientOptions;
-import io.vertx.grpc.server.GrpcServer;
-import io.vertx.grpc.server.GrpcServerOptions;
+import java.time.Duration;
+import java.util.Optional;
 
 /**
- * One site of the docker runtime: its engine, the runtime over it, the chunk store, the docker
- * transfer endpoint (gRPC on host:port) and the source side of handoffs from here. What an agent
- * started with {@code --runtime docker} runs beside its usual pieces.
+ * One site of the docker runtime: the runtime over its engine and the docker transfer endpoint
+ * with the source side of handoffs from here, on the site's {@link TransferPlane}: the agent's one
+ * transfer port, its chunk store (and cap), its emulated links and its client to other sites.
  */
 public final class DockerSite {
   private static final Duration LINK_MARGIN = Duration.ofSeconds(30);
-  private final Vertx vertx;
-  private final String siteId;
-  private final String host;
-  private final int port;
+  private final TransferPlane plane;
+  /** Whether this site opened the plane itself (a site without an agent), so stops it. */
+  private final boolean ownsPlane;
   private final DockerRuntime runtime;
-  private final ChunkStore store;
-  private final LinkEmulator emulator;
   private final DockerHandoff handoff;
   private final DockerTransferEndpoint endpoint;
   private final DockerSagaHandoff sagaHandoff;
-  private final GrpcClient client;
-  private HttpServer server;
 
-  private final Optional<MemberCredentials> credentials;
+  /** The docker part of an agent: {@code runtime}'s containers move over the agent's plane. */
+  public DockerSite(DockerRuntime runtime, TransferPlane plane) {
+    this(runtime, plane, false);
+  }
 
+  /** A docker site without an agent (tests, the benchmark's baselines): it opens a plane of its own on host:port. */
   public DockerSite(Vertx vertx, String siteId, String host, int port, DockerEngine engine, long memoryCapMb) {
     this(vertx, siteId, host, port, engine, memoryCapMb, Optional.empty());
   }
 
   /**
-   * {@code credentials}: the site's member identity, for mutual TLS on the docker transfer plane
+   * As above; {@code credentials}: the site's member identity, for mutual TLS on the transfer plane
    * and the signatures on what it sends; with them the site applies only signed transfers.
    */
   public DockerSite(Vertx vertx, String siteId, String host, int port, DockerEngine engine, long memoryCapMb,
       Optional<MemberCredentials> credentials) {
-    this.credentials = credentials;
-    this.vertx = vertx;
-    this.siteId = siteId;
-    this.host = host;
-    this.port = port;
-    this.runtime = new DockerRuntime(vertx, siteId, engine, memoryCapMb);
-    this.store = new ChunkStore(ChunkStore.DEFAULT_BUDGET_BYTES);
-    this.emulator = new LinkEmulator(vertx, siteId);
-    this.handoff = new DockerHandoff(runtime);
-    this.endpoint = new DockerTransferEndpoint(runtime, store, credentials);
-    this.sagaHandoff = new DockerSagaHandoff(this);
-    this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES),
-        TransferTls.client(credentials));
+    this(new DockerRuntime(vertx, siteId, engine, memoryCapMb), new TransferPlane(vertx, standalone(siteId, host, port, credentials),
+        ChunkStore.DEFAULT_BUDGET_BYTES), true);
   }
 
+  private DockerSite(DockerRuntime runtime, TransferPlane plane, boolean ownsPlane) {
+    this.plane = plane;
+    this.ownsPlane = ownsPlane;
+    this.runtime = runtime;
+    this.handoff = new DockerHandoff(runtime);
+    this.endpoint = new DockerTransferEndpoint(runtime, plane.chunkStore(), plane.site().credentials());
+    this.sagaHandoff = new DockerSagaHandoff(this);
+  }
+
+  /** A site that serves no clients: only its transfer port counts. */
+  private static AgentConfig standalone(String siteId, String host, int port, Optional<MemberCredentials> credentials) {
+    AgentConfig plain = new AgentConfig(siteId, host, 0, port);
+    return credentials.map(plain::withCredentials).orElse(plain);
+  }
+
+  /** Binds the docker endpoint on the plane (and starts the plane, if this site opened it). */
   public Future<DockerSite> start() {
-    GrpcServer grpc = GrpcServer.server(vertx, new GrpcServerOptions().setMaxMessageSize(TransferClients.MAX_MESSAGE_BYTES));
-    grpc.addService(endpoint);
-    server = vertx.createHttpServer(TransferTls.server(host, port, credentials)).requestHandler(grpc);
-    return server.listen().map(s -> this);
+    plane.server().addService(endpoint);
+    return (ownsPlane ? plane.start() : Future.<Void>succeededFuture()).map(v -> this);
   }
 
   /** The link from this site to a target agent's docker transfer endpoint, emulated as the link table says. */
   public Future<DockerLink> linkTo(String toSite, String toHost, int toPort) {
     SocketAddress address = SocketAddress.inetSocketAddress(toPort, toHost);
+    var client = plane.clients().grpc();
     DockerTransferGrpcClient stub = DockerTransferGrpcClient.create(client, address);
-    return emulator.refresh(toSite).map(profile -> new DockerLink(vertx, emulator, siteId, toSite, stub,
-        new DockerTransferCalls(client, address, toSite), credentials,
+    return plane.links().refresh(toSite).map(profile -> new DockerLink(runtime.vertx(), plane.links(), siteId(), toSite, stub,
+        new DockerTransferCalls(client, address, toSite), plane.site().credentials(),
         linkDeadline(runtime.engine().deadlines())));
   }
 
@@ -91,15 +89,16 @@ public final class DockerSite {
   }
 
   public String siteId() {
-    return siteId;
+    return runtime.siteId();
   }
 
+  /** Where other sites reach this one's transfer plane. */
   public String host() {
-    return host;
+    return plane.site().host();
   }
 
   public int port() {
-    return port;
+    return plane.site().transferPort();
   }
 
   public DockerRuntime runtime() {
@@ -121,14 +120,15 @@ public final class DockerSite {
   }
 
   public ChunkStore store() {
-    return store;
+    return plane.chunkStore();
   }
 
   public LinkEmulator emulator() {
-    return emulator;
+    return plane.links();
   }
 
+  /** Stops the plane if this site opened it; an agent's plane stops with the agent. */
   public Future<Void> stop() {
-    return client.close().compose(v -> server == null ? Future.succeededFuture() : server.close());
+    return ownsPlane ? plane.stop() : Future.succeededFuture();
   }
 }

@@ -6,7 +6,7 @@ import io.baton.agent.runtime.RuntimeProvider;
 import io.baton.agent.runtime.RuntimeSettings;
 import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.SiteRuntime;
-import io.baton.agent.runtime.TransferPlane;
+import io.baton.agent.transfer.TransferPlane;
 import io.vertx.core.Future;
 
 /** {@code --runtime embedded}: Java services over paged memory, moved by seed 000's techniques. */
@@ -37,8 +37,8 @@ public final class EmbeddedRuntimeProvider implements RuntimeProvider {
       }
 
       @Override
-      public HandoffStrategy handoffStrategy(TransferPlane plane) {
-        return PagedMemoryHandoff.over(runtime, plane);
+      public Future<HandoffStrategy> handoffStrategy(TransferPlane plane) {
+        return Future.succeededFuture(PagedMemoryHandoff.over(runtime, plane));
       }
     };
   }

@@ -1,6 +1,5 @@
-package io.baton.agent.migration;
+package io.baton.agent.transfer;
 
-import io.baton.agent.transfer.TransferTls;
 import io.baton.protocol.grpc.StateTransferGrpcClient;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
@@ -27,6 +26,11 @@ public final class TransferClients {
   public TransferClients(Vertx vertx, Optional<MemberCredentials> credentials) {
     this.client = GrpcClient.client(vertx, new GrpcClientOptions().setMaxMessageSize(MAX_MESSAGE_BYTES),
         TransferTls.client(credentials));
+  }
+
+  /** The one client, for the other services on peers' transfer ports (a runtime's own). */
+  public GrpcClient grpc() {
+    return client;
   }
 
   public StateTransferGrpcClient to(String host, int port) {
