@@ -12,7 +12,7 @@ import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
 import io.baton.client.TelemetryReporter;
-import io.baton.deploy.cluster.ClusterMember;
+import io.baton.cluster.ClusterMember;
 import io.baton.deploy.cluster.DockerSites;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;

@@ -123,7 +123,7 @@ final class AgentCommand implements Callable<Integer> {
     Vertx vertx = member.join(credentials);
     SiteRuntime serviceRuntime = launcher.start(vertx, config).toCompletionStage().toCompletableFuture().join();
     vertx.deployVerticle(new EdgeAgentVerticle(config, serviceRuntime, chunkStoreMb * 1024 * 1024,
-        io.baton.deploy.cluster.HazelcastClientFeed.of(vertx))).toCompletionStage().toCompletableFuture().join();
+        io.baton.cluster.HazelcastClientFeed.of(vertx))).toCompletionStage().toCompletableFuture().join();
     System.out.printf("agent %s serving CoAP on %s, MQTT on %s, state transfer on %s:%d%n", site, config.coapEndpoint(),
         mqtt.enabled() ? config.mqttEndpoint() : "(off)", member.host, transferPort);
     SiteDrain drain = new SiteDrain(vertx, site, SiteDrain.DEFAULT_PARALLEL);

@@ -1,7 +1,7 @@
 package io.baton.deploy.cli;
 
-import io.baton.deploy.cluster.ClusterMember;
-import io.baton.deploy.cluster.KubernetesDiscovery;
+import io.baton.cluster.ClusterMember;
+import io.baton.cluster.KubernetesDiscovery;
 import io.baton.protocol.security.CredentialException;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Vertx;

@@ -5,6 +5,8 @@ import io.baton.agent.EdgeAgentVerticle;
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.HandoffBrokerVerticle;
+import io.baton.cluster.ClusterMember;
+import io.baton.cluster.HazelcastClientFeed;
 import io.baton.protocol.codec.EventCodecs;
 import io.baton.predictor.MobilityPredictorVerticle;
 import io.baton.predictor.PredictorSetup;

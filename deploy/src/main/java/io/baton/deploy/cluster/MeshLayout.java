@@ -2,6 +2,7 @@ package io.baton.deploy.cluster;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.MqttSettings;
+import io.baton.cluster.ClusterMember;
 import io.baton.protocol.MqttTopics;
 import io.baton.protocol.security.MemberCredentials;
 import java.nio.file.Path;

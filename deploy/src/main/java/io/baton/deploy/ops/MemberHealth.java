@@ -1,6 +1,6 @@
 package io.baton.deploy.ops;
 
-import io.baton.deploy.cluster.ClusterMember;
+import io.baton.cluster.ClusterMember;
 import io.baton.protocol.health.StallWatchdog;
 import io.netty.util.concurrent.EventExecutor;
 import io.vertx.core.Future;

@@ -6,8 +6,8 @@ import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.deploy.cluster.ClusterMember;
-import io.baton.deploy.cluster.KubernetesDiscovery;
+import io.baton.cluster.ClusterMember;
+import io.baton.cluster.KubernetesDiscovery;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;

@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.deploy.cluster.ClusterMember;
+import io.baton.cluster.ClusterMember;
 import io.baton.deploy.ops.EnvironmentDefaults;
 import io.baton.deploy.ops.HealthServer;
 import io.baton.protocol.security.CredentialLayout;

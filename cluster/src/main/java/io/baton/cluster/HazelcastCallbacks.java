@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.cluster;
 
 import com.hazelcast.internal.util.ConcurrencyUtil;
 import java.util.concurrent.Executor;

@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster.tls;
+package io.baton.cluster.tls;
 
 import com.hazelcast.internal.networking.HandlerStatus;
 import com.hazelcast.internal.networking.InboundHandler;

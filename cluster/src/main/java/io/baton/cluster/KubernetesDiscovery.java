@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.cluster;
 
 import com.hazelcast.config.KubernetesConfig;
 import java.util.LinkedHashMap;
@@ -44,9 +44,9 @@ public record KubernetesDiscovery(String serviceName, String namespace, String m
     if (namespace != null) {
       properties.put("namespace", namespace);
     }
-    // A Baton member is ready only once it joined (ops.MemberHealth), so discovery must not wait for
-    // readiness: members starting together would each see no ready peer and form clusters of one.
-    // The headless Service publishes not-ready addresses for the same reason.
+    // A Baton member is ready only once it joined (deploy's ops.MemberHealth), so discovery must not
+    // wait for readiness: members starting together would each see no ready peer and form clusters
+    // of one. The headless Service publishes not-ready addresses for the same reason.
     properties.put("resolve-not-ready-addresses", "true");
     // Members talk to each other inside the cluster; do not look up load balancers or node IPs
     // (that would need get on services and nodes, which the Role does not grant).

@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster.tls;
+package io.baton.cluster.tls;
 
 import com.hazelcast.internal.networking.Channel;
 import com.hazelcast.internal.networking.ChannelInitializer;

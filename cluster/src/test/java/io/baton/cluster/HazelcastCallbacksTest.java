@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;

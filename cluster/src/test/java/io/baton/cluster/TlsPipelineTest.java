@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.cluster;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
@@ -333,7 +333,7 @@ class TlsPipelineTest {
 
     private static Object construct(String type, Class<?>[] parameters, Object... arguments) throws Exception {
       // the handlers are package-private: the pipeline is not an API
-      Constructor<?> constructor = Class.forName("io.baton.deploy.cluster.tls." + type).getDeclaredConstructor(parameters);
+      Constructor<?> constructor = Class.forName("io.baton.cluster.tls." + type).getDeclaredConstructor(parameters);
       constructor.setAccessible(true);
       return constructor.newInstance(arguments);
     }

@@ -1,4 +1,4 @@
-package io.baton.deploy;
+package io.baton.cluster;
 
 import io.baton.protocol.health.StallWatchdog;
 import java.util.List;
@@ -10,7 +10,8 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * Fails a test class during which any cluster member of this JVM stalled (a Vert.x thread blocked
  * past its limit, a cluster operation pending 30 s: see {@link StallWatchdog}). A stall under load
  * is a defect, not noise, even when the test's own assertions held. Registered for every test of
- * this module through junit-platform.properties.
+ * this module and of deploy (which takes it from this module's test-jar) through each one's
+ * junit-platform.properties and META-INF/services.
  */
 public final class StallGuard implements BeforeAllCallback, AfterAllCallback {
   private static final ExtensionContext.Namespace NAMESPACE = ExtensionContext.Namespace.create(StallGuard.class);

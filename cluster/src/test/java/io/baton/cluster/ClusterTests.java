@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.cluster;
 
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;

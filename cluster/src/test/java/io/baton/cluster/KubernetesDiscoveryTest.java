@@ -1,8 +1,8 @@
-package io.baton.deploy.cluster;
+package io.baton.cluster;
 
-import static io.baton.deploy.cluster.ClusterTests.join;
-import static io.baton.deploy.cluster.ClusterTests.nodes;
-import static io.baton.deploy.cluster.ClusterTests.waitFor;
+import static io.baton.cluster.ClusterTests.join;
+import static io.baton.cluster.ClusterTests.nodes;
+import static io.baton.cluster.ClusterTests.waitFor;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;

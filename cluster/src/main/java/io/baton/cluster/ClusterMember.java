@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.cluster;
 
 import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
@@ -18,7 +18,7 @@ import io.vertx.core.net.PemTrustOptions;
 import io.vertx.spi.cluster.hazelcast.ConfigUtil;
 import io.vertx.spi.cluster.hazelcast.HazelcastClusterManager;
 import com.hazelcast.core.HazelcastInstance;
-import io.baton.deploy.cluster.tls.TlsHazelcast;
+import io.baton.cluster.tls.TlsHazelcast;
 import io.baton.protocol.security.MemberCredentials;
 import java.util.List;
 
