@@ -4,7 +4,7 @@ import com.hazelcast.config.Config;
 import com.hazelcast.config.JoinConfig;
 import com.hazelcast.config.MapConfig;
 import com.hazelcast.config.NetworkConfig;
-import io.baton.broker.journal.HandoffJournal;
+import io.baton.protocol.ClusterMaps;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.SiteDirectory;
 import io.vertx.core.Future;
@@ -176,7 +176,7 @@ public final class ClusterMember {
     config.addMapConfig(new MapConfig(ClientDirectory.MAP_NAME).setBackupCount(1));
     config.addMapConfig(new MapConfig(SiteDirectory.MAP_NAME).setBackupCount(1));
     // The saga journal must outlive the broker that writes it: that is when it is read.
-    config.addMapConfig(new MapConfig(HandoffJournal.MAP_NAME).setBackupCount(1));
+    config.addMapConfig(new MapConfig(ClusterMaps.HANDOFF_JOURNAL).setBackupCount(1));
     return config;
   }
 }

@@ -15,7 +15,7 @@ import java.util.Map;
  * was claimed by another (it was thought dead) finds out at its next write and stops.
  */
 public final class HandoffJournal {
-  public static final String MAP_NAME = "baton.handoffs";
+  public static final String MAP_NAME = io.baton.protocol.ClusterMaps.HANDOFF_JOURNAL;
   /** Every entry written is also published here (as JSON): the live view of the sagas. */
   public static final String UPDATES = "baton.handoff.journal";
 
