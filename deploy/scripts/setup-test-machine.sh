@@ -6,7 +6,9 @@
 #   to cut clients off), mosquitto_pub/mosquitto_sub, and libcoap's coap-client;
 # - headless Chromium for the dashboard test;
 # - Docker 20.10 and CRIU 4.2 (proved by a real dump and restore), the site-a and site-b engines
-#   and the workload images, for the container tests.
+#   and the workload images, for the container tests;
+# - debootstrap and docker-compose 1.29, and an engine of their own ("compose"), for the test
+#   that builds Baton's image and runs deploy/compose on it (ComposeMeshIT).
 # The rest is real and needs no setup: the Hazelcast cluster (members bound to loopback addresses
 # 127.0.x.y, which Linux routes to lo), Californium CoAP, Vert.x gRPC, Moquette.
 #
@@ -21,6 +23,8 @@ command -v mvn >/dev/null 2>&1 || need_install+=(maven)
 command -v mosquitto_pub >/dev/null 2>&1 || need_install+=(mosquitto-clients)
 command -v coap-client-notls >/dev/null 2>&1 || command -v coap-client >/dev/null 2>&1 || need_install+=(libcoap3-bin)
 command -v python3 >/dev/null 2>&1 || need_install+=(python3-minimal)  # the CRIU self-test's socket server
+[ -x /usr/sbin/debootstrap ] || need_install+=(debootstrap)
+[ -x /usr/bin/docker-compose ] || need_install+=(docker-compose)
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "installing: ${need_install[*]}"
   export DEBIAN_FRONTEND=noninteractive
@@ -31,6 +35,8 @@ fi
 bash "$here/install-chromium.sh"
 # Docker and CRIU 4.2 in a prefix, the site-a/site-b engines, the workload images.
 bash "$here/setup-docker-sites.sh" site-a site-b
+# Its own engine, so that the compose mesh's containers and networks never meet the sites' tests.
+bash "$here/docker-engine.sh" start compose
 
 java -version 2>&1 | sed -n 1p
 mvn -v 2>&1 | sed -n 1p

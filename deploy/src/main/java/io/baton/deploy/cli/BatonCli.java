@@ -8,7 +8,7 @@ import picocli.CommandLine.Command;
 @Command(name = "baton", mixinStandardHelpOptions = true, version = "baton 0.1.0",
     description = "Keeps an edge service next to a moving user.",
     subcommands = {DemoCommand.class, AgentCommand.class, BrokerCommand.class, PredictorCommand.class, BenchCommand.class,
-        DeployCommand.class, MigrateCommand.class, CredentialsCommand.class, ExampleCommand.class})
+        DeployCommand.class, MigrateCommand.class, CredentialsCommand.class, ExampleCommand.class, DriveCommand.class})
 public final class BatonCli {
 
   /** The member commands an operator configures by environment as well as by flags. */

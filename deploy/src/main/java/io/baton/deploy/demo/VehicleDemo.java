@@ -18,17 +18,13 @@ import io.baton.predictor.PredictorConfig;
 import io.baton.predictor.PredictorSetup;
 import io.baton.predictor.plan.PlannerConfig;
 import io.baton.protocol.directory.SitePlacement;
-import java.util.HexFormat;
 import java.util.Optional;
-import java.util.Random;
 import io.vertx.core.json.JsonObject;
 import java.io.PrintStream;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.Executors;
-import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -63,8 +59,6 @@ public final class VehicleDemo {
       return new Options(speedMps, callHz, telemetryHz, spacingMeters, shadowingDb, seed, broker, predict, tilesKiB, port);
     }
   }
-
-  private static final int TILE_BYTES = 4096;
 
   /** The outcome: every handoff and abort seen on the bus, and the client's own account. */
   public record Result(List<HandoffCompleted> handoffs, List<HandoffAborted> aborts, DriveReport drive, long executedCalls) {
@@ -190,46 +184,18 @@ public final class VehicleDemo {
     try (BatonClient client = BatonClient.builder().clientId("vehicle-1").credentials(mesh.credentials().client("vehicle-1"))
         .site(firstSite).service("kv").serviceOptions(new JsonObject().put("sizeKiB", 2 * options.tilesKiB() + 64)).build()) {
       client.attachBlocking();
-      loadTiles(client);
+      DriveConsole console = new DriveConsole(out);
+      console.loadTiles(client, options.tilesKiB(), options.seed());
       out.printf("vehicle-1 attached at %s; driving %.0f m at %.0f m/s, %.0f calls/s, telemetry %.0f/s%n",
           client.assignment().site(), road.lengthMeters(), options.speedMps(), options.callHz(), options.telemetryHz());
       Drive drive = new Drive(client, road, RadioModel.smallCell(options.shadowingDb(), options.seed()),
           options.speedMps(), options.telemetryHz(), options.callHz(), seq -> new JsonObject().put("op", "incr").put("key", "trip"));
-      DriveReport report = withProgress(drive, client);
+      DriveReport report = console.withProgress(drive, client);
       CallResult total = client.callBlocking(new JsonObject().put("op", "get").put("key", "trip"));
       long executed = Long.parseLong(total.result().getString("value", "0"));
       Result result = new Result(List.copyOf(handoffs), List.copyOf(aborts), report, executed);
       print(result);
       return result;
-    }
-  }
-
-  /** Fills the service with map tiles (seeded random bytes, hex): the state each handoff has to move. */
-  private void loadTiles(BatonClient client) {
-    Random random = new Random(options.seed());
-    byte[] tile = new byte[TILE_BYTES / 2];
-    int tiles = options.tilesKiB() * 1024 / TILE_BYTES;
-    for (int i = 0; i < tiles; i++) {
-      random.nextBytes(tile);
-      client.callBlocking(new JsonObject().put("op", "put").put("key", String.format("tile-%04d", i)).put("value", HexFormat.of().formatHex(tile)));
-    }
-    out.printf("vehicle-1 loaded %d KiB of map tiles into its service%n", tiles * TILE_BYTES / 1024);
-  }
-
-  private DriveReport withProgress(Drive drive, BatonClient client) {
-    ScheduledExecutorService ticker = Executors.newSingleThreadScheduledExecutor();
-    ticker.scheduleAtFixedRate(() -> {
-      Drive.Position at = drive.position();
-      if (at != null) {
-        StringBuilder rssi = new StringBuilder();
-        at.rssiDbm().forEach((site, dbm) -> rssi.append(String.format(" %s=%.0f", site, dbm)));
-        out.printf("[%5.1f s] x=%5.0f m  serving %s  rssi dBm:%s%n", at.seconds(), at.x(), client.assignment().site(), rssi);
-      }
-    }, 1, 1, TimeUnit.SECONDS);
-    try {
-      return drive.start().join();
-    } finally {
-      ticker.shutdownNow();
     }
   }
 
@@ -246,13 +212,7 @@ public final class VehicleDemo {
     if (!result.aborts().isEmpty()) {
       out.printf("  aborted handoffs: %d%n", result.aborts().size());
     }
-    DriveReport drive = result.drive();
-    out.println();
-    out.println("Requests");
-    out.printf("  %8s %9s %6s %11s %22s %15s%n", "sent", "answered", "lost", "duplicated", "held through handoff", "max latency ms");
-    out.printf("  %8d %9d %6d %11d %22d %15.1f%n", drive.sent(), drive.answered().size(), drive.lost(),
-        result.duplicated(), drive.heldCalls(), drive.maxLatencyMillis());
-    drive.failures().stream().distinct().limit(5).forEach(f -> out.println("  failed: " + f));
+    new DriveConsole(out).printRequests(result.drive(), result.duplicated());
   }
 
 }
