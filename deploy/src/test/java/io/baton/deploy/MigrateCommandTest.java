@@ -1,0 +1,174 @@
+package io.baton.deploy;
+
+import static io.baton.deploy.ContainerEngines.batonContainers;
+import static io.baton.deploy.ContainerEngines.removeBatonContainers;
+import static io.baton.deploy.ContainerEngines.running;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.agent.runtime.docker.DockerControl;
+import io.baton.agent.runtime.docker.DockerEngine;
+import io.baton.agent.runtime.docker.EngineDeadlines;
+import io.baton.broker.BrokerConfig;
+import io.baton.broker.journal.JournalEntry;
+import io.baton.deploy.cli.BatonCli;
+import io.baton.deploy.cluster.ClusterMember;
+import io.baton.deploy.cluster.DockerSites;
+import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.cluster.MeshLayout;
+import io.baton.protocol.directory.ClientDirectory;
+import io.baton.protocol.directory.ClientRecord;
+import io.vertx.core.Future;
+import io.vertx.core.eventbus.DeliveryOptions;
+import io.vertx.core.json.JsonObject;
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@code baton deploy} and {@code baton migrate} as an operator runs them, each command a cluster
+ * member of its own (the operator's credentials) joining a mesh of a broker and two docker sites
+ * on the site-a and site-b engines: the handoff is the broker's saga, journaled, fenced by the
+ * client record, and bad input is refused before anything changes.
+ */
+class MigrateCommandTest {
+  private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
+  private static final String PREFIX = "127.0.77.";
+  private static final String OPERATOR_HOST = PREFIX + 9;
+
+  private static final DockerEngine engineA = ContainerEngines.open(ContainerEngines.engine("a"));
+  private static final DockerEngine engineB = ContainerEngines.open(ContainerEngines.engine("b"));
+  private static LocalMesh mesh;
+
+  @BeforeAll
+  static void start() {
+    removeBatonContainers(engineA);
+    removeBatonContainers(engineB);
+    MeshLayout layout = new MeshLayout(PREFIX + 1, List.of(PREFIX + 2, PREFIX + 3), ClusterMember.DEFAULT_PORT, 5683, 7443);
+    mesh = LocalMesh.start(layout, BrokerConfig.defaults(), DockerSites.runtimes(
+        site -> ContainerEngines.engine(site.equals("site-a") ? "a" : "b"), site -> 0, 7543, EngineDeadlines.DEFAULTS));
+    mesh.credentials().member("operator", OPERATOR_HOST);
+  }
+
+  @AfterAll
+  static void stop() {
+    if (mesh != null) {
+      mesh.close();
+    }
+    removeBatonContainers(engineA);
+    removeBatonContainers(engineB);
+  }
+
+  @Test
+  void migrateHandsTheContainerOffThroughTheSagaAndRefusesBadInputWithoutAChange() throws Exception {
+    Cli deploy = baton("deploy", "--site", "site-a", "--image", "baton/memwork:1", "--instance", "mw1", "--cpus", "1",
+        "--memory-mb", "80", "--query", "/usr/bin/memwork query", "--", "/usr/bin/memwork", "serve", "--mb", "16",
+        "--dirty-kbps", "0");
+    assertEquals(0, deploy.exit(), deploy.toString());
+    Matcher before = answer("site-a");
+    ClientRecord deployed = record("mw1");
+    assertEquals(new ClientRecord("mw1", "container", "mw1", "site-a", 1, ""), deployed, "a deployed container is a client's service");
+
+    // Bad input: refused with one line, exit 2, and nothing moves or is journaled.
+    for (String[] bad : List.of(new String[] {"mw1", "--to", "site-z"}, new String[] {"mw1", "--to", "site-a"},
+        new String[] {"nobody", "--to", "site-b"}, new String[] {"mw1", "--to", "site-b", "--technique", "teleport"})) {
+      Cli refused = baton(concat(new String[] {"migrate"}, bad));
+      assertEquals(2, refused.exit(), refused.toString());
+      assertTrue(refused.err().startsWith("baton: ") && refused.err().strip().lines().count() == 1, refused.toString());
+    }
+    assertTrue(baton("migrate", "mw1", "--to", "site-z").err().contains("no site 'site-z'"));
+    assertTrue(baton("migrate", "mw1", "--to", "site-a").err().contains("already runs at site-a"));
+    assertEquals(List.of(), journal(), "no handoff was started");
+    assertEquals(deployed, record("mw1"), "the client record did not change");
+    assertEquals(1, running(engineA));
+    assertEquals(0, batonContainers(engineB).size());
+
+    Cli migrate = baton("migrate", "mw1", "--to", "site-b", "--technique", "pre-copy");
+
+    assertEquals(0, migrate.exit(), migrate.toString());
+    List<JournalEntry> journal = journal();
+    assertEquals(1, journal.size(), journal.toString());
+    JournalEntry entry = journal.get(0);
+    assertEquals(JournalEntry.Status.COMPLETED, entry.status());
+    assertEquals("manual", entry.request().trigger());
+    assertEquals("mw1", entry.request().clientId());
+    assertTrue(migrate.out().contains("mw1 (client mw1) site-a -> site-b: completed, handoff " + entry.handoffId()), migrate.out());
+    for (String step : List.of("prepare", "pre-copy", "freeze", "transfer", "restore", "release", "completed")) {
+      assertTrue(entry.steps().stream().anyMatch(s -> s.step().equals(step)), step + " journaled: " + entry.steps());
+      assertTrue(migrate.out().lines().anyMatch(line -> line.trim().startsWith(step + " ")), step + " printed:\n" + migrate.out());
+    }
+    assertEquals(new ClientRecord("mw1", "container", "mw1", "site-b", 2, ""), record("mw1"), "the fence moved to site-b");
+    assertEquals(0, batonContainers(engineA).size(), "the source let go of its container");
+    assertEquals(1, running(engineB));
+    Matcher after = answer("site-b");
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the request counter continues");
+    assertEquals(before.group(3), after.group(3), "the same state, checksum for checksum");
+    assertEquals(after.group(3), after.group(4), "every page intact");
+
+    Cli back = baton("migrate", "mw1", "--to", "site-b");
+    assertEquals(2, back.exit(), "already there: " + back);
+    assertEquals(1, journal().size());
+  }
+
+  private static String[] concat(String[] a, String[] b) {
+    String[] all = new String[a.length + b.length];
+    System.arraycopy(a, 0, all, 0, a.length);
+    System.arraycopy(b, 0, all, a.length, b.length);
+    return all;
+  }
+
+  /** What one command printed and how it exited. */
+  private record Cli(int exit, String out, String err) {
+  }
+
+  /** Runs {@code baton ARGS} in this JVM as the operator's own cluster member. */
+  private static Cli baton(String... args) {
+    List<String> all = new ArrayList<>(List.of(args));
+    int options = all.contains("--") ? all.indexOf("--") : all.size();
+    all.addAll(options, List.of("--host", OPERATOR_HOST, "--members", String.join(",", mesh.layout().members()),
+        "--credentials", mesh.credentials().dir().toString(), "--member", "operator"));
+    ByteArrayOutputStream printed = new ByteArrayOutputStream();
+    StringWriter err = new StringWriter();
+    PrintStream stdout = System.out;
+    int exit;
+    try {
+      System.setOut(new PrintStream(printed, true, StandardCharsets.UTF_8));
+      exit = BatonCli.commandLine(Map.of()).setErr(new PrintWriter(err, true)).execute(all.toArray(String[]::new));
+    } finally {
+      System.setOut(stdout);
+    }
+    return new Cli(exit, printed.toString(StandardCharsets.UTF_8), err.toString());
+  }
+
+  private static Matcher answer(String site) throws Exception {
+    JsonObject reply = await(mesh.brokerVertx().eventBus().<JsonObject>request(DockerControl.address(site, "call"),
+        new JsonObject().put("instanceId", "mw1"), new DeliveryOptions().setSendTimeout(10_000))).body();
+    Matcher matcher = ANSWER.matcher(reply.getString("answer", ""));
+    assertTrue(matcher.find(), reply.encode());
+    return matcher;
+  }
+
+  private static ClientRecord record(String clientId) throws Exception {
+    return await(new ClientDirectory(mesh.brokerVertx()).find(clientId)).orElseThrow();
+  }
+
+  private static List<JournalEntry> journal() throws Exception {
+    return await(mesh.broker().journal().entries());
+  }
+
+  private static <T> T await(Future<T> future) throws Exception {
+    return future.toCompletionStage().toCompletableFuture().get(60, TimeUnit.SECONDS);
+  }
+}
