@@ -1,6 +1,9 @@
 package io.baton.deploy.bench;
 
+import io.baton.agent.AgentConfig;
 import io.baton.agent.MqttSettings;
+import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.docker.CheckpointProbe;
 import io.baton.agent.runtime.docker.ContainerProfile;
 import io.baton.agent.runtime.docker.ContainerSweep;
 import io.baton.agent.runtime.docker.DockerControl;
@@ -132,9 +135,7 @@ public final class DockerBench {
     try (DockerEngine engineA = new DockerEngine(options.engineA()); DockerEngine engineB = new DockerEngine(options.engineB());
         ContainerSweep sweep = new ContainerSweep(List.of(engineA, engineB))) {
       clean(engineA, engineB);
-      mesh = LocalMesh.start(layout, BrokerConfig.defaults(), DockerSites.runtimes(
-          site -> site.equals("site-a") ? options.engineA() : options.engineB(), site -> 0, DOCKER_PORT, EngineDeadlines.DEFAULTS,
-          started -> dockerSites.put(started.siteId(), started)));
+      mesh = LocalMesh.start(layout, BrokerConfig.defaults(), this::dockerSite);
       try {
         Vertx bus = mesh.brokerVertx();
         await(bus.eventBus().<SourceFrozen>consumer(Addresses.SOURCE_FROZEN,
@@ -175,6 +176,21 @@ public final class DockerBench {
     }
     DockerBenchTable.write(runs, options, out);
     return runs;
+  }
+
+  /**
+   * A site as {@code baton agent --runtime docker} runs it ({@link DockerSites#start}), kept at hand:
+   * each run empties site-b's chunk store, so what crosses is what a first handoff there sends.
+   */
+  private Future<ServiceRuntime> dockerSite(Vertx member, AgentConfig site) {
+    String engine = site.siteId().equals("site-a") ? options.engineA() : options.engineB();
+    return member.executeBlocking(() -> DockerSites.probedEngine(engine, EngineDeadlines.DEFAULTS, CheckpointProbe.DEFAULT_IMAGE),
+            false)
+        .compose(probed -> new DockerSite(member, site.siteId(), site.host(), DOCKER_PORT, probed, 0, site.credentials()).start())
+        .compose(started -> new DockerControl(started).start().map(v -> {
+          dockerSites.put(started.siteId(), started);
+          return started.runtime();
+        }));
   }
 
   private Run once(Seed004Recipe seed004, DockerEngine engineA, DockerEngine engineB, String app, Link link, String method,

@@ -10,7 +10,6 @@ import io.vertx.core.Future;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Vertx;
 import java.util.Optional;
-import java.util.function.Consumer;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
@@ -41,13 +40,8 @@ public final class DockerSites {
   /** Starts one site's docker runtime on {@code member} over a probed engine: what {@code baton agent --runtime docker} runs. */
   public static Future<ServiceRuntime> start(Vertx member, String siteId, String host, int dockerPort, DockerEngine engine,
       long memoryCapMb, Optional<MemberCredentials> credentials) {
-    return startSite(member, siteId, host, dockerPort, engine, memoryCapMb, credentials).map(DockerSite::runtime);
-  }
-
-  private static Future<DockerSite> startSite(Vertx member, String siteId, String host, int dockerPort, DockerEngine engine,
-      long memoryCapMb, Optional<MemberCredentials> credentials) {
     DockerSite site = new DockerSite(member, siteId, host, dockerPort, engine, memoryCapMb, credentials);
-    return site.start().compose(started -> new DockerControl(started).start()).map(v -> site);
+    return site.start().compose(started -> new DockerControl(started).start()).map(v -> site.runtime());
   }
 
   /** A mesh's docker sites: each site's engine and memory cap by site id, the docker endpoint on {@code dockerPort}. */
@@ -58,19 +52,9 @@ public final class DockerSites {
   /** As above, with the engines' calls under {@code deadlines}. */
   public static SiteRuntimes runtimes(UnaryOperator<String> engineOfSite, ToLongFunction<String> memoryCapOfSite, int dockerPort,
       EngineDeadlines deadlines) {
-    return runtimes(engineOfSite, memoryCapOfSite, dockerPort, deadlines, site -> { });
-  }
-
-  /** As above, each site handed to {@code started} once it runs (a benchmark empties its chunk store between runs). */
-  public static SiteRuntimes runtimes(UnaryOperator<String> engineOfSite, ToLongFunction<String> memoryCapOfSite, int dockerPort,
-      EngineDeadlines deadlines, Consumer<DockerSite> started) {
     return (member, site) -> member.executeBlocking(
             () -> probedEngine(engineOfSite.apply(site.siteId()), deadlines, CheckpointProbe.DEFAULT_IMAGE), false)
-        .compose(engine -> startSite(member, site.siteId(), site.host(), dockerPort, engine,
-            memoryCapOfSite.applyAsLong(site.siteId()), site.credentials()))
-        .map(docker -> {
-          started.accept(docker);
-          return docker.runtime();
-        });
+        .compose(engine -> start(member, site.siteId(), site.host(), dockerPort, engine,
+            memoryCapOfSite.applyAsLong(site.siteId()), site.credentials()));
   }
 }
