@@ -12,6 +12,8 @@ import io.baton.agent.runtime.docker.DockerEngine;
 import io.baton.agent.runtime.docker.EngineDeadlines;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.journal.JournalEntry;
+import io.baton.client.BatonClient;
+import io.baton.client.CallResult;
 import io.baton.deploy.cli.BatonCli;
 import io.baton.deploy.cluster.ClusterMember;
 import io.baton.deploy.cluster.DockerSites;
@@ -39,9 +41,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code baton deploy} and {@code baton migrate} as an operator runs them, each command a cluster
- * member of its own (the operator's credentials) joining a mesh of a broker and two docker sites
- * on the site-a and site-b engines: the handoff is the broker's saga, journaled, fenced by the
- * client record, and bad input is refused before anything changes.
+ * member of its own (the operator's credentials) joining a mesh of a broker and docker sites on
+ * the site-a and site-b engines (and, once, an embedded mesh): the handoff is the broker's saga,
+ * journaled, fenced by the client record, and bad input is refused before anything changes.
  */
 class MigrateCommandTest {
   private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
@@ -139,6 +141,37 @@ class MigrateCommandTest {
     assertEquals(2, journal().size());
   }
 
+  /** The same command moves an embedded service, named by its instance id, and its client follows the redirect. */
+  @Test
+  void anEmbeddedServiceMovesThroughTheSameSaga() throws Exception {
+    String prefix = "127.0.94.";
+    LocalMesh embedded = LocalMesh.start(new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3), ClusterMember.DEFAULT_PORT,
+        5683, 7443), BrokerConfig.defaults());
+    try (BatonClient client = BatonClient.builder().clientId("car-1").credentials(MeshFixture.client(embedded, "car-1"))
+        .service("counter").site(embedded.site("site-a").orElseThrow().config().coapEndpoint()).build()) {
+      client.attachBlocking();
+      JsonObject increment = new JsonObject().put("op", "increment");
+      client.callBlocking(increment);
+      client.callBlocking(increment);
+      embedded.credentials().member("operator", prefix + 9);
+
+      Cli migrate = baton(embedded, prefix + 9, "migrate", "car-1/counter", "--to", "site-b", "--cold");
+
+      assertEquals(0, migrate.exit(), migrate.toString());
+      JournalEntry entry = await(embedded.broker().journal().entries()).get(0);
+      assertEquals(JournalEntry.Status.COMPLETED, entry.status());
+      assertEquals("manual", entry.request().trigger());
+      assertEquals("cold", entry.request().technique());
+      assertEquals(new ClientRecord("car-1", "counter", "car-1/counter", "site-b", 2, ""),
+          await(new ClientDirectory(embedded.brokerVertx()).find("car-1")).orElseThrow());
+      CallResult third = client.callBlocking(increment);
+      assertEquals(3, third.result().getLong("value"), "the counter moved with its state");
+      assertEquals("site-b", third.site());
+    } finally {
+      embedded.close();
+    }
+  }
+
   private static String[] concat(String[] a, String[] b) {
     String[] all = new String[a.length + b.length];
     System.arraycopy(a, 0, all, 0, a.length);
@@ -150,12 +183,16 @@ class MigrateCommandTest {
   private record Cli(int exit, String out, String err) {
   }
 
-  /** Runs {@code baton ARGS} in this JVM as the operator's own cluster member. */
+  /** Runs {@code baton ARGS} in this JVM as the operator's own cluster member of the docker mesh. */
   private static Cli baton(String... args) {
+    return baton(mesh, OPERATOR_HOST, args);
+  }
+
+  private static Cli baton(LocalMesh in, String host, String... args) {
     List<String> all = new ArrayList<>(List.of(args));
     int options = all.contains("--") ? all.indexOf("--") : all.size();
-    all.addAll(options, List.of("--host", OPERATOR_HOST, "--members", String.join(",", mesh.layout().members()),
-        "--credentials", mesh.credentials().dir().toString(), "--member", "operator"));
+    all.addAll(options, List.of("--host", host, "--members", String.join(",", in.layout().members()),
+        "--credentials", in.credentials().dir().toString(), "--member", "operator"));
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     StringWriter err = new StringWriter();
     PrintStream stdout = System.out;
