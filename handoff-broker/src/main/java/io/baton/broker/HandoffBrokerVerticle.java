@@ -122,16 +122,24 @@ public final class HandoffBrokerVerticle extends VerticleBase {
     });
   }
 
-  /** An agent draining its site asks for one of its clients to be moved; the reply waits for the saga's end. */
+  /**
+   * A member asks for a client to be moved (an agent draining its site, {@code baton migrate}), with
+   * the broker's technique unless it names one; the reply waits for the saga's end.
+   */
   private void onMigrationRequested(Message<JsonObject> request) {
     JsonObject body = request.body();
     String clientId = body.getString("clientId");
     String target = body.getString("target");
+    String technique = body.getString("technique", config.technique());
     if (clientId == null || target == null) {
       request.fail(400, "a migration request names clientId and target");
       return;
     }
-    startHandoff(clientId, target, config.technique(), body.getString("reason", "requested"))
+    if (!BrokerConfig.TECHNIQUES.contains(technique)) {
+      request.fail(400, "unknown technique '" + technique + "'; use one of " + BrokerConfig.TECHNIQUES);
+      return;
+    }
+    startHandoff(clientId, target, technique, body.getString("reason", "requested"))
         .onSuccess(done -> request.reply(new JsonObject().put("handoffId", done.handoffId())
             .put("sourceSite", done.sourceSite()).put("targetSite", done.targetSite())))
         .onFailure(failure -> request.fail(409, String.valueOf(failure.getMessage())));

@@ -13,7 +13,9 @@ import java.util.function.ToDoubleFunction;
 /**
  * The benchmark's summary in seed 002's Table 3 shape: per workload, link and method, the mean
  * handoff time and downtime with their relative standard deviation, and the mean pre-transfer and
- * final-transfer sizes. Printed, and written as markdown and CSV next to each other.
+ * final-transfer sizes (Baton's rows from the saga's HandoffCompleted, seed 004's from its own
+ * recipe). Printed, and written as markdown and CSV next to each other; the CSV names each Baton
+ * run's saga handoff, whose steps are in the broker's journal.
  */
 final class DockerBenchTable {
   private DockerBenchTable() {
@@ -28,25 +30,25 @@ final class DockerBenchTable {
     StringBuilder md = new StringBuilder();
     md.append("| app | bandwidth | latency | method | handoff time | downtime | pre-transfer | final transfer | ok runs |\n");
     md.append("|---|---|---|---|---|---|---|---|---|\n");
-    StringBuilder csv = new StringBuilder("app,mbps,latency_ms,method,run,ok,handoff_s,downtime_s,pre_mb,final_mb,checkpoint_mb,failure\n");
+    StringBuilder csv = new StringBuilder("app,mbps,latency_ms,method,run,ok,handoff_s,downtime_s,pre_mb,final_mb,checkpoint_mb,saga_handoff,failure\n");
     for (Map.Entry<Key, List<Run>> group : groups.entrySet()) {
       Key key = group.getKey();
       List<Run> ok = group.getValue().stream().filter(Run::ok).toList();
       md.append(String.format("| %s | %.0f Mbps | %.0f ms | %s | %s | %s | %s | %s | %d/%d |%n", key.app(), key.link().mbps(),
           key.link().latencyMillis(), key.method(),
-          meanRsd(ok, r -> r.handoff().handoffMicros() / 1e6, "s"), meanRsd(ok, r -> r.handoff().downtimeMicros() / 1e6, "s"),
-          mean(ok, Run::preMb), mean(ok, r -> r.handoff().finalBytes() / DockerBench.MB), ok.size(), group.getValue().size()));
+          meanRsd(ok, Run::handoffSeconds, "s"), meanRsd(ok, Run::downtimeSeconds, "s"),
+          mean(ok, Run::preMb), mean(ok, r -> r.finalBytes() / DockerBench.MB), ok.size(), group.getValue().size()));
       for (Run r : group.getValue()) {
-        csv.append(String.format("%s,%.0f,%.0f,%s,%d,%s,%s,%s,%.4f,%s,%s,%s%n", r.app(), r.link().mbps(), r.link().latencyMillis(),
-            r.method(), r.run(), r.ok(), r.handoff() == null ? "" : String.format("%.4f", r.handoff().handoffMicros() / 1e6),
-            r.handoff() == null ? "" : String.format("%.4f", r.handoff().downtimeMicros() / 1e6), r.preMb(),
-            r.handoff() == null ? "" : String.format("%.4f", r.handoff().finalBytes() / DockerBench.MB),
-            r.handoff() == null ? "" : String.format("%.4f", r.handoff().checkpointBytes() / DockerBench.MB),
+        csv.append(String.format("%s,%.0f,%.0f,%s,%d,%s,%.4f,%.4f,%.4f,%.4f,%.4f,%s,%s%n", r.app(), r.link().mbps(),
+            r.link().latencyMillis(), r.method(), r.run(), r.ok(), r.handoffSeconds(), r.downtimeSeconds(), r.preMb(),
+            r.finalBytes() / DockerBench.MB, r.checkpointBytes() / DockerBench.MB,
+            r.journal().map(e -> e.handoffId()).orElse(""),
             r.failure() == null ? "" : '"' + r.failure().replace('"', '\'') + '"'));
       }
     }
     String header = String.format("Docker handoff, %d run(s) per cell; memwork %d MB dirtied at %d KB/s; MB = 2^20 bytes;"
-        + " latency is the emulated round-trip time.%n%n", options.runs(), options.memoryMb(), options.dirtyKbps());
+        + " latency is the emulated round-trip time; prestaged and cold are handoffs by the broker's saga (manual migration),"
+        + " seed004 the seed's checkpoint-copy-restore.%n%n", options.runs(), options.memoryMb(), options.dirtyKbps());
     out.println();
     out.print(header);
     out.print(md);

@@ -9,7 +9,8 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "docker", mixinStandardHelpOptions = true,
-    description = "Seed 002's Table 3 on two real Docker engines: Baton with pre-staging, Baton cold and seed 004's recipe.")
+    description = "Seed 002's Table 3 on two real Docker engines: Baton's handoffs through the broker's saga (pre-staged, "
+        + "cold) and seed 004's checkpoint-copy-restore recipe as the baseline, side by side.")
 final class DockerBenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "memwork 16 MB, 20 Mbps/50 ms and 100 Mbps/6 ms, one run each")
   boolean quick;
@@ -47,10 +48,11 @@ final class DockerBenchCommand implements Callable<Integer> {
       defaultValue = "src/site/resources/bench/docker")
   Path out;
 
-  @Option(names = "--phases", description = "print every handoff's phases with their times and bytes")
+  @Option(names = "--phases", description = "print every handoff's steps (the saga's, as journaled) with their times")
   boolean phases;
 
-  @Option(names = "--subnet", description = "the two sites bind 127.0.N.1 and .2 (default ${DEFAULT-VALUE})", defaultValue = "21")
+  @Option(names = "--subnet", description = "the broker binds 127.0.N.1, the two sites .2 and .3 (default ${DEFAULT-VALUE})",
+      defaultValue = "21")
   int subnet;
 
   @Override

@@ -8,8 +8,8 @@ import java.util.concurrent.TimeUnit;
 
 /** A command-line request to a docker site over the cluster's event bus. */
 final class DockerRequests {
-  /** A cold handoff of a large state over a slow link takes minutes. */
-  private static final long TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(30);
+  /** A deploy creates and starts a container: each engine call has a deadline of its own, this bounds them together. */
+  private static final long TIMEOUT_MILLIS = TimeUnit.MINUTES.toMillis(10);
 
   private DockerRequests() {
   }
@@ -21,6 +21,8 @@ final class DockerRequests {
 
   /** Joins the cluster for one command and leaves it afterwards, whatever happened. */
   static int asMember(MemberOptions member, MemberWork work) throws Exception {
+    // A command is a member for seconds: nothing probes it, and a health port would only clash with the next one.
+    member.healthPort = 0;
     Vertx vertx = member.join(member.credentials("operator"));
     try {
       return work.run(vertx);
@@ -32,15 +34,5 @@ final class DockerRequests {
   static JsonObject send(Vertx vertx, String site, String verb, JsonObject body) throws Exception {
     return vertx.eventBus().<JsonObject>request(DockerControl.address(site, verb), body, new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS))
         .map(reply -> reply.body()).toCompletionStage().toCompletableFuture().get(TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
-  }
-
-  /** The site an instance runs at, from the cluster-wide instance map. */
-  static String siteOf(Vertx vertx, String instanceId) throws Exception {
-    String site = vertx.sharedData().<String, String>getAsyncMap(DockerControl.INSTANCES_MAP).compose(m -> m.get(instanceId))
-        .toCompletionStage().toCompletableFuture().get(30, TimeUnit.SECONDS);
-    if (site == null) {
-      throw new IllegalArgumentException("no docker instance '" + instanceId + "' in the cluster");
-    }
-    return site;
   }
 }

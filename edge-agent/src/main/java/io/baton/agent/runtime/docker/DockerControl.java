@@ -1,22 +1,27 @@
 package io.baton.agent.runtime.docker;
 
 import io.baton.agent.runtime.InstanceSpec;
+import io.baton.protocol.directory.ClientDirectory;
+import io.baton.protocol.directory.ClientRecord;
 import io.baton.protocol.wire.ServiceCall;
 import io.vertx.core.Future;
 import io.vertx.core.eventbus.Message;
-import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.function.Function;
 
 /**
- * The operator's hand on a docker site, over the cluster's event bus: deploy a container, call it,
- * migrate it to another site (pre-staged or cold). Sites announce their docker transfer endpoint
- * and where each instance lives in cluster-wide maps, so a command can start from any member.
+ * The operator's hand on a docker site, over the cluster's event bus: deploy a container, call it.
+ * A deployed container is a client's service like an attached one (a client record, epoch 1), so it
+ * moves only through the broker's handoff saga ({@code baton migrate}). Sites announce their docker
+ * transfer endpoint and where each instance lives in cluster-wide maps, so a command can start
+ * from any member.
  */
 public final class DockerControl {
   public static final String SITES_MAP = "baton.docker.sites";
   public static final String INSTANCES_MAP = "baton.docker.instances";
+
+  private static final String ID = "[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}";
 
   private final DockerSite site;
 
@@ -32,14 +37,13 @@ public final class DockerControl {
     var bus = site.runtime().vertx().eventBus();
     bus.<JsonObject>consumer(address(site.siteId(), "deploy"), m -> reply(m, this::deploy));
     bus.<JsonObject>consumer(address(site.siteId(), "call"), m -> reply(m, this::call));
-    bus.<JsonObject>consumer(address(site.siteId(), "migrate"), m -> reply(m, this::migrate));
     JsonObject endpoint = new JsonObject().put("host", site.host()).put("port", site.port());
     return sites().compose(map -> map.put(site.siteId(), endpoint));
   }
 
   private Future<JsonObject> deploy(JsonObject request) {
     String instanceId = request.getString("instanceId");
-    if (instanceId == null || !instanceId.matches("[a-zA-Z0-9][a-zA-Z0-9_.-]{0,62}")) {
+    if (instanceId == null || !instanceId.matches(ID)) {
       return Future.failedFuture("instance id must be 1-63 letters, digits, '.', '_' or '-'");
     }
     ContainerProfile profile;
@@ -48,44 +52,28 @@ public final class DockerControl {
     } catch (IllegalArgumentException bad) {
       return Future.failedFuture(bad);
     }
-    InstanceSpec spec = new InstanceSpec(instanceId, request.getString("clientId", instanceId), ContainerProfile.KIND, 1,
-        profile.toOptions());
+    String clientId = request.getString("clientId", instanceId);
+    if (!clientId.matches(ID)) {
+      return Future.failedFuture("client id must be 1-63 letters, digits, '.', '_' or '-'");
+    }
+    InstanceSpec spec = new InstanceSpec(instanceId, clientId, ContainerProfile.KIND, 1, profile.toOptions());
+    ClientRecord record = new ClientRecord(clientId, ContainerProfile.KIND, instanceId, site.siteId(), 1, "");
+    ClientDirectory clients = new ClientDirectory(site.runtime().vertx());
     return instances().compose(map -> map.get(instanceId).compose(existing -> existing != null
         ? Future.failedFuture("instance " + instanceId + " already runs at " + existing)
-        : site.runtime().deploy(spec).compose(v -> map.put(instanceId, site.siteId()))))
-        .map(v -> new JsonObject().put("instanceId", instanceId).put("site", site.siteId()));
+        : clients.find(clientId).compose(found -> found.isPresent()
+            ? Future.failedFuture("client " + clientId + " already has a service at " + found.get().site())
+            : site.runtime().deploy(spec))
+            .compose(v -> clients.registerIfAbsent(record))
+            // Another deploy or attach of the same client won the race: its service stands, this container goes.
+            .compose(held -> held == record ? map.put(instanceId, site.siteId())
+                : site.runtime().discard(instanceId).compose(d -> Future.failedFuture("client " + clientId
+                    + " already has a service at " + held.site())))))
+        .map(v -> new JsonObject().put("instanceId", instanceId).put("clientId", clientId).put("site", site.siteId()));
   }
 
   private Future<JsonObject> call(JsonObject request) {
     return site.runtime().call(request.getString("instanceId", ""), new ServiceCall("cli-" + System.nanoTime(), request));
-  }
-
-  private Future<JsonObject> migrate(JsonObject request) {
-    String instanceId = request.getString("instanceId", "");
-    String toSite = request.getString("toSite", "");
-    if (toSite.equals(site.siteId())) {
-      return Future.failedFuture(instanceId + " already runs at " + toSite);
-    }
-    if (site.runtime().instance(instanceId).isEmpty()) {
-      return Future.failedFuture("no instance " + instanceId + " at " + site.siteId());
-    }
-    boolean prestage = request.getBoolean("prestage", true);
-    return sites().compose(map -> map.get(toSite))
-        .compose(endpoint -> endpoint == null ? Future.failedFuture("no docker site " + toSite + " in the cluster")
-            : site.linkTo(toSite, endpoint.getString("host"), endpoint.getInteger("port")))
-        .compose(link -> (prestage ? site.handoff().prestage(instanceId, link).map(HandoffReport::describe)
-            : Future.succeededFuture(""))
-            .compose(ahead -> site.handoff().handoff(instanceId, link).map(report -> toJson(ahead, report))))
-        .compose(reply -> !reply.getBoolean("restored") ? Future.succeededFuture(reply)
-            : instances().compose(map -> map.put(instanceId, toSite)).map(v -> reply));
-  }
-
-  private static JsonObject toJson(String ahead, HandoffReport report) {
-    JsonArray phases = new JsonArray();
-    report.phases().forEach(p -> phases.add(new JsonObject().put("name", p.name()).put("micros", p.micros()).put("bytes", p.bytes())));
-    return new JsonObject().put("restored", report.restoredAtTarget()).put("method", report.method())
-        .put("handoffMicros", report.handoffMicros()).put("downtimeMicros", report.downtimeMicros())
-        .put("finalBytes", report.finalBytes()).put("phases", phases).put("text", ahead + report.describe());
   }
 
   private Future<AsyncMap<String, JsonObject>> sites() {

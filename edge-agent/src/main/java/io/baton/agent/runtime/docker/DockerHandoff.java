@@ -27,14 +27,14 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.stream.Stream;
 
 /**
- * Moves a container from this site to another site's engine, seed 002's way. Ahead of the
- * handoff ({@link #prestage}): the image layers the target lacks, the target container (created,
- * not started), the writable layer and a leave-running checkpoint. At the handoff: the final
- * checkpoint (the freeze), then only what changed: writable-layer files and memory pages whose
- * hashes the target does not hold, sent as a delta against the pre-staged checkpoint; the target
- * rebuilds the full checkpoint and restores. Without pre-staging ({@code cold}) all of it happens
- * after the request. If the target's restore fails, this site resumes from its own final
- * checkpoint and keeps serving.
+ * Seed 002's stages for moving a container from this site to another site's engine, which the
+ * broker's saga runs one step at a time ({@link DockerSagaHandoff}). Ahead of the freeze
+ * ({@link #ahead}, or {@link #prestage} for the predictor): the image layers the target lacks, the
+ * target container (created, not started) and, unless cold, the writable layer and leave-running
+ * checkpoints. The freeze ({@link #freezeForHandoff}): the final checkpoint. Then
+ * ({@link #transferStaged}) only what changed: writable-layer files and memory pages whose hashes
+ * the target does not hold, sent as a delta against the pre-staged checkpoint; the target rebuilds
+ * the full checkpoint and restores it STAGED. Undoing a failed handoff is the saga's abort.
  */
 public final class DockerHandoff {
   static final String PRESTAGE_CHECKPOINT = "baton-prestage";
@@ -67,68 +67,7 @@ public final class DockerHandoff {
         .compose(v -> timeline.phase("prepare", () -> prepare(instance, link)))
         .compose(v -> timeline.phase("layer-pre", () -> syncLayer(instance, link, true)))
         .compose(v -> timeline.phase("memory-pre", () -> prestageMemory(instance, link, 1, null)))
-        .map(v -> timeline.report(instance, "prestage", 0, true, null));
-  }
-
-  /** The handoff itself: pre-staged when {@link #prestage} ran for this target, else cold. */
-  public Future<HandoffReport> handoff(String instanceId, DockerLink link) {
-    DockerInstance instance = live(instanceId);
-    if (instance == null) {
-      return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
-    }
-    Prestaged ahead = prestaged.remove(instanceId);
-    boolean warm = ahead != null && ahead.toSite().equals(link.toSite());
-    if (ahead != null && !warm) {
-      // The user went elsewhere: what was staged at the predicted site is dropped there.
-      ahead.link().call(Instance.newBuilder().setInstanceId(instanceId).build(), ahead.link().target()::discard);
-    }
-    Timeline timeline = new Timeline(link);
-    Future<Void> ready = warm ? Future.succeededFuture()
-        : timeline.phase("layers", () -> sendLayers(instance, link))
-            .compose(v -> timeline.phase("prepare", () -> prepare(instance, link)));
-    long[] freezeAt = new long[1];
-    String method = warm ? "prestaged" : "cold";
-    return ready
-        .compose(v -> {
-          freezeAt[0] = System.nanoTime();
-          return freeze(instance, timeline);
-        })
-        .compose(v -> timeline.phase("layer-sync", () -> syncLayer(instance, link, warm)))
-        .compose(v -> timeline.phase("memory", () -> finalMemory(instance, link, warm ? ahead : null, timeline)))
-        .compose(checkpoint -> timeline.phase("restore", () -> link.call(withReplies(instance, checkpoint), link.target()::restore)))
-        .transform(done -> finish(instance, link, timeline, freezeAt[0], method, done.cause()));
-  }
-
-  /**
-   * Seed 004's plain recipe, for comparison: checkpoint and stop, tar czf the checkpoint, copy it,
-   * create the container at the target, untar the checkpoint into it and start from it. Nothing
-   * is pre-staged and the writable layer stays behind; the image must already be at the target.
-   */
-  public Future<HandoffReport> plainCopy(String instanceId, DockerLink link) {
-    DockerInstance instance = live(instanceId);
-    if (instance == null) {
-      return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
-    }
-    prestaged.remove(instanceId);
-    Timeline timeline = new Timeline(link);
-    long freezeAt = System.nanoTime();
-    return freeze(instance, timeline)
-        .compose(v -> timeline.phase("tar", () -> worker(() -> {
-          Path dir = runtime.engine().checkpointDir(instance.containerId(), DockerRuntime.FROZEN_CHECKPOINT);
-          timeline.checkpointBytes = directoryBytes(dir);
-          return ChunkedFile.of("checkpoint.tgz", CheckpointArchive.pack(dir), ChunkedFile.FILE_CHUNK);
-        })))
-        .compose(archive -> timeline.phase("copy", () -> link.ship(instanceId, archive.chunks(), false))
-            .compose(v -> timeline.phase("create", () -> prepare(instance, link)))
-            .compose(v -> timeline.phase("restore", () -> link.call(Checkpoint.newBuilder().setInstanceId(instanceId)
-                .setName(DockerRuntime.FROZEN_CHECKPOINT).setArchive(archive.ref()).setRestore(true).build(),
-                link.target()::restore))))
-        .transform(done -> finish(instance, link, timeline, freezeAt, "seed004", done.cause()));
-  }
-
-  /** The freeze: the final checkpoint, after which the container no longer runs here. */
-  private Future<Void> freeze(DockerInstance instance, Timeline timeline) {
-    return timeline.phase("checkpoint", () -> checkpointAndStop(instance));
+        .map(v -> timeline.report(instance, "prestage"));
   }
 
   private Future<Void> checkpointAndStop(DockerInstance instance) {
@@ -139,9 +78,6 @@ public final class DockerHandoff {
       return null;
     }));
   }
-
-  // The broker's saga drives the same stages one step at a time (DockerSagaHandoff): ahead of the
-  // freeze, the freeze, and the transfer that leaves the target's container restored but STAGED.
 
   /**
    * The saga's pre-copy step, while the service runs: nothing if this target already holds a
@@ -154,7 +90,7 @@ public final class DockerHandoff {
     }
     Prestaged staged = prestaged.get(instanceId);
     if (staged != null && staged.toSite().equals(link.toSite())) {
-      return Future.succeededFuture(new Timeline(link).report(instance, "prestaged-earlier", 0, true, null));
+      return Future.succeededFuture(new Timeline(link).report(instance, "prestaged-earlier"));
     }
     if (staged != null) {
       prestaged.remove(instanceId);
@@ -166,7 +102,7 @@ public final class DockerHandoff {
     Timeline timeline = new Timeline(link);
     return timeline.phase("layers", () -> sendLayers(instance, link))
         .compose(v -> timeline.phase("prepare", () -> prepare(instance, link)))
-        .map(v -> timeline.report(instance, "cold-ahead", 0, true, null));
+        .map(v -> timeline.report(instance, "cold-ahead"));
   }
 
   /** Forgets that an instance was pre-staged anywhere (its handoff ended, or the target dropped the copy). */
@@ -210,31 +146,7 @@ public final class DockerHandoff {
           digest[0] = io.baton.agent.transfer.Hashes.hex(io.baton.agent.transfer.Hashes.address(staged.toByteArray()));
           return timeline.phase("restore", () -> link.call(staged, link.target()::restore));
         })
-        .map(v -> new StagedTransfer(timeline.report(instance, warm ? "prestaged" : "cold", 0, true, null), digest[0]));
-  }
-
-  /** Success lets go of the source; failure resumes it. */
-  private Future<HandoffReport> finish(DockerInstance instance, DockerLink link, Timeline timeline, long freezeAt,
-      String method, Throwable failure) {
-    if (failure == null) {
-      long restoredAt = System.nanoTime();
-      return runtime.release(instance.spec().instanceId())
-          .map(v -> timeline.report(instance, method, restoredAt - freezeAt, true, null));
-    }
-    return rollback(instance, link, timeline, freezeAt, method, failure);
-  }
-
-  /** The target failed: drop what was staged there, resume here from the final checkpoint. */
-  private Future<HandoffReport> rollback(DockerInstance instance, DockerLink link, Timeline timeline, long freezeAt,
-      String method, Throwable cause) {
-    Future<Void> resumed = runtime.state(instance.spec().instanceId()).orElse(null) == InstanceState.FROZEN
-        ? timeline.phase("resume-source", () -> runtime.resumeFrom(instance.spec().instanceId(), DockerRuntime.FROZEN_CHECKPOINT))
-        : Future.succeededFuture();
-    return resumed
-        .compose(v -> link.call(Instance.newBuilder().setInstanceId(instance.spec().instanceId()).build(), link.target()::discard)
-            .otherwise((io.baton.protocol.grpc.docker.Done) null).mapEmpty())
-        .map(v -> timeline.report(instance, method, freezeAt == 0 ? 0 : System.nanoTime() - freezeAt, false,
-            cause.getMessage()));
+        .map(v -> new StagedTransfer(timeline.report(instance, warm ? "prestaged" : "cold"), digest[0]));
   }
 
   private Future<Void> sendLayers(DockerInstance instance, DockerLink link) {
@@ -419,12 +331,11 @@ public final class DockerHandoff {
           new HandoffReport.Phase(name, (System.nanoTime() - start) / 1_000, link.bytesSent() - bytes)));
     }
 
-    HandoffReport report(DockerInstance instance, String method, long downtimeNanos, boolean restored, String failure) {
+    HandoffReport report(DockerInstance instance, String method) {
       long sent = link.bytesSent() - startBytes;
       boolean ahead = method.equals("prestage");
       return new HandoffReport(instance.spec().instanceId(), runtime.siteId(), link.toSite(), method, List.copyOf(phases),
-          ahead ? sent : 0, ahead ? 0 : sent, checkpointBytes, (System.nanoTime() - startNanos) / 1_000,
-          downtimeNanos / 1_000, restored, failure);
+          ahead ? sent : 0, ahead ? 0 : sent, checkpointBytes, (System.nanoTime() - startNanos) / 1_000);
     }
   }
 }

@@ -170,9 +170,7 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
       }
       target.checkpoints().put(request.getName(), files);
       Path dir = runtime.engine().checkpointDir(target.containerId(), request.getName());
-      if (request.hasArchive()) {
-        CheckpointArchive.unpack(ChunkedFile.assemble(request.getArchive(), store), dir);
-      } else if (request.getBase().isEmpty()) {
+      if (request.getBase().isEmpty()) {
         CheckpointFiles.write(dir, files.values(), store);
       } else {
         CheckpointFiles.patch(runtime.engine().checkpointDir(target.containerId(), request.getBase()), dir,

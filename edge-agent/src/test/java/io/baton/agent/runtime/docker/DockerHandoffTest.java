@@ -104,9 +104,9 @@ class DockerHandoffTest {
       }
     });
 
-    HandoffReport report = await(siteA.handoff().handoff(id, await(siteA.linkTo("site-b", siteB.host(), siteB.port()))));
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "cold"));
 
-    assertTrue(report.restoredAtTarget(), report.describe());
+    assertTrue(report.restored(), report.toString());
     assertFalse(siteA.runtime().state(id).isPresent(), "the source let go of the instance");
     Thread.sleep(600);
     String[] before = logAtFreeze.get().strip().split("\n");
@@ -130,13 +130,13 @@ class DockerHandoffTest {
         "only the workload's layer crossed (" + layerBytes + " bytes; the busybox base alone is " + busyboxLayer + ")\n"
             + ahead.describe());
     Thread.sleep(1000);
-    HandoffReport report = await(siteA.handoff().handoff(id, link));
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "pre-copy"));
 
-    assertTrue(report.restoredAtTarget(), report.describe());
-    assertEquals("prestaged", report.method());
-    assertTrue(report.checkpointBytes() > 32_000_000, report.describe());
+    assertTrue(report.restored(), report.toString());
+    assertEquals("prestaged-earlier", report.precopied().stopReason(), "nothing more to send ahead");
+    assertTrue(report.checkpointBytes() > 32_000_000, report.toString());
     assertTrue(report.finalBytes() < report.checkpointBytes() / 10,
-        "after the freeze only a small fraction of the checkpoint crossed\n" + report.describe());
+        "after the freeze only a small fraction of the checkpoint crossed\n" + report);
     Matcher after = answer(siteB, id);
     assertEquals(Long.parseLong(first.group(1)) + 1, Long.parseLong(after.group(1)), "the request counter continues");
     assertTrue(Long.parseLong(after.group(2)) > Long.parseLong(first.group(2)), "it kept dirtying memory");
@@ -149,11 +149,11 @@ class DockerHandoffTest {
     String id = deploy(TestEngines.memwork(16, 0));
     Matcher before = answer(siteA, id);
 
-    HandoffReport report = await(siteA.handoff().handoff(id, await(siteA.linkTo("site-b", siteB.host(), siteB.port()))));
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "cold"));
 
-    assertTrue(report.restoredAtTarget(), report.describe());
-    assertEquals("cold", report.method());
-    assertTrue(report.finalBytes() > report.checkpointBytes(), "cold sends all of it after the request");
+    assertTrue(report.restored(), report.toString());
+    assertEquals("cold-ahead", report.precopied().stopReason(), "only layers and container ahead");
+    assertTrue(report.finalBytes() > report.checkpointBytes() * 9 / 10, "cold sends all of it after the freeze: " + report);
     Matcher after = answer(siteB, id);
     assertEquals(before.group(4), after.group(4), "the same state, checksum for checksum");
     assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)));
@@ -166,9 +166,9 @@ class DockerHandoffTest {
     String first = await(siteA.runtime().call(id, call)).getString("answer");
     assertEquals(first, await(siteA.runtime().call(id, call)).getString("answer"), "answered from the replies");
 
-    HandoffReport report = await(siteA.handoff().handoff(id, await(siteA.linkTo("site-b", siteB.host(), siteB.port()))));
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "cold"));
 
-    assertTrue(report.restoredAtTarget(), report.describe());
+    assertTrue(report.restored(), report.toString());
     assertEquals(first, await(siteB.runtime().call(id, call)).getString("answer"), "the replies moved with the container");
     Matcher next = answer(siteB, id);
     Matcher firstCounter = ANSWER.matcher(first);
@@ -181,9 +181,9 @@ class DockerHandoffTest {
     String id = deploy(TestEngines.memwork(32, 64));
     Matcher before = answer(siteA, id);
 
-    HandoffReport report = await(siteA.handoff().handoff(id, await(siteA.linkTo("site-b", smallB.host(), smallB.port()))));
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, smallB, id, "cold"));
 
-    assertFalse(report.restoredAtTarget(), report.describe());
+    assertFalse(report.restored(), report.toString());
     assertEquals(Optional.of(InstanceState.LIVE), siteA.runtime().state(id));
     assertFalse(smallB.runtime().state(id).isPresent(), "nothing serves at the target");
     assertTrue(TestEngines.batonContainers(engineB).isEmpty(), "the target's container was removed");
@@ -207,10 +207,10 @@ class DockerHandoffTest {
           TestEngines.memwork(16, 64).toOptions())));
       Matcher before = answer(impostor, id);
 
-      HandoffReport report = await(impostor.handoff().handoff(id, await(impostor.linkTo("site-b", siteB.host(), siteB.port()))));
+      SagaSteps.Outcome report = await(SagaSteps.handOff(impostor, siteB, id, "cold"));
 
-      assertFalse(report.restoredAtTarget(), report.describe());
-      assertTrue(report.describe().contains("PERMISSION_DENIED"), report.describe());
+      assertFalse(report.restored(), report.toString());
+      assertTrue(report.failure().contains("PERMISSION_DENIED"), report.toString());
       assertEquals(Optional.of(InstanceState.LIVE), impostor.runtime().state(id));
       assertFalse(siteB.runtime().state(id).isPresent(), "nothing serves at the target");
       assertTrue(TestEngines.batonContainers(engineB).isEmpty(), "the target's container was removed");

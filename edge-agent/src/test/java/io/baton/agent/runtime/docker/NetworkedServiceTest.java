@@ -163,10 +163,10 @@ class NetworkedServiceTest {
     DockerLink link = await(siteA.linkTo("site-b", siteB.host(), siteB.port()));
     HandoffReport ahead = await(siteA.handoff().prestage(id, link));
     assertEquals(4, counter(call(siteA, id, new JsonObject())), "serving at a while staged at b");
-    HandoffReport report = await(siteA.handoff().handoff(id, link));
-    System.out.println(ahead.describe() + report.describe());
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "pre-copy"));
+    System.out.println(ahead.describe() + report);
 
-    assertTrue(report.restoredAtTarget(), report.describe());
+    assertTrue(report.restored(), report.toString());
     assertFalse(siteA.runtime().state(id).isPresent(), "the source let go of the instance");
     assertEquals(0, TestEngines.batonContainers(engineA).size(), "nothing left at a");
     int portAtB = siteB.runtime().instance(id).orElseThrow().hostPort();
@@ -191,10 +191,10 @@ class NetworkedServiceTest {
     assertEquals("{\"ok\":true,\"counter\":6,\"keys\":1}", await(siteB.runtime().health(id)));
 
     // And back to a, cold this time (everything after the request): listening again, at a new port.
-    HandoffReport back = await(siteB.handoff().handoff(id, await(siteB.linkTo("site-a", siteA.host(), siteA.port()))));
-    System.out.println(back.describe());
-    assertTrue(back.restoredAtTarget(), back.describe());
-    assertEquals("cold", back.method());
+    SagaSteps.Outcome back = await(SagaSteps.handOff(siteB, siteA, id, "cold"));
+    System.out.println(back);
+    assertTrue(back.restored(), back.toString());
+    assertEquals("cold-ahead", back.precopied().stopReason());
     assertEquals(0, TestEngines.batonContainers(engineB).size(), "nothing left at b");
     assertEquals(7, counter(call(siteA, id, new JsonObject())));
     assertEquals("{\"key\":\"trip\",\"value\":\"to-b\"}",
@@ -219,8 +219,8 @@ class NetworkedServiceTest {
       Thread.sleep(300);
       await(siteA.handoff().prestage(id, link));
       Thread.sleep(300);
-      HandoffReport report = await(siteA.handoff().handoff(id, link));
-      assertTrue(report.restoredAtTarget(), report.describe());
+      SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "pre-copy"));
+      assertTrue(report.restored(), report.toString());
       Thread.sleep(300);
     } finally {
       vertx.cancelTimer(timer);
