@@ -15,7 +15,7 @@ import io.baton.broker.journal.JournalEntry;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
 import io.baton.deploy.cli.BatonCli;
-import io.baton.deploy.cluster.ClusterMember;
+import io.baton.cluster.ClusterMember;
 import io.baton.deploy.cluster.DockerSites;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
@@ -62,7 +62,7 @@ class MigrateCommandTest {
     MeshLayout layout = new MeshLayout(PREFIX + 1, List.of(PREFIX + 2, PREFIX + 3, PREFIX + 4), ClusterMember.DEFAULT_PORT,
         5683, 7443);
     mesh = LocalMesh.start(layout, BrokerConfig.defaults(), DockerSites.runtimes(
-        site -> ContainerEngines.engine(site.equals("site-a") ? "a" : "b"), site -> site.equals("site-c") ? 8 : 0, 7543,
+        site -> ContainerEngines.engine(site.equals("site-a") ? "a" : "b"), site -> site.equals("site-c") ? 8 : 0,
         EngineDeadlines.DEFAULTS));
     mesh.credentials().member("operator", OPERATOR_HOST);
   }

@@ -1,18 +1,14 @@
 package io.baton.deploy.bench;
 
-import io.baton.agent.AgentConfig;
 import io.baton.agent.MqttSettings;
-import io.baton.agent.runtime.ServiceRuntime;
-import io.baton.agent.runtime.docker.CheckpointProbe;
 import io.baton.agent.runtime.docker.ContainerProfile;
 import io.baton.agent.runtime.docker.ContainerSweep;
 import io.baton.agent.runtime.docker.DockerControl;
 import io.baton.agent.runtime.docker.DockerEngine;
 import io.baton.agent.runtime.docker.DockerSite;
-import io.baton.agent.runtime.docker.EngineDeadlines;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.journal.JournalEntry;
-import io.baton.deploy.cluster.ClusterMember;
+import io.baton.cluster.ClusterMember;
 import io.baton.deploy.cluster.DockerSites;
 import io.baton.deploy.cluster.LocalMesh;
 import io.baton.deploy.cluster.MeshLayout;
@@ -59,7 +55,6 @@ import java.util.regex.Pattern;
 public final class DockerBench {
   private static final Pattern MEMWORK = Pattern.compile("sum=(\\w+) full=(\\w+)");
   static final double MB = 1024.0 * 1024.0;
-  private static final int DOCKER_PORT = 7543;
   /** A pre-stage or a handoff of the 64 MB workload over 5 Mbps takes minutes; this bounds a stuck one. */
   private static final long STEP_DEADLINE_MS = TimeUnit.MINUTES.toMillis(20);
   private static final long CALL_DEADLINE_MS = 10_000;
@@ -118,7 +113,6 @@ public final class DockerBench {
 
   private final Options options;
   private final PrintStream out;
-  private final Map<String, DockerSite> dockerSites = new ConcurrentHashMap<>();
   private final Map<String, Long> checkpointBytes = new ConcurrentHashMap<>();
   private LocalMesh mesh;
 
@@ -135,7 +129,9 @@ public final class DockerBench {
     try (DockerEngine engineA = new DockerEngine(options.engineA()); DockerEngine engineB = new DockerEngine(options.engineB());
         ContainerSweep sweep = new ContainerSweep(List.of(engineA, engineB))) {
       clean(engineA, engineB);
-      mesh = LocalMesh.start(layout, BrokerConfig.defaults(), this::dockerSite);
+      // Each site as `baton agent --runtime docker` runs it: its engine probed, containers over the agent's plane.
+      mesh = LocalMesh.start(layout, BrokerConfig.defaults(),
+          DockerSites.runtimes(site -> site.equals("site-a") ? options.engineA() : options.engineB(), site -> 0));
       try {
         Vertx bus = mesh.brokerVertx();
         await(bus.eventBus().<SourceFrozen>consumer(Addresses.SOURCE_FROZEN,
@@ -178,25 +174,11 @@ public final class DockerBench {
     return runs;
   }
 
-  /**
-   * A site as {@code baton agent --runtime docker} runs it ({@link DockerSites#start}), kept at hand:
-   * each run empties site-b's chunk store, so what crosses is what a first handoff there sends.
-   */
-  private Future<ServiceRuntime> dockerSite(Vertx member, AgentConfig site) {
-    String engine = site.siteId().equals("site-a") ? options.engineA() : options.engineB();
-    return member.executeBlocking(() -> DockerSites.probedEngine(engine, EngineDeadlines.DEFAULTS, CheckpointProbe.DEFAULT_IMAGE),
-            false)
-        .compose(probed -> new DockerSite(member, site.siteId(), site.host(), DOCKER_PORT, probed, 0, site.credentials()).start())
-        .compose(started -> new DockerControl(started).start().map(v -> {
-          dockerSites.put(started.siteId(), started);
-          return started.runtime();
-        }));
-  }
-
   private Run once(Seed004Recipe seed004, DockerEngine engineA, DockerEngine engineB, String app, Link link, String method,
       int n) throws Exception {
     clean(engineA, engineB);
-    dockerSites.get("site-b").store().clear();
+    // What crosses is what a first handoff to site-b sends.
+    mesh.site("site-b").orElseThrow().agent().chunkStore().clear();
     ContainerProfile profile = profile(app);
     String id = app + "-" + method + "-" + n + "-" + System.nanoTime() % 100_000;
     try {

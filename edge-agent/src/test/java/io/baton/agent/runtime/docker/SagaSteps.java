@@ -46,8 +46,8 @@ final class SagaSteps {
     DockerInstance instance = from.runtime().instance(instanceId).orElseThrow();
     HandoffRequested request = new HandoffRequested("h-" + HANDOFFS.incrementAndGet(), instance.spec().clientId(), instanceId,
         ContainerProfile.KIND, from.siteId(), to.siteId(), instance.spec().epoch(), technique, "test", System.currentTimeMillis());
-    HandoffStrategy source = from.runtime().handoffStrategy(null);
-    HandoffStrategy target = to.runtime().handoffStrategy(null);
+    HandoffStrategy source = from.sagaHandoff();
+    HandoffStrategy target = to.sagaHandoff();
     StatePrecopied[] precopied = new StatePrecopied[1];
     SourceFrozen[] frozen = new SourceFrozen[1];
     StateTransferred[] transferred = new StateTransferred[1];
