@@ -7,7 +7,7 @@ import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.grpc.PageBatch;
 import io.baton.protocol.grpc.PageData;
 import io.baton.protocol.grpc.PageRequest;
-import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.baton.protocol.grpc.TransferGrpcClient;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
 import java.util.BitSet;
@@ -31,14 +31,14 @@ final class LazyPageLoader implements PageSource {
   private final String handoffId;
   private final String siteId;
   private final String sourceSite;
-  private final StateTransferGrpcClient source;
+  private final TransferGrpcClient source;
   private final LinkEmulator emulator;
   private PagedMemory memory;
   private final AtomicLong pagesArrived = new AtomicLong();
   private final AtomicLong bytesArrived = new AtomicLong();
   private int failedStreams;
 
-  LazyPageLoader(Context context, String handoffId, String siteId, String sourceSite, StateTransferGrpcClient source,
+  LazyPageLoader(Context context, String handoffId, String siteId, String sourceSite, TransferGrpcClient source,
       LinkEmulator emulator) {
     this.context = context;
     this.handoffId = handoffId;

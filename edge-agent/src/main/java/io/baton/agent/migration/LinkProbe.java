@@ -3,7 +3,7 @@ package io.baton.agent.migration;
 import com.google.protobuf.ByteString;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.grpc.PingRequest;
-import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.baton.protocol.grpc.TransferGrpcClient;
 import io.vertx.core.Future;
 
 /**
@@ -23,7 +23,7 @@ final class LinkProbe {
     this.emulator = emulator;
   }
 
-  Future<LinkEstimate> measure(String toSite, StateTransferGrpcClient target) {
+  Future<LinkEstimate> measure(String toSite, TransferGrpcClient target) {
     return ping(toSite, target, ByteString.EMPTY)
         .compose(first -> ping(toSite, target, ByteString.EMPTY).map(second -> Math.min(first, second)))
         .compose(best -> ping(toSite, target, ByteString.EMPTY).map(third -> Math.min(best, third)))
@@ -33,7 +33,7 @@ final class LinkProbe {
         }));
   }
 
-  private Future<Long> ping(String toSite, StateTransferGrpcClient target, ByteString payload) {
+  private Future<Long> ping(String toSite, TransferGrpcClient target, ByteString payload) {
     long start = System.nanoTime();
     return emulator.deliver(toSite, payload.size() + 32)
         .compose(v -> target.ping(PingRequest.newBuilder().setFromSite(fromSite).setPayload(payload).build()))

@@ -1,6 +1,7 @@
 package io.baton.agent.migration;
 
 import io.baton.agent.transfer.TransferClients;
+import io.baton.agent.transfer.TransferManifests;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.runtime.PagedMemoryRuntime;
 import io.baton.agent.runtime.memory.PagedMemory;
@@ -12,7 +13,7 @@ import io.baton.protocol.event.SourceFrozen;
 import io.baton.protocol.event.StatePrecopied;
 import io.baton.protocol.event.StateTransferred;
 import io.baton.protocol.grpc.ExecutionState;
-import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.baton.protocol.grpc.TransferGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
 import java.util.Map;
@@ -92,11 +93,12 @@ public final class MigrationSource {
         .setSourceHost(config.host())
         .setSourcePort(config.transferPort())
         .setPagesDigest(session.pagesDigest())
+        .setInstanceId(request.instanceId())
+        .setClientId(request.clientId())
+        .setEpoch(request.epoch())
         .build();
-    ExecutionState state = config.credentials().map(member -> {
-      ManifestSignatures.Signed signed = ManifestSignatures.sign(member, SnapshotManifest.canonicalBytes(request, unsigned));
-      return unsigned.toBuilder().setManifestSignature(signed.signature()).setSignerCertificate(signed.certificate()).build();
-    }).orElse(unsigned);
+    ExecutionState state = config.credentials()
+        .map(member -> TransferManifests.sign(unsigned, member, config.siteId(), request.targetSite())).orElse(unsigned);
     return session.sendDump()
         .compose(pushed -> emulator.deliver(session.target.siteId(), state.getSerializedSize())
             .compose(v -> session.stub.putExecutionState(state))
@@ -130,7 +132,7 @@ public final class MigrationSource {
       return Future.failedFuture(e);
     }
     return sites.lookup(request.targetSite()).compose(target -> {
-      StateTransferGrpcClient stub = clients.to(target.transferHost(), target.transferPort());
+      TransferGrpcClient stub = clients.to(target.transferHost(), target.transferPort());
       return emulator.refresh(target.siteId())
           .compose(v -> probe.measure(target.siteId(), stub))
           .compose(link -> runtime.image(request.instanceId())

@@ -1,6 +1,8 @@
 package io.baton.agent.migration;
 
+import io.baton.agent.transfer.ChunkIntake;
 import io.baton.agent.transfer.TransferClients;
+import io.baton.agent.transfer.TransferManifests;
 import com.google.protobuf.ByteString;
 import io.baton.agent.AgentConfig;
 import io.baton.agent.runtime.InstanceSpec;
@@ -14,7 +16,6 @@ import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.event.PagesCompleted;
 import io.baton.protocol.event.TargetPrepared;
-import io.baton.protocol.grpc.Chunk;
 import io.baton.protocol.grpc.ChunkNeeds;
 import io.baton.protocol.grpc.ChunkOffer;
 import io.baton.protocol.grpc.ExecutionState;
@@ -108,28 +109,21 @@ public final class MigrationTarget {
     return ChunkNeeds.newBuilder().addAllSha256(lacking).build();
   }
 
-  /** Stores a chunk if its content matches its address; false if it arrived damaged. */
-  public boolean accept(Chunk chunk) {
-    boolean prestage = prestages.isOpen(chunk.getHandoffId());
-    if (!prestage) {
-      session(chunk.getHandoffId());
+  /**
+   * Where a handoff's or a pre-stage's chunks go here: a pre-stage keeps track of the chunks it
+   * added (a cancellation drops exactly those); a handoff's go to the store, under the room its
+   * offer reserved. Another session's are not this runtime's.
+   */
+  public Optional<ChunkIntake.Sink> sinkFor(String session) {
+    if (prestages.isOpen(session)) {
+      return Optional.of(new ChunkIntake.Sink(PagedMemory.PAGE_SIZE, (address, data) -> prestages.store(session, address, data),
+          prestages.sourceOf(session).orElse("")));
     }
-    byte[] data;
-    try {
-      data = ChunkCodec.decode(chunk, PagedMemory.PAGE_SIZE);
-    } catch (IllegalArgumentException damaged) {
-      return false;
-    }
-    if (!Hashes.address(data).equals(chunk.getSha256())) {
-      return false;
-    }
-    if (prestage) {
-      prestages.store(chunk.getHandoffId(), chunk.getSha256(), data);
-    } else {
-      store.put(chunk.getSha256(), data);
-    }
-    return true;
+    TargetSession open = sessions.get(session);
+    return open == null ? Optional.empty()
+        : Optional.of(new ChunkIntake.Sink(PagedMemory.PAGE_SIZE, store::put, open.request.sourceSite()));
   }
+
 
   public ExecutionStateReceipt executionState(ExecutionState state) {
     TargetSession session = session(state.getHandoffId());
@@ -137,7 +131,7 @@ public final class MigrationTarget {
       throw new IllegalStateException("execution state does not match its digest: truncated or altered in transit");
     }
     try {
-      config.credentials().ifPresent(member -> checkManifest(member, session, state));
+      config.credentials().ifPresent(member -> checkManifest(member, config.siteId(), session, state));
     } catch (SecurityException refused) {
       // the gRPC status the source gets has no room for the reason: the operator finds it here
       LOG.warn("{} refuses the snapshot of handoff {} from {}: {}", config.siteId(), state.getHandoffId(),
@@ -160,17 +154,26 @@ public final class MigrationTarget {
    * as they were offered here and the execution state, and is signed by the source site's member
    * key. Anything else is refused before it is kept, so a restore cannot find it.
    */
-  private static void checkManifest(io.baton.protocol.security.MemberCredentials member, TargetSession session,
+  private static void checkManifest(io.baton.protocol.security.MemberCredentials member, String here, TargetSession session,
       ExecutionState state) {
     java.util.BitSet stale = new java.util.BitSet();
     state.getStalePagesList().forEach(stale::set);
-    ByteString offeredHere = SnapshotManifest.pagesDigest(state.getPageCount(),
-        page -> stale.get(page) ? null : session.offeredAddress(page));
+    ByteString offeredHere = PagesDigest.of(state.getPageCount(), page -> stale.get(page) ? null : session.offeredAddress(page));
     if (!offeredHere.equals(state.getPagesDigest())) {
       throw new SecurityException("the snapshot manifest lists other pages than were offered for handoff " + state.getHandoffId());
     }
-    ManifestSignatures.verify(member.clusterAnchors(), session.request.sourceSite(),
-        SnapshotManifest.canonicalBytes(session.request, state), state.getManifestSignature(), state.getSignerCertificate());
+    HandoffRequested request = session.request;
+    if (!state.getInstanceId().equals(request.instanceId()) || !state.getClientId().equals(request.clientId())
+        || state.getEpoch() != request.epoch()) {
+      throw new SecurityException("the snapshot manifest is of " + state.getInstanceId() + " (client " + state.getClientId()
+          + ", epoch " + state.getEpoch() + "), handoff " + state.getHandoffId() + " moves " + request.instanceId()
+          + " (client " + request.clientId() + ", epoch " + request.epoch() + ")");
+    }
+    if (!state.getSignature().getSourceSite().isEmpty() && !state.getSignature().getSourceSite().equals(request.sourceSite())) {
+      throw new SecurityException("the snapshot is signed as sent from " + state.getSignature().getSourceSite()
+          + ", handoff " + state.getHandoffId() + " is from " + request.sourceSite());
+    }
+    TransferManifests.verify(state, member.clusterAnchors(), here);
   }
 
   /**

@@ -1,5 +1,6 @@
 package io.baton.agent.migration;
 
+import io.baton.agent.transfer.ChunkCodec;
 import com.google.protobuf.ByteString;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.agent.transfer.Hashes;
@@ -9,7 +10,7 @@ import io.baton.protocol.grpc.ChunkNeeds;
 import io.baton.protocol.grpc.ChunkOffer;
 import io.baton.protocol.grpc.ChunkReceipt;
 import io.baton.protocol.grpc.PageRef;
-import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.baton.protocol.grpc.TransferGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -57,7 +58,7 @@ final class PagePusher {
     }, false);
   }
 
-  Future<PushReport> push(String handoffId, String toSite, StateTransferGrpcClient target, int pageCount,
+  Future<PushReport> push(String handoffId, String toSite, TransferGrpcClient target, int pageCount,
       List<PageCopy> pages, boolean compress, long readMicros) {
     long start = System.nanoTime();
     Promise<PushReport> done = Promise.promise();
@@ -65,7 +66,7 @@ final class PagePusher {
     return done.future();
   }
 
-  private void attempt(String handoffId, String toSite, StateTransferGrpcClient target, int pageCount, List<PageCopy> pages,
+  private void attempt(String handoffId, String toSite, TransferGrpcClient target, int pageCount, List<PageCopy> pages,
       boolean compress, int attempt, long bytesSoFar, int chunksSoFar, long start, long readMicros, Promise<PushReport> done) {
     offer(handoffId, toSite, target, pageCount, pages)
         .compose(needs -> {
@@ -95,7 +96,7 @@ final class PagePusher {
    * Offers the pages in batches (a 75 MB state is 19,200 page references, more than one gRPC
    * message may carry) and merges what the target lacks.
    */
-  private Future<ChunkNeeds> offer(String handoffId, String toSite, StateTransferGrpcClient target, int pageCount, List<PageCopy> pages) {
+  private Future<ChunkNeeds> offer(String handoffId, String toSite, TransferGrpcClient target, int pageCount, List<PageCopy> pages) {
     Future<ChunkNeeds.Builder> needs = Future.succeededFuture(ChunkNeeds.newBuilder());
     for (int from = 0; from < pages.size() || from == 0; from += PAGES_PER_OFFER) {
       ChunkOffer.Builder offer = ChunkOffer.newBuilder().setHandoffId(handoffId).setPageCount(pageCount);
@@ -123,7 +124,7 @@ final class PagePusher {
   }
 
   /** Streams chunks paced by the emulated link; completes with the target's receipt. */
-  private Future<ChunkReceipt> send(String toSite, StateTransferGrpcClient target, Pump pump) {
+  private Future<ChunkReceipt> send(String toSite, TransferGrpcClient target, Pump pump) {
     return emulator.propagate(toSite).compose(v -> target.putChunks((stream, failure) -> {
       if (failure == null) {
         pump.run(stream);

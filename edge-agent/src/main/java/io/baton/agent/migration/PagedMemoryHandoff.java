@@ -3,7 +3,7 @@ package io.baton.agent.migration;
 import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.PagedMemoryRuntime;
 import io.baton.agent.transfer.TransferPlane;
-import io.baton.protocol.grpc.StateTransferGrpcService;
+import io.baton.protocol.grpc.TransferGrpcService;
 import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.event.MigrationAssessed;
 import io.baton.protocol.event.PagesCompleted;
@@ -44,10 +44,11 @@ public final class PagedMemoryHandoff implements HandoffStrategy {
         plane.links(), plane.clients());
     MigrationTarget target = new MigrationTarget(plane.vertx(), plane.context(), plane.site(), runtime, plane.chunkStore(),
         plane.links(), plane.clients());
-    StateTransferGrpcService.builder(new TransferService(plane.site().siteId(), target, source, plane.links()))
-        .bind(StateTransferGrpcService.Offer, StateTransferGrpcService.PutChunks, StateTransferGrpcService.PutExecutionState,
-            StateTransferGrpcService.FetchPages, StateTransferGrpcService.StreamPages)
+    TransferGrpcService.builder(new TransferService(plane.site().siteId(), target, source, plane.links()))
+        .bind(TransferGrpcService.Offer, TransferGrpcService.PutExecutionState, TransferGrpcService.FetchPages,
+            TransferGrpcService.StreamPages)
         .build().bind(plane.server());
+    plane.chunkIntake().route(target::sinkFor);
     return new PagedMemoryHandoff(plane.site().siteId(), source, target,
         new PrestageSender(plane.vertx(), runtime, plane.links(), plane.clients(), PRESTAGE_OPEN_TIMEOUT_MS));
   }

@@ -3,7 +3,7 @@ package io.baton.agent.migration;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.protocol.directory.SiteInfo;
 import io.baton.protocol.event.HandoffRequested;
-import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.baton.protocol.grpc.TransferGrpcClient;
 import io.vertx.core.Future;
 import java.util.BitSet;
 import java.util.List;
@@ -18,7 +18,7 @@ public final class SourceSession {
   final HandoffRequested request;
   final SiteInfo target;
   final MigrationTechnique technique;
-  final StateTransferGrpcClient stub;
+  final TransferGrpcClient stub;
   final PagedMemory memory;
   final LinkEstimate link;
   private final PagePusher pusher;
@@ -34,7 +34,7 @@ public final class SourceSession {
   /** Each page's address as last offered to the target in this handoff: what the manifest lists. */
   private final java.util.Map<Integer, com.google.protobuf.ByteString> offered = new java.util.HashMap<>();
 
-  SourceSession(HandoffRequested request, SiteInfo target, MigrationTechnique technique, StateTransferGrpcClient stub,
+  SourceSession(HandoffRequested request, SiteInfo target, MigrationTechnique technique, TransferGrpcClient stub,
       PagedMemory memory, LinkEstimate link, PagePusher pusher) {
     this.request = request;
     this.target = target;
@@ -120,7 +120,7 @@ public final class SourceSession {
 
   /** The manifest's digest of the pages: every offered page the target is not told to fetch again. */
   synchronized com.google.protobuf.ByteString pagesDigest() {
-    return SnapshotManifest.pagesDigest(memory.pageCount(), page -> stale.get(page) ? null : offered.get(page));
+    return PagesDigest.of(memory.pageCount(), page -> stale.get(page) ? null : offered.get(page));
   }
 
   long dumpBytes() {

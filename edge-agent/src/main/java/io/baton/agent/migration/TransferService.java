@@ -4,19 +4,15 @@ import com.google.protobuf.ByteString;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.agent.transfer.Hashes;
 import io.baton.agent.transfer.LinkEmulator;
-import io.baton.protocol.grpc.Chunk;
 import io.baton.protocol.grpc.ChunkNeeds;
 import io.baton.protocol.grpc.ChunkOffer;
-import io.baton.protocol.grpc.ChunkReceipt;
 import io.baton.protocol.grpc.ExecutionState;
 import io.baton.protocol.grpc.ExecutionStateReceipt;
 import io.baton.protocol.grpc.PageBatch;
 import io.baton.protocol.grpc.PageData;
 import io.baton.protocol.grpc.PageRequest;
-import io.baton.protocol.grpc.StateTransferGrpcService;
+import io.baton.protocol.grpc.TransferGrpcService;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
-import io.vertx.core.streams.ReadStream;
 import io.vertx.core.streams.WriteStream;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.GrpcServerResponse;
@@ -25,10 +21,11 @@ import java.util.function.Supplier;
 
 /**
  * The paged-memory methods of this site's transfer endpoint, in both roles: as a target it takes
- * offers, chunks and the execution state; as a source it answers page faults and streams the rest
- * of a post-copy memory. Every reply crosses this site's emulated link back to the asking site.
+ * offers and the execution state (the pages' chunks arrive through the plane's
+ * {@link io.baton.agent.transfer.ChunkIntake}); as a source it answers page faults and streams the
+ * rest of a post-copy memory. Every reply crosses this site's emulated link back to the asking site.
  */
-public final class TransferService extends StateTransferGrpcService {
+public final class TransferService extends TransferGrpcService {
   private static final int PAGES_PER_BATCH = 16;
 
   private final String siteId;
@@ -50,31 +47,6 @@ public final class TransferService extends StateTransferGrpcService {
             .setRefusal(siteId + " refuses the offer: " + refused.getMessage()).build()))
         .compose(needs ->
         replyTo(target.sourceOf(offer.getHandoffId()).orElse(""), needs.getSerializedSize(), () -> needs));
-  }
-
-  @Override
-  public Future<ChunkReceipt> putChunks(ReadStream<Chunk> chunks) {
-    Promise<ChunkReceipt> receipt = Promise.promise();
-    ChunkReceipt.Builder tally = ChunkReceipt.newBuilder();
-    String[] handoff = {""};
-    chunks.handler(chunk -> {
-      handoff[0] = chunk.getHandoffId();
-      try {
-        if (target.accept(chunk)) {
-          tally.setAccepted(tally.getAccepted() + 1);
-        } else {
-          tally.addRejected(chunk.getSha256());
-        }
-      } catch (IllegalStateException refused) {
-        receipt.tryFail(refused);
-      }
-    });
-    chunks.exceptionHandler(receipt::tryFail);
-    chunks.endHandler(v -> {
-      ChunkReceipt done = tally.build();
-      replyTo(target.sourceOf(handoff[0]).orElse(""), done.getSerializedSize(), () -> done).onComplete(receipt);
-    });
-    return receipt.future();
   }
 
   @Override

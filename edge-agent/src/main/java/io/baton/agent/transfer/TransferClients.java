@@ -1,6 +1,6 @@
 package io.baton.agent.transfer;
 
-import io.baton.protocol.grpc.StateTransferGrpcClient;
+import io.baton.protocol.grpc.TransferGrpcClient;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -20,7 +20,7 @@ public final class TransferClients {
   public static final long MAX_MESSAGE_BYTES = 64L * 1024 * 1024;
 
   private final GrpcClient client;
-  private final Map<String, StateTransferGrpcClient> stubs = new ConcurrentHashMap<>();
+  private final Map<String, TransferGrpcClient> stubs = new ConcurrentHashMap<>();
 
   /** {@code credentials}: this agent's member identity for mutual TLS (empty: plain, for single-agent tests). */
   public TransferClients(Vertx vertx, Optional<MemberCredentials> credentials) {
@@ -33,9 +33,9 @@ public final class TransferClients {
     return client;
   }
 
-  public StateTransferGrpcClient to(String host, int port) {
+  public TransferGrpcClient to(String host, int port) {
     return stubs.computeIfAbsent(host + ":" + port,
-        key -> StateTransferGrpcClient.create(client, SocketAddress.inetSocketAddress(port, host)));
+        key -> TransferGrpcClient.create(client, SocketAddress.inetSocketAddress(port, host)));
   }
 
   public Future<Void> close() {

@@ -12,9 +12,10 @@ import io.vertx.grpc.server.GrpcServerOptions;
 /**
  * A site's one transfer plane, whatever runtime it runs: one gRPC server on the agent's transfer
  * port (mutual TLS with member credentials), one client to other sites' planes, one emulated link
- * per peer and one chunk store with its cap and reservations. The plane binds {@code Ping} itself;
- * a runtime's handoff strategy binds the services that move its state on {@link #server()}
- * before {@link #start()}.
+ * per peer and one chunk store with its cap and reservations. The plane serves {@code Ping} and the
+ * chunks of every artifact itself ({@link #chunkIntake()}, where a runtime routes its sessions);
+ * a runtime's handoff strategy binds the methods that apply its state on {@link #server()} before
+ * {@link #start()}.
  */
 public final class TransferPlane {
   private final Vertx vertx;
@@ -24,6 +25,7 @@ public final class TransferPlane {
   private final TransferClients clients;
   private final LinkEmulator links;
   private final ChunkStore chunkStore;
+  private final ChunkIntake chunkIntake;
   private HttpServer http;
 
   /**
@@ -39,7 +41,8 @@ public final class TransferPlane {
     this.clients = new TransferClients(vertx, site.credentials());
     this.links = new LinkEmulator(vertx, site.siteId());
     this.chunkStore = new ChunkStore(chunkStoreBytes);
-    PingService.bind(server, site.siteId(), links);
+    this.chunkIntake = new ChunkIntake(chunkStore, links, site.siteId());
+    PlaneService.bind(server, site.siteId(), links, chunkIntake);
   }
 
   /** Listens on the site's transfer port, then pings itself through it (see {@link #selfCheck}). */
@@ -90,5 +93,9 @@ public final class TransferPlane {
 
   public ChunkStore chunkStore() {
     return chunkStore;
+  }
+
+  public ChunkIntake chunkIntake() {
+    return chunkIntake;
   }
 }

@@ -1,5 +1,6 @@
 package io.baton.agent.migration;
 
+import io.baton.agent.transfer.ChunkCodec;
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import com.google.protobuf.InvalidProtocolBufferException;
 import io.baton.agent.runtime.memory.PagedMemory;

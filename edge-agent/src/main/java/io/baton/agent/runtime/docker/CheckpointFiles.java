@@ -2,7 +2,7 @@ package io.baton.agent.runtime.docker;
 
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.Hashes;
-import io.baton.protocol.grpc.docker.FileRef;
+import io.baton.protocol.grpc.FileRef;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;

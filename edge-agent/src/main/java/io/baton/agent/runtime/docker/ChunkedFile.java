@@ -3,7 +3,7 @@ package io.baton.agent.runtime.docker;
 import com.google.protobuf.ByteString;
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.Hashes;
-import io.baton.protocol.grpc.docker.FileRef;
+import io.baton.protocol.grpc.FileRef;
 import java.io.ByteArrayOutputStream;
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -1,11 +1,12 @@
 package io.baton.agent.runtime.docker;
 
+import io.baton.agent.transfer.TransferManifests;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.protocol.grpc.Chunk;
-import io.baton.protocol.grpc.docker.ChunkList;
-import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
+import io.baton.protocol.grpc.ChunkList;
+import io.baton.protocol.grpc.TransferGrpcClient;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
@@ -31,7 +32,7 @@ public final class DockerLink {
   private final LinkEmulator emulator;
   private final String fromSite;
   private final String toSite;
-  private final DockerTransferGrpcClient chunkStream;
+  private final TransferGrpcClient chunkStream;
   private final DockerTransferCalls target;
   private final Optional<MemberCredentials> signer;
   private final Vertx vertx;
@@ -43,7 +44,7 @@ public final class DockerLink {
    * link; past it the request fails here (the target bounds its own engine calls more tightly,
    * so this fires only when the target itself is gone or stuck).
    */
-  public DockerLink(Vertx vertx, LinkEmulator emulator, String fromSite, String toSite, DockerTransferGrpcClient stream,
+  public DockerLink(Vertx vertx, LinkEmulator emulator, String fromSite, String toSite, TransferGrpcClient stream,
       DockerTransferCalls target, Optional<MemberCredentials> signer, Duration deadline) {
     this.chunkStream = stream;
     this.vertx = vertx;

@@ -12,7 +12,7 @@ import io.baton.protocol.event.SourceFrozen;
 import io.baton.protocol.event.StatePrecopied;
 import io.baton.protocol.event.StateTransferred;
 import io.baton.protocol.event.TargetPrepared;
-import io.baton.protocol.grpc.docker.Instance;
+import io.baton.protocol.grpc.Instance;
 import io.vertx.core.Future;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;

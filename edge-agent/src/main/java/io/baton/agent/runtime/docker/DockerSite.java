@@ -1,10 +1,12 @@
 package io.baton.agent.runtime.docker;
 
 import io.baton.agent.AgentConfig;
+import io.baton.agent.transfer.ChunkIntake;
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.LinkEmulator;
 import io.baton.agent.transfer.TransferPlane;
-import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
+import io.baton.protocol.grpc.TransferGrpcClient;
+import io.baton.protocol.grpc.TransferGrpcService;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
@@ -64,7 +66,12 @@ public final class DockerSite {
 
   /** Binds the docker endpoint on the plane (and starts the plane, if this site opened it). */
   public Future<DockerSite> start() {
-    plane.server().addService(endpoint);
+    TransferGrpcService.builder(endpoint).bind(TransferGrpcService.ImageLayers, TransferGrpcService.LoadImage,
+        TransferGrpcService.Prepare, TransferGrpcService.SyncLayer, TransferGrpcService.Restore, TransferGrpcService.Discard)
+        .build().bind(plane.server());
+    // A container transfer's sessions are named by its source: the target keeps every chunk that
+    // matches its address, in the site's store, unreserved (a paged handoff reserves at its offer).
+    plane.chunkIntake().route(session -> Optional.of(new ChunkIntake.Sink(ChunkedFile.FILE_CHUNK, plane.chunkStore()::put, "")));
     return (ownsPlane ? plane.start() : Future.<Void>succeededFuture()).map(v -> this);
   }
 
@@ -72,7 +79,7 @@ public final class DockerSite {
   public Future<DockerLink> linkTo(String toSite, String toHost, int toPort) {
     SocketAddress address = SocketAddress.inetSocketAddress(toPort, toHost);
     var client = plane.clients().grpc();
-    DockerTransferGrpcClient stub = DockerTransferGrpcClient.create(client, address);
+    TransferGrpcClient stub = TransferGrpcClient.create(client, address);
     return plane.links().refresh(toSite).map(profile -> new DockerLink(runtime.vertx(), plane.links(), siteId(), toSite, stub,
         new DockerTransferCalls(client, address, toSite), plane.site().credentials(),
         linkDeadline(runtime.engine().deadlines())));

@@ -1,16 +1,16 @@
 package io.baton.agent.runtime.docker;
 
-import io.baton.protocol.grpc.docker.Checkpoint;
-import io.baton.protocol.grpc.docker.ChunkList;
-import io.baton.protocol.grpc.docker.ContainerSpec;
-import io.baton.protocol.grpc.docker.Done;
-import io.baton.protocol.grpc.docker.DockerTransferGrpcClient;
-import io.baton.protocol.grpc.docker.FileTree;
-import io.baton.protocol.grpc.docker.ImageArchive;
-import io.baton.protocol.grpc.docker.ImageQuery;
-import io.baton.protocol.grpc.docker.Instance;
-import io.baton.protocol.grpc.docker.LayerInventory;
-import io.baton.protocol.grpc.docker.Prepared;
+import io.baton.protocol.grpc.Checkpoint;
+import io.baton.protocol.grpc.ChunkList;
+import io.baton.protocol.grpc.ContainerSpec;
+import io.baton.protocol.grpc.Done;
+import io.baton.protocol.grpc.TransferGrpcClient;
+import io.baton.protocol.grpc.FileTree;
+import io.baton.protocol.grpc.ImageArchive;
+import io.baton.protocol.grpc.ImageQuery;
+import io.baton.protocol.grpc.Instance;
+import io.baton.protocol.grpc.LayerInventory;
+import io.baton.protocol.grpc.Prepared;
 import io.vertx.core.Future;
 import io.vertx.core.net.SocketAddress;
 import io.vertx.grpc.client.GrpcClient;
@@ -35,31 +35,31 @@ public final class DockerTransferCalls {
   }
 
   public Future<ChunkList> lacking(ChunkList request) {
-    return unary(DockerTransferGrpcClient.Lacking, request);
+    return unary(TransferGrpcClient.Lacking, request);
   }
 
   public Future<LayerInventory> imageLayers(ImageQuery request) {
-    return unary(DockerTransferGrpcClient.ImageLayers, request);
+    return unary(TransferGrpcClient.ImageLayers, request);
   }
 
   public Future<Done> loadImage(ImageArchive request) {
-    return unary(DockerTransferGrpcClient.LoadImage, request);
+    return unary(TransferGrpcClient.LoadImage, request);
   }
 
   public Future<Prepared> prepare(ContainerSpec request) {
-    return unary(DockerTransferGrpcClient.Prepare, request);
+    return unary(TransferGrpcClient.Prepare, request);
   }
 
   public Future<Done> syncLayer(FileTree request) {
-    return unary(DockerTransferGrpcClient.SyncLayer, request);
+    return unary(TransferGrpcClient.SyncLayer, request);
   }
 
   public Future<Done> restore(Checkpoint request) {
-    return unary(DockerTransferGrpcClient.Restore, request);
+    return unary(TransferGrpcClient.Restore, request);
   }
 
   public Future<Done> discard(Instance request) {
-    return unary(DockerTransferGrpcClient.Discard, request);
+    return unary(TransferGrpcClient.Discard, request);
   }
 
   private <Q, R> Future<R> unary(ServiceMethod<R, Q> method, Q request) {

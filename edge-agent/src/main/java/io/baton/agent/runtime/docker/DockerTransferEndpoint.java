@@ -1,35 +1,28 @@
 package io.baton.agent.runtime.docker;
 
+import io.baton.agent.transfer.TransferManifests;
 import com.google.protobuf.Message;
-import io.baton.agent.migration.ChunkCodec;
 import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.Hashes;
-import io.baton.protocol.grpc.Chunk;
-import io.baton.protocol.grpc.ChunkReceipt;
-import io.baton.protocol.grpc.docker.Checkpoint;
-import io.baton.protocol.grpc.docker.ChunkList;
-import io.baton.protocol.grpc.docker.ContainerSpec;
-import io.baton.protocol.grpc.docker.Done;
-import io.baton.protocol.grpc.docker.DockerTransferGrpcService;
-import io.baton.protocol.grpc.docker.FileRef;
-import io.baton.protocol.grpc.docker.FileTree;
-import io.baton.protocol.grpc.docker.ImageArchive;
-import io.baton.protocol.grpc.docker.ImageQuery;
-import io.baton.protocol.grpc.docker.Instance;
-import io.baton.protocol.grpc.docker.LayerInventory;
-import io.baton.protocol.grpc.docker.Prepared;
+import io.baton.protocol.grpc.Checkpoint;
+import io.baton.protocol.grpc.ContainerSpec;
+import io.baton.protocol.grpc.Done;
+import io.baton.protocol.grpc.TransferGrpcService;
+import io.baton.protocol.grpc.FileRef;
+import io.baton.protocol.grpc.FileTree;
+import io.baton.protocol.grpc.ImageArchive;
+import io.baton.protocol.grpc.ImageQuery;
+import io.baton.protocol.grpc.Instance;
+import io.baton.protocol.grpc.LayerInventory;
+import io.baton.protocol.grpc.Prepared;
 import io.baton.protocol.security.MemberCredentials;
 import io.vertx.core.Future;
-import io.vertx.core.Promise;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
-import io.vertx.core.streams.ReadStream;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -45,7 +38,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * file work runs on worker threads. A site with member credentials loads, applies and restores
  * only what a cluster member signed as the site it sends from ({@link TransferManifests}).
  */
-public final class DockerTransferEndpoint extends DockerTransferGrpcService {
+public final class DockerTransferEndpoint extends TransferGrpcService {
   private final DockerRuntime runtime;
   private final ChunkStore store;
   private final Optional<MemberCredentials> credentials;
@@ -61,37 +54,6 @@ public final class DockerTransferEndpoint extends DockerTransferGrpcService {
     this.runtime = runtime;
     this.store = store;
     this.credentials = credentials;
-  }
-
-  @Override
-  public Future<ChunkList> lacking(ChunkList request) {
-    ChunkList.Builder lacking = ChunkList.newBuilder().setSession(request.getSession());
-    request.getSha256List().stream().filter(address -> !store.contains(address)).forEach(lacking::addSha256);
-    return Future.succeededFuture(lacking.build());
-  }
-
-  @Override
-  public Future<ChunkReceipt> putChunks(ReadStream<Chunk> chunks) {
-    Promise<ChunkReceipt> receipt = Promise.promise();
-    ChunkReceipt.Builder tally = ChunkReceipt.newBuilder();
-    chunks.handler(chunk -> {
-      byte[] data;
-      try {
-        data = ChunkCodec.decode(chunk, ChunkedFile.FILE_CHUNK);
-      } catch (IllegalArgumentException damaged) {
-        tally.addRejected(chunk.getSha256());
-        return;
-      }
-      if (Hashes.address(data).equals(chunk.getSha256())) {
-        store.put(chunk.getSha256(), data);
-        tally.setAccepted(tally.getAccepted() + 1);
-      } else {
-        tally.addRejected(chunk.getSha256());
-      }
-    });
-    chunks.exceptionHandler(receipt::tryFail);
-    chunks.endHandler(v -> receipt.tryComplete(tally.build()));
-    return receipt.future();
   }
 
   @Override

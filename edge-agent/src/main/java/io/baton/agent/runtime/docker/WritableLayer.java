@@ -2,8 +2,8 @@ package io.baton.agent.runtime.docker;
 
 import com.google.protobuf.ByteString;
 import io.baton.agent.transfer.ChunkStore;
-import io.baton.protocol.grpc.docker.FileTree;
-import io.baton.protocol.grpc.docker.TreeEntry;
+import io.baton.protocol.grpc.FileTree;
+import io.baton.protocol.grpc.TreeEntry;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;

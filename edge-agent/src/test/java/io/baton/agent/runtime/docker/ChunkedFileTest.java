@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.transfer.ChunkStore;
-import io.baton.protocol.grpc.docker.FileRef;
+import io.baton.protocol.grpc.FileRef;
 import java.util.Random;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,6 @@
 package io.baton.agent.runtime.docker;
 
+import io.baton.agent.transfer.TransferManifests;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertInstanceOf;
@@ -12,11 +13,11 @@ import io.baton.agent.runtime.InstanceSpec;
 import io.baton.agent.runtime.InstanceState;
 import io.baton.agent.transfer.Hashes;
 import io.baton.pki.DevCertificateAuthority;
-import io.baton.protocol.grpc.docker.Checkpoint;
-import io.baton.protocol.grpc.docker.FileRef;
-import io.baton.protocol.grpc.docker.FileTree;
-import io.baton.protocol.grpc.docker.ImageArchive;
-import io.baton.protocol.grpc.docker.TreeEntry;
+import io.baton.protocol.grpc.Checkpoint;
+import io.baton.protocol.grpc.FileRef;
+import io.baton.protocol.grpc.FileTree;
+import io.baton.protocol.grpc.ImageArchive;
+import io.baton.protocol.grpc.TreeEntry;
 import io.baton.protocol.security.MemberCredentials;
 import io.baton.protocol.wire.ServiceCall;
 import io.vertx.core.Future;

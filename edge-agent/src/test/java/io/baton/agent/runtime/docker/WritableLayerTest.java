@@ -6,9 +6,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.transfer.ChunkStore;
 import io.baton.agent.transfer.Hashes;
-import io.baton.protocol.grpc.docker.FileRef;
-import io.baton.protocol.grpc.docker.FileTree;
-import io.baton.protocol.grpc.docker.TreeEntry;
+import io.baton.protocol.grpc.FileRef;
+import io.baton.protocol.grpc.FileTree;
+import io.baton.protocol.grpc.TreeEntry;
 import java.nio.file.Files;
 import java.nio.file.LinkOption;
 import java.nio.file.Path;

@@ -1,10 +1,9 @@
-package io.baton.agent.runtime.docker;
+package io.baton.agent.transfer;
 
 import com.google.protobuf.CodedOutputStream;
 import com.google.protobuf.Descriptors.FieldDescriptor;
 import com.google.protobuf.Message;
-import io.baton.agent.migration.ManifestSignatures;
-import io.baton.protocol.grpc.docker.SenderSignature;
+import io.baton.protocol.grpc.SenderSignature;
 import io.baton.protocol.security.MemberCredentials;
 import java.io.ByteArrayOutputStream;
 import java.io.DataOutputStream;
@@ -13,25 +12,27 @@ import java.security.cert.X509Certificate;
 import java.util.List;
 
 /**
- * The manifest of a docker transfer request that changes what runs at the target (a checkpoint
- * to restore, a writable-layer tree, an image archive to load): the request itself, every field
- * but its {@code signature}, plus the sending and receiving sites. Requests without a
- * {@code signature} field (queries, prepare, discard) carry no manifest.
+ * The one manifest format of the transfer plane, for every request that changes what runs at the
+ * target (a paged-memory execution state to restore, a checkpoint, a writable-layer tree, an
+ * image archive to load): the request itself, every field but its {@code signature}, plus the
+ * sending and receiving sites. Chunks need no manifest: they are named by their content, and the
+ * manifest names them. Requests without a {@code signature} field (queries, chunk transfers,
+ * prepare, discard) carry none.
  */
-final class TransferManifests {
-  private static final String VERSION = "baton-docker-manifest-v1";
+public final class TransferManifests {
+  private static final String VERSION = "baton-transfer-manifest-v1";
   private static final String SIGNATURE_FIELD = "signature";
 
   private TransferManifests() {
   }
 
-  static boolean carriesManifest(Message request) {
+  public static boolean carriesManifest(Message request) {
     return signatureField(request) != null;
   }
 
   /** The request as {@code sourceSite} sends it to {@code targetSite}, signed with the sender's member key. */
   @SuppressWarnings("unchecked")
-  static <M extends Message> M sign(M request, MemberCredentials signer, String sourceSite, String targetSite) {
+  public static <M extends Message> M sign(M request, MemberCredentials signer, String sourceSite, String targetSite) {
     Message unsigned = unsigned(request);
     ManifestSignatures.Signed signed = ManifestSignatures.sign(signer,
         canonicalBytes(unsigned, sourceSite, targetSite));
@@ -44,7 +45,7 @@ final class TransferManifests {
    * Throws {@link SecurityException} with the reason unless the request was signed, for this
    * target site, by a member of the cluster whose certificate names the site it claims to send from.
    */
-  static void verify(Message request, List<X509Certificate> clusterAnchors, String targetSite) {
+  public static void verify(Message request, List<X509Certificate> clusterAnchors, String targetSite) {
     SenderSignature signature = (SenderSignature) request.getField(signatureField(request));
     if (signature.getSourceSite().isEmpty()) {
       throw new SecurityException("the " + kind(request) + " request is not signed");
@@ -55,7 +56,7 @@ final class TransferManifests {
   }
 
   /** The request without its signature: what the manifest covers, and what digests of it are taken over. */
-  static Message unsigned(Message request) {
+  public static Message unsigned(Message request) {
     return request.toBuilder().clearField(signatureField(request)).build();
   }
 

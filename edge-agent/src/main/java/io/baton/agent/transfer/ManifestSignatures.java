@@ -1,4 +1,4 @@
-package io.baton.agent.migration;
+package io.baton.agent.transfer;
 
 import com.google.protobuf.ByteString;
 import io.baton.protocol.security.MemberCredentials;

@@ -1,4 +1,4 @@
-package io.baton.agent.migration;
+package io.baton.agent.transfer;
 
 import com.google.protobuf.ByteString;
 import io.baton.protocol.grpc.Chunk;
@@ -12,7 +12,7 @@ public final class ChunkCodec {
   private ChunkCodec() {
   }
 
-  static Chunk encode(String handoffId, ByteString address, byte[] data, boolean compress) {
+  public static Chunk encode(String handoffId, ByteString address, byte[] data, boolean compress) {
     Chunk.Builder chunk = Chunk.newBuilder().setHandoffId(handoffId).setSha256(address);
     if (compress) {
       byte[] deflated = deflate(data);
