@@ -9,7 +9,7 @@ import io.baton.client.BatonClient;
 import io.baton.client.BatonException;
 import io.baton.client.BatonGateway;
 import io.baton.client.CallResult;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.event.TelemetryReported;

@@ -9,7 +9,7 @@ import io.baton.agent.MqttSettings;
 import io.baton.agent.mqtt.MqttAccess;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.pki.DevCertificateAuthority;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.MqttTopics;

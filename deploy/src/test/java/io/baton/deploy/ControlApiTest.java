@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.control.ControlApiConfig;
 import io.baton.broker.control.ControlApiVerticle;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.grpc.control.ControlGrpcClient;
 import io.baton.protocol.grpc.control.Event;
 import io.baton.protocol.grpc.control.ListRequest;

@@ -7,7 +7,7 @@ import io.baton.broker.BrokerConfig;
 import io.baton.broker.control.ControlApiConfig;
 import io.baton.broker.control.ControlApiVerticle;
 import io.baton.client.BatonClient;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.wire.TelemetryReport;
 import java.io.File;
 import java.nio.file.Files;

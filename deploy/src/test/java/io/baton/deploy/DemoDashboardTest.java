@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.broker.BrokerConfig;
-import io.baton.deploy.cluster.MeshCredentials;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.MeshCredentials;
+import io.baton.deploy.mesh.MeshLayout;
 import io.baton.deploy.demo.VehicleDemo;
 import java.io.ByteArrayOutputStream;
 import java.io.File;

@@ -6,7 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.deploy.demo.Drive;
 import io.baton.deploy.demo.DriveReport;
 import io.baton.deploy.demo.RadioModel;

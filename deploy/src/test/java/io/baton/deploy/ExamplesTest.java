@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.MqttSettings;
 import io.baton.broker.BrokerConfig;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.examples.ArSessionClient;
 import io.baton.examples.VehicleTelematics;
 import java.io.ByteArrayOutputStream;

@@ -2,7 +2,7 @@ package io.baton.deploy;
 
 import io.baton.agent.runtime.InstanceState;
 import io.baton.agent.runtime.InstanceTransition;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

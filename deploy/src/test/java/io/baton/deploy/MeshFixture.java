@@ -2,8 +2,8 @@ package io.baton.deploy;
 
 import io.baton.agent.MqttSettings;
 import io.baton.broker.BrokerConfig;
-import io.baton.deploy.cluster.LocalMesh;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.LocalMesh;
+import io.baton.deploy.mesh.MeshLayout;
 import io.baton.pki.DevCertificateAuthority;
 import io.baton.protocol.security.ClientCredentials;
 import java.nio.file.Files;

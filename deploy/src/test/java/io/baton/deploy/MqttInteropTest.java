@@ -6,15 +6,15 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.MqttSettings;
-import io.baton.deploy.cluster.MosquittoBroker;
+import io.baton.deploy.mesh.MosquittoBroker;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.BatonGateway;
 import io.baton.client.CallResult;
 import io.baton.client.HandoffListener;
 import io.baton.client.mqtt.MqttVersion;
-import io.baton.deploy.cluster.LocalMesh;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.LocalMesh;
+import io.baton.deploy.mesh.MeshLayout;
 import io.baton.deploy.demo.Drive;
 import io.baton.deploy.demo.DriveReport;
 import io.baton.deploy.demo.RadioModel;

@@ -6,7 +6,7 @@ import io.baton.client.BatonClient;
 import io.baton.protocol.security.ClientCredentials;
 import io.baton.client.CallResult;
 import io.baton.deploy.cli.BatonCli;
-import io.baton.deploy.cluster.BatonProcess;
+import io.baton.deploy.mesh.BatonProcess;
 import io.baton.protocol.wire.Assignment;
 import io.baton.protocol.wire.TelemetryReport;
 import io.vertx.core.json.JsonObject;

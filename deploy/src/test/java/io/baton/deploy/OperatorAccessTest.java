@@ -4,8 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.deploy.cluster.BatonProcess;
-import io.baton.deploy.cluster.MeshCredentials;
+import io.baton.deploy.mesh.BatonProcess;
+import io.baton.deploy.mesh.MeshCredentials;
 import io.baton.protocol.security.MemberCredentials;
 import io.baton.protocol.security.TlsContexts;
 import java.io.File;

@@ -6,7 +6,7 @@ import io.baton.broker.BrokerConfig;
 import io.baton.broker.control.ControlApiConfig;
 import io.baton.broker.control.ControlApiVerticle;
 import io.baton.broker.control.ControlService;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.event.HandoffCompleted;

@@ -8,7 +8,7 @@ import io.baton.broker.BrokerConfig;
 import io.baton.broker.journal.HandoffJournal;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.directory.LinkProfile;
 import io.baton.protocol.directory.LinkTable;

@@ -14,7 +14,7 @@ import io.baton.broker.saga.HandoffAbortedException;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
 import io.baton.cluster.ClusterMember;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.security.MemberCredentials;

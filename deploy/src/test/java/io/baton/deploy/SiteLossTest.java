@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.event.ClientRedirected;
 import io.baton.protocol.wire.Assignment;
 import io.vertx.core.eventbus.DeliveryContext;

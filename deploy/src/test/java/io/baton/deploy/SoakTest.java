@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.deploy.bench.SoakRun;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.MeshLayout;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

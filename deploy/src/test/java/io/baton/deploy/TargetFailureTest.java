@@ -9,7 +9,7 @@ import io.baton.broker.BrokerConfig;
 import io.baton.broker.saga.HandoffAbortedException;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.directory.ClientDirectory;

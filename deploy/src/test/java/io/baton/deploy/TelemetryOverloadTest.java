@@ -10,7 +10,7 @@ import io.baton.agent.clients.TelemetryAdmission.Transport;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.BatonGateway;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.directory.ClientRecord;

@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.CoapPaths;
 import io.baton.protocol.event.TelemetryReported;

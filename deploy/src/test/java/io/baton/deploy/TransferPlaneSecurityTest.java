@@ -5,7 +5,7 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.baton.agent.transfer.TransferClients;
 import io.baton.broker.BrokerConfig;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.pki.DevCertificateAuthority;
 import io.baton.protocol.grpc.PingReply;
 import io.baton.protocol.grpc.PingRequest;

@@ -4,7 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.broker.BrokerConfig;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.MeshLayout;
 import io.baton.deploy.demo.VehicleDemo;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;

@@ -1,8 +1,8 @@
 package io.baton.deploy.bench;
 
 import io.baton.agent.MqttSettings;
-import io.baton.deploy.cluster.MeshLayout;
-import io.baton.deploy.cluster.MosquittoBroker;
+import io.baton.deploy.mesh.MeshLayout;
+import io.baton.deploy.mesh.MosquittoBroker;
 import io.baton.pki.DevCertificateAuthority;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -3,7 +3,7 @@ package io.baton.deploy.bench;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;
 import io.baton.client.HandoffListener;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.protocol.Addresses;
 import io.baton.protocol.event.HandoffAborted;
 import io.baton.protocol.event.HandoffCompleted;

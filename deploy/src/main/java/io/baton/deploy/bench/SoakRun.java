@@ -2,8 +2,8 @@ package io.baton.deploy.bench;
 
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
-import io.baton.deploy.cluster.LocalMesh;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.LocalMesh;
+import io.baton.deploy.mesh.MeshLayout;
 import io.baton.deploy.demo.RadioModel;
 import io.baton.deploy.demo.Road;
 import io.baton.predictor.PredictorConfig;

@@ -3,7 +3,7 @@ package io.baton.deploy.cli;
 import io.baton.deploy.bench.ClientsBench;
 import io.baton.deploy.bench.LinkConfig;
 import io.baton.deploy.bench.MigrationBench;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.MeshLayout;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;

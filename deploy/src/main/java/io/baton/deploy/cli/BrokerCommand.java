@@ -1,7 +1,7 @@
 package io.baton.deploy.cli;
 
 import io.baton.broker.HandoffBrokerVerticle;
-import io.baton.deploy.cluster.MeshCredentials;
+import io.baton.deploy.mesh.MeshCredentials;
 import io.baton.protocol.security.MemberCredentials;
 import io.baton.deploy.ops.RunningMember;
 import io.vertx.core.Future;

@@ -1,7 +1,7 @@
 package io.baton.deploy.cli;
 
-import io.baton.deploy.cluster.MeshCredentials;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.MeshCredentials;
+import io.baton.deploy.mesh.MeshLayout;
 import io.baton.deploy.demo.VehicleDemo;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -1,7 +1,7 @@
 package io.baton.deploy.cli;
 
 import io.baton.deploy.bench.SoakRun;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.MeshLayout;
 import java.time.Duration;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;

@@ -5,9 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.MqttSettings;
 import io.baton.broker.BrokerConfig;
-import io.baton.deploy.cluster.LocalMesh;
-import io.baton.deploy.cluster.MeshCredentials;
-import io.baton.deploy.cluster.MeshLayout;
+import io.baton.deploy.mesh.LocalMesh;
+import io.baton.deploy.mesh.MeshCredentials;
+import io.baton.deploy.mesh.MeshLayout;
 import java.io.ByteArrayOutputStream;
 import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;

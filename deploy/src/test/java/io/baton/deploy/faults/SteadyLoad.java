@@ -8,7 +8,7 @@ import io.baton.agent.runtime.embedded.SyntheticService;
 import io.baton.agent.runtime.memory.PagedMemory;
 import io.baton.client.BatonClient;
 import io.baton.deploy.MeshFixture;
-import io.baton.deploy.cluster.LocalMesh;
+import io.baton.deploy.mesh.LocalMesh;
 import io.baton.client.BatonException;
 import io.baton.client.CallResult;
 import io.vertx.core.json.JsonObject;

@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.deploy.mesh;
 
 import java.io.BufferedReader;
 import java.io.File;

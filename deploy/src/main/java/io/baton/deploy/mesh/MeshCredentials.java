@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.deploy.mesh;
 
 import io.baton.pki.DevCertificateAuthority;
 import io.baton.protocol.security.ClientCredentials;

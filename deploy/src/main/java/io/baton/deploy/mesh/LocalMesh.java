@@ -1,4 +1,4 @@
-package io.baton.deploy.cluster;
+package io.baton.deploy.mesh;
 
 import io.baton.agent.AgentConfig;
 import io.baton.agent.EdgeAgentVerticle;
