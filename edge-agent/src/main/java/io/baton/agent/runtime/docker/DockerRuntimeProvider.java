@@ -1,11 +1,8 @@
 package io.baton.agent.runtime.docker;
 
-import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.RuntimeProvider;
 import io.baton.agent.runtime.RuntimeSettings;
-import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.SiteRuntime;
-import io.baton.agent.transfer.TransferPlane;
 import io.vertx.core.Future;
 
 /**
@@ -55,20 +52,12 @@ public final class DockerRuntimeProvider implements RuntimeProvider {
     }
   }
 
-  /** A site running {@code runtime}'s containers, which cross on the agent's plane once it starts. */
+  /**
+   * A site running {@code runtime}'s containers, which cross on the agent's plane once it starts:
+   * the docker endpoint binds there, and the operator commands start with it.
+   */
   public static SiteRuntime over(DockerRuntime runtime) {
-    return new SiteRuntime() {
-      @Override
-      public ServiceRuntime lifecycle() {
-        return runtime;
-      }
-
-      /** The docker endpoint binds on the plane; the operator commands start with it. */
-      @Override
-      public Future<HandoffStrategy> handoffStrategy(TransferPlane plane) {
-        return new DockerSite(runtime, plane).start()
-            .compose(site -> new DockerControl(site).start().map(v -> site.sagaHandoff()));
-      }
-    };
+    return SiteRuntime.of(runtime, plane -> new DockerSite(runtime, plane).start()
+        .compose(site -> new DockerControl(site).start().map(v -> site.sagaHandoff())));
   }
 }

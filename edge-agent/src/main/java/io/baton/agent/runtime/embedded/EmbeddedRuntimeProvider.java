@@ -1,12 +1,9 @@
 package io.baton.agent.runtime.embedded;
 
 import io.baton.agent.migration.PagedMemoryHandoff;
-import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.RuntimeProvider;
 import io.baton.agent.runtime.RuntimeSettings;
-import io.baton.agent.runtime.ServiceRuntime;
 import io.baton.agent.runtime.SiteRuntime;
-import io.baton.agent.transfer.TransferPlane;
 import io.vertx.core.Future;
 
 /** {@code --runtime embedded}: Java services over paged memory, moved by seed 000's techniques. */
@@ -30,16 +27,6 @@ public final class EmbeddedRuntimeProvider implements RuntimeProvider {
 
   /** A site running {@code runtime}'s instances, handed off page by page over the agent's transfer plane. */
   public static SiteRuntime over(EmbeddedRuntime runtime) {
-    return new SiteRuntime() {
-      @Override
-      public ServiceRuntime lifecycle() {
-        return runtime;
-      }
-
-      @Override
-      public Future<HandoffStrategy> handoffStrategy(TransferPlane plane) {
-        return Future.succeededFuture(PagedMemoryHandoff.over(runtime, plane));
-      }
-    };
+    return SiteRuntime.of(runtime, plane -> Future.succeededFuture(PagedMemoryHandoff.over(runtime, plane)));
   }
 }
