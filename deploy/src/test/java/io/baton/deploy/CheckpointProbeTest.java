@@ -6,10 +6,10 @@ import static org.junit.jupiter.api.Assertions.assertNotEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.agent.runtime.docker.CheckpointProbe;
-import io.baton.agent.runtime.docker.CheckpointProbe.ProbeFailedException;
+import io.baton.agent.runtime.container.CheckpointProbe;
+import io.baton.agent.runtime.container.CheckpointProbe.ProbeFailedException;
 import io.baton.agent.runtime.docker.DockerEngine;
-import io.baton.agent.runtime.docker.EngineDeadlines;
+import io.baton.agent.runtime.container.EngineDeadlines;
 import io.baton.deploy.cli.BatonCli;
 import io.baton.agent.runtime.docker.DockerRuntimeProvider;
 import java.io.File;

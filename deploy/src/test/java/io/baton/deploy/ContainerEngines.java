@@ -1,7 +1,7 @@
 package io.baton.deploy;
 
 import com.github.dockerjava.api.model.Container;
-import io.baton.agent.runtime.docker.ContainerSweep;
+import io.baton.agent.runtime.container.ContainerSweep;
 import io.baton.agent.runtime.docker.DockerEngine;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;

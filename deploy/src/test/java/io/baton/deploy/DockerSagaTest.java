@@ -7,7 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.baton.agent.MqttSettings;
 import com.github.dockerjava.api.model.Container;
 import io.baton.agent.runtime.docker.DockerEngine;
-import io.baton.agent.runtime.docker.EngineDeadlines;
+import io.baton.agent.runtime.container.EngineDeadlines;
 import io.baton.broker.BrokerConfig;
 import io.baton.client.BatonClient;
 import io.baton.client.CallResult;

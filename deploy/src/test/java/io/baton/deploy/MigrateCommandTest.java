@@ -7,9 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import io.baton.agent.runtime.docker.DockerControl;
+import io.baton.agent.runtime.container.ContainerControl;
 import io.baton.agent.runtime.docker.DockerEngine;
-import io.baton.agent.runtime.docker.EngineDeadlines;
+import io.baton.agent.runtime.container.EngineDeadlines;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.journal.JournalEntry;
 import io.baton.client.BatonClient;
@@ -207,7 +207,7 @@ class MigrateCommandTest {
   }
 
   private static Matcher answer(String site) throws Exception {
-    JsonObject reply = await(mesh.brokerVertx().eventBus().<JsonObject>request(DockerControl.address(site, "call"),
+    JsonObject reply = await(mesh.brokerVertx().eventBus().<JsonObject>request(ContainerControl.address(site, "call"),
         new JsonObject().put("instanceId", "mw1"), new DeliveryOptions().setSendTimeout(10_000))).body();
     Matcher matcher = ANSWER.matcher(reply.getString("answer", ""));
     assertTrue(matcher.find(), reply.encode());

@@ -1,11 +1,11 @@
 package io.baton.deploy.bench;
 
 import io.baton.agent.MqttSettings;
-import io.baton.agent.runtime.docker.ContainerProfile;
-import io.baton.agent.runtime.docker.ContainerSweep;
-import io.baton.agent.runtime.docker.DockerControl;
+import io.baton.agent.runtime.container.ContainerProfile;
+import io.baton.agent.runtime.container.ContainerSweep;
+import io.baton.agent.runtime.container.ContainerControl;
 import io.baton.agent.runtime.docker.DockerEngine;
-import io.baton.agent.runtime.docker.DockerSite;
+import io.baton.agent.runtime.container.ContainerSite;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.journal.JournalEntry;
 import io.baton.cluster.ClusterMember;
@@ -192,7 +192,7 @@ public final class DockerBench {
   /** Baton: deployed at site-a as {@code baton deploy} does, moved by the broker's saga as a manual migration. */
   private Run saga(String app, Link link, String method, int n, ContainerProfile profile, String id) throws Exception {
     Vertx bus = mesh.brokerVertx();
-    await(bus.eventBus().request(DockerControl.address("site-a", "deploy"), profile.toOptions().put("instanceId", id),
+    await(bus.eventBus().request(ContainerControl.address("site-a", "deploy"), profile.toOptions().put("instanceId", id),
         new DeliveryOptions().setSendTimeout(STEP_DEADLINE_MS)));
     Thread.sleep(options.warmupMillis());
     long preBytes = 0;
@@ -211,7 +211,7 @@ public final class DockerBench {
     if (journal.filter(e -> e.status() == JournalEntry.Status.COMPLETED).isEmpty()) {
       return run.failing("handoff " + done.handoffId() + " completed but its journal entry says otherwise: " + journal);
     }
-    String problem = checkServes(app, answer -> await(bus.eventBus().<JsonObject>request(DockerControl.address("site-b", "call"),
+    String problem = checkServes(app, answer -> await(bus.eventBus().<JsonObject>request(ContainerControl.address("site-b", "call"),
         new JsonObject().put("instanceId", id), new DeliveryOptions().setSendTimeout(CALL_DEADLINE_MS))).body()
         .getString("answer", ""));
     return problem == null ? run : run.failing(problem);

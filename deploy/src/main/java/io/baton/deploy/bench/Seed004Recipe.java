@@ -1,6 +1,6 @@
 package io.baton.deploy.bench;
 
-import io.baton.agent.runtime.docker.ContainerProfile;
+import io.baton.agent.runtime.container.ContainerProfile;
 import io.baton.agent.runtime.docker.DockerEngine;
 import io.baton.protocol.directory.LinkProfile;
 import java.io.ByteArrayInputStream;

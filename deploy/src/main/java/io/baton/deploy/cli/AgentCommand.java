@@ -7,7 +7,7 @@ import io.baton.agent.runtime.RuntimeProvider;
 import io.baton.agent.runtime.RuntimeProviders;
 import io.baton.agent.runtime.RuntimeSettings;
 import io.baton.agent.runtime.SiteRuntime;
-import io.baton.agent.runtime.docker.CheckpointProbe;
+import io.baton.agent.runtime.container.CheckpointProbe;
 import io.baton.agent.runtime.docker.DockerRuntimeProvider;
 import io.baton.agent.runtime.embedded.EmbeddedRuntime;
 import io.baton.protocol.security.MemberCredentials;

@@ -52,7 +52,7 @@ public final class BatonCli {
       command.getErr().println("baton: " + failure.getMessage());
       return 2;
     }
-    if (failure instanceof io.baton.agent.runtime.docker.CheckpointProbe.ProbeFailedException
+    if (failure instanceof io.baton.agent.runtime.container.CheckpointProbe.ProbeFailedException
         || failure instanceof io.baton.agent.runtime.docker.DockerEngine.DockerEngineException) {
       // A site whose engine cannot hand services off refuses to start, saying why in one line.
       command.getErr().println("baton: " + failure.getMessage());

@@ -1,6 +1,6 @@
 package io.baton.deploy.cli;
 
-import io.baton.agent.runtime.docker.DockerControl;
+import io.baton.agent.runtime.container.ContainerControl;
 import io.vertx.core.Vertx;
 import io.vertx.core.eventbus.DeliveryOptions;
 import io.vertx.core.json.JsonObject;
@@ -32,7 +32,7 @@ final class DockerRequests {
   }
 
   static JsonObject send(Vertx vertx, String site, String verb, JsonObject body) throws Exception {
-    return vertx.eventBus().<JsonObject>request(DockerControl.address(site, verb), body, new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS))
+    return vertx.eventBus().<JsonObject>request(ContainerControl.address(site, verb), body, new DeliveryOptions().setSendTimeout(TIMEOUT_MILLIS))
         .map(reply -> reply.body()).toCompletionStage().toCompletableFuture().get(TIMEOUT_MILLIS + 5_000, TimeUnit.MILLISECONDS);
   }
 }

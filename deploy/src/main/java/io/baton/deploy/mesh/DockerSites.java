@@ -1,9 +1,10 @@
 package io.baton.deploy.mesh;
 
-import io.baton.agent.runtime.docker.CheckpointProbe;
+import io.baton.agent.runtime.container.CheckpointProbe;
 import io.baton.agent.runtime.docker.DockerRuntimeProvider;
-import io.baton.agent.runtime.docker.DockerRuntime;
-import io.baton.agent.runtime.docker.EngineDeadlines;
+import io.baton.agent.runtime.container.ContainerRuntime;
+import io.baton.agent.runtime.container.ContainerSite;
+import io.baton.agent.runtime.container.EngineDeadlines;
 import java.util.function.ToLongFunction;
 import java.util.function.UnaryOperator;
 
@@ -26,7 +27,7 @@ public final class DockerSites {
       EngineDeadlines deadlines) {
     return (member, site) -> member.executeBlocking(() -> DockerRuntimeProvider.probedEngine(engineOfSite.apply(site.siteId()),
             deadlines, CheckpointProbe.DEFAULT_IMAGE), false)
-        .map(engine -> DockerRuntimeProvider.over(new DockerRuntime(member, site.siteId(), engine,
+        .map(engine -> ContainerSite.siteRuntime(new ContainerRuntime(member, site.siteId(), engine,
             memoryCapOfSite.applyAsLong(site.siteId()))));
   }
 }

@@ -19,7 +19,7 @@ class RuntimeOptionTest {
     CommandLine cli = BatonCli.commandLine(new HashMap<>(Map.of("BATON_HOST", "127.0.171.1", "BATON_MEMBERS", "127.0.171.1:5701")));
     cli.setErr(new PrintWriter(err, true));
     assertEquals(2, cli.execute("agent", "--site", "site-a", "--runtime", "podman", "--health-port", "0"), err.toString());
-    assertEquals("baton: unknown runtime 'podman'; available: docker, embedded", err.toString().strip());
+    assertEquals("baton: unknown runtime 'podman'; available: docker, embedded, runc", err.toString().strip());
   }
 
   @Test
@@ -28,7 +28,7 @@ class RuntimeOptionTest {
     CommandLine cli = BatonCli.commandLine(new HashMap<>());
     cli.setOut(new PrintWriter(out, true));
     assertEquals(0, cli.execute("agent", "--help"));
-    assertTrue(out.toString().replaceAll("\\s+", " ").contains("on the class path: docker, embedded"), out.toString());
+    assertTrue(out.toString().replaceAll("\\s+", " ").contains("on the class path: docker, embedded, runc"), out.toString());
   }
 
   @Test

@@ -8,7 +8,13 @@ import com.github.dockerjava.core.DefaultDockerClientConfig;
 import com.github.dockerjava.core.DockerClientImpl;
 import com.github.dockerjava.httpclient5.ApacheDockerHttpClient;
 import com.github.dockerjava.transport.DockerHttpClient;
-import io.baton.agent.runtime.docker.EngineDeadlines.EngineDeadlineException;
+import io.baton.agent.runtime.container.ContainerEngine;
+import io.baton.agent.runtime.container.ContainerProfile;
+import io.baton.agent.runtime.container.EngineDeadlines;
+import io.baton.agent.runtime.container.EngineDeadlines.EngineDeadlineException;
+import io.baton.agent.runtime.container.ImageArchives;
+import io.baton.agent.runtime.container.StuckRuntime;
+import io.vertx.core.net.SocketAddress;
 import io.vertx.core.json.JsonObject;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -32,10 +38,8 @@ import java.util.concurrent.TimeUnit;
  * with {@link EngineDeadlineException} after the stuck runc and CRIU under it were ended and the
  * container thawed, so the container runs on as it was (checkpoint) or can be removed (restore).
  */
-public final class DockerEngine implements AutoCloseable {
+public final class DockerEngine implements ContainerEngine {
   public static final String API_VERSION = "1.41";
-  /** The label on every container Baton makes, its value the container's name. */
-  public static final String INSTANCE_LABEL = "io.baton.instance";
   private static final Duration CONNECT_TIMEOUT = Duration.ofSeconds(5);
 
   private final String host;
@@ -87,7 +91,12 @@ public final class DockerEngine implements AutoCloseable {
     return DockerClientImpl.getInstance(config, http);
   }
 
-  /** Whether {@link #close} ran: a closed engine takes no more calls. */
+  @Override
+  public String runtimeName() {
+    return "docker";
+  }
+
+  @Override
   public boolean closed() {
     return calls.isShutdown();
   }
@@ -155,11 +164,17 @@ public final class DockerEngine implements AutoCloseable {
         com.github.dockerjava.api.model.ExposedPort.tcp(port)));
   }
 
+  /** The engine's userland proxy on loopback relays to the container's port ({@link #publish}). */
+  @Override
+  public SocketAddress serviceAddress(String containerId, int port) {
+    return SocketAddress.inetSocketAddress(publishedPort(containerId, port), "127.0.0.1");
+  }
+
   /**
    * The loopback port the engine published a running container's {@code port} on; it changes at
    * every start or restore, so read it after each.
    */
-  public int publishedPort(String containerId, int port) {
+  private int publishedPort(String containerId, int port) {
     JsonObject inspect = new JsonObject(raw(http, deadlines.call(), "GET", "/containers/" + containerId + "/json", null));
     JsonObject ports = inspect.getJsonObject("NetworkSettings", new JsonObject()).getJsonObject("Ports", new JsonObject());
     io.vertx.core.json.JsonArray bindings = ports.getJsonArray(port + "/tcp");
@@ -341,20 +356,6 @@ public final class DockerEngine implements AutoCloseable {
         .withLabelFilter(java.util.Map.of(INSTANCE_LABEL, "")).exec().stream().map(c -> c.getId()).toList());
   }
 
-  /**
-   * Removes every container a Baton runtime or probe made here, first ending any runc still
-   * checkpointing or restoring one (what an interrupted handoff leaves). Returns how many went.
-   */
-  public int removeBatonContainers() {
-    List<String> ids = batonContainers();
-    for (String id : ids) {
-      StuckRuntime.end(id, "checkpoint");
-      StuckRuntime.end(id, "restore");
-      remove(id);
-    }
-    return ids.size();
-  }
-
   public boolean hasImage(String image) {
     try {
       bounded("inspecting image " + image, deadlines.call(), () -> client.inspectImageCmd(image).exec());
@@ -385,6 +386,15 @@ public final class DockerEngine implements AutoCloseable {
 
   public void load(InputStream archive) {
     boundedRun("loading an image", deadlines.image(), () -> imageClient.loadImageCmd(archive).exec());
+  }
+
+  @Override
+  public void removeImage(String image) {
+    try {
+      boundedRun("removing image " + image, deadlines.call(), () -> client.removeImageCmd(image).withForce(true).exec());
+    } catch (com.github.dockerjava.api.exception.NotFoundException gone) {
+      // Not here: removing is idempotent.
+    }
   }
 
   private String raw(DockerHttpClient via, Duration deadline, String method, String path, String jsonBody) {

@@ -3,6 +3,11 @@ package io.baton.agent.runtime.docker;
 import io.baton.agent.runtime.RuntimeProvider;
 import io.baton.agent.runtime.RuntimeSettings;
 import io.baton.agent.runtime.SiteRuntime;
+import io.baton.agent.runtime.container.CheckpointProbe;
+import io.baton.agent.runtime.container.ContainerSettings;
+import io.baton.agent.runtime.container.ContainerRuntime;
+import io.baton.agent.runtime.container.ContainerSite;
+import io.baton.agent.runtime.container.EngineDeadlines;
 import io.vertx.core.Future;
 
 /**
@@ -12,14 +17,14 @@ import io.vertx.core.Future;
  */
 public final class DockerRuntimeProvider implements RuntimeProvider {
   public static final String DOCKER_HOST = "docker-host";
-  public static final String MEMORY_CAP_MB = "memory-cap-mb";
-  public static final String ENGINE_DEADLINES = "engine-deadlines";
-  public static final String PROBE_IMAGE = "probe-image";
+  public static final String MEMORY_CAP_MB = ContainerSettings.MEMORY_CAP_MB;
+  public static final String ENGINE_DEADLINES = ContainerSettings.ENGINE_DEADLINES;
+  public static final String PROBE_IMAGE = ContainerSettings.PROBE_IMAGE;
   public static final String DEFAULT_DOCKER_HOST = "unix:///var/run/docker.sock";
 
   @Override
   public String name() {
-    return DockerRuntime.NAME;
+    return "docker";
   }
 
   @Override
@@ -31,10 +36,10 @@ public final class DockerRuntimeProvider implements RuntimeProvider {
   @Override
   public Launcher prepare(RuntimeSettings settings) {
     String dockerHost = settings.text(DOCKER_HOST, DEFAULT_DOCKER_HOST);
-    long memoryCapMb = settings.number(MEMORY_CAP_MB, 0, 0, Long.MAX_VALUE >> 20);
-    EngineDeadlines deadlines = settings.text(ENGINE_DEADLINES).map(EngineDeadlines::parse).orElse(EngineDeadlines.DEFAULTS);
-    DockerEngine engine = probedEngine(dockerHost, deadlines, settings.text(PROBE_IMAGE, CheckpointProbe.DEFAULT_IMAGE));
-    return (member, site) -> Future.succeededFuture(over(new DockerRuntime(member, site.siteId(), engine, memoryCapMb)));
+    ContainerSettings container = ContainerSettings.from(settings);
+    DockerEngine engine = probedEngine(dockerHost, container.deadlines(), container.probeImage());
+    return (member, site) -> Future.succeededFuture(ContainerSite.siteRuntime(
+        new ContainerRuntime(member, site.siteId(), engine, container.memoryCapMb())));
   }
 
   /**
@@ -50,14 +55,5 @@ public final class DockerRuntimeProvider implements RuntimeProvider {
       engine.close();
       throw failed;
     }
-  }
-
-  /**
-   * A site running {@code runtime}'s containers, which cross on the agent's plane once it starts:
-   * the docker endpoint binds there, and the operator commands start with it.
-   */
-  public static SiteRuntime over(DockerRuntime runtime) {
-    return SiteRuntime.of(runtime, plane -> new DockerSite(runtime, plane).start()
-        .compose(site -> new DockerControl(site).start().map(v -> site.sagaHandoff())));
   }
 }
