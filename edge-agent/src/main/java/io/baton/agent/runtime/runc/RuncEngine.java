@@ -258,6 +258,98 @@ public final class RuncEngine implements ContainerEngine {
     }
   }
 
+  // What only runc exposes (Docker, containerd and Podman do not): CRIU's page server, lazy
+  // pages and parent-chained pre-dumps, the parts a post-copy or iterative container handoff is
+  // made of.
+
+  /**
+   * A checkpoint whose memory pages go straight to a CRIU page server ({@link #receivePages}, at
+   * another site) instead of into this site's images directory, which gets the rest of the state.
+   */
+  public void checkpointToPageServer(String containerId, String name, String address, int port, boolean exit) {
+    Path images = checkpointDir(containerId, name);
+    Path work = bundle(containerId).resolve("criu-work").resolve(name);
+    OciImages.deleteTree(images);
+    OciImages.deleteTree(work);
+    List<String> command = new ArrayList<>(List.of("checkpoint", "--image-path", images.toString(), "--work-path",
+        work.toString(), "--page-server", address + ":" + port));
+    if (!exit) {
+      command.add("--leave-running");
+    }
+    command.add(containerId);
+    try {
+      runc(command, deadlines().checkpoint());
+    } catch (EngineDeadlineException stuck) {
+      StuckRuntime.end(containerId, "checkpoint");
+      thaw(containerId);
+      throw stuck;
+    } catch (RuncException failed) {
+      thaw(containerId);
+      throw new RuncException(failed.getMessage() + criuLog(work, "dump.log"));
+    }
+  }
+
+  /**
+   * A page server for container {@code containerId}'s checkpoint {@code name}, listening on
+   * address:port, which writes the pages a {@link #checkpointToPageServer} sends into that
+   * checkpoint's directory here and ends when the dump is done ({@link CriuDaemon#await}).
+   */
+  public CriuDaemon receivePages(String containerId, String name, String address, int port) {
+    Path images = checkpointDir(containerId, name);
+    OciImages.deleteTree(images);
+    CriuDaemon server = CriuDaemon.pageServer(images, address, port);
+    server.awaitListening(port, deadlines().call());
+    return server;
+  }
+
+  /**
+   * Restores from a checkpoint here with lazy pages (post-copy): the container runs once its
+   * state but its memory is back, and each page it touches is faulted in (userfaultfd) by a
+   * lazy-pages daemon from the checkpoint's pages, which also pushes the rest in and then ends;
+   * {@link CriuDaemon#await} on the returned daemon waits until every page is in.
+   */
+  public CriuDaemon startFromCheckpointLazily(String containerId, String name) {
+    Path images = checkpointDir(containerId, name);
+    if (!Files.isDirectory(images)) {
+      throw new IllegalArgumentException("no checkpoint " + name + " of " + containerId);
+    }
+    CriuDaemon daemon = CriuDaemon.lazyPages(images);
+    try {
+      daemon.awaitReady(images.resolve("lazy-pages.socket"), deadlines().call());
+      // The restore finds the daemon's socket in its work directory: both are the images directory.
+      detached(containerId, List.of("restore", "--detach", "--lazy-pages", "--image-path", images.toString(), "--work-path",
+          images.toString(), "--bundle", bundle(containerId).toString(), containerId), deadlines().restore(), "restore");
+      return daemon;
+    } catch (RuntimeException failed) {
+      daemon.close();
+      HostCommand.attempt(List.of(RUNC, "--root", stateRoot.toString(), "delete", "--force", containerId), deadlines().call());
+      throw failed;
+    }
+  }
+
+  /**
+   * A leave-running pre-dump, chained to an earlier pre-dump {@code parent} of the container, so
+   * that CRIU writes only the pages dirtied since. CRIU needs the kernel's soft-dirty tracking for
+   * it; where that is off, this is refused before runc is asked and the container runs on.
+   */
+  public void preDump(String containerId, String name, Optional<String> parent) {
+    if (!memoryTracking()) {
+      throw new UnsupportedOperationException("pre-dumps need the kernel's soft-dirty memory tracking, which is off on this"
+          + " host (criu check --feature mem_dirty_track)");
+    }
+    Path images = checkpointDir(containerId, name);
+    OciImages.deleteTree(images);
+    List<String> command = new ArrayList<>(List.of("checkpoint", "--pre-dump", "--image-path", images.toString()));
+    parent.ifPresent(p -> command.addAll(List.of("--parent-path", "../" + checkpointDir(containerId, p).getFileName())));
+    command.add(containerId);
+    runc(command, deadlines().checkpoint());
+  }
+
+  /** Whether CRIU can track dirtied memory here (what pre-dumps need). */
+  public boolean memoryTracking() {
+    return HostCommand.attempt(List.of("criu", "check", "--feature", "mem_dirty_track"), deadlines().call()).ok();
+  }
+
   /** The last lines of CRIU's log of a failed dump or restore, where its reason is. */
   private static String criuLog(Path work, String file) {
     try {

@@ -56,7 +56,7 @@ public final class TestEngines {
     return fromEnv != null ? fromEnv : "unix:///var/lib/baton/engines/site-" + site + "/docker.sock";
   }
 
-  static ContainerProfile counter() {
+  public static ContainerProfile counter() {
     return new ContainerProfile("baton/counter:1", List.of(), 0.5, 64, List.of());
   }
 

@@ -1,0 +1,138 @@
+package io.baton.agent.runtime.runc;
+
+import io.baton.agent.runtime.container.EngineDeadlines.EngineDeadlineException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * A CRIU process that serves another one for a while: a page server receiving a dump's pages
+ * ({@code criu page-server}), or the lazy-pages daemon that answers a lazily restored container's
+ * page faults ({@code criu lazy-pages}). It ends on its own when its peer is done; {@link #await}
+ * waits for that under a deadline, past which it is killed. Its log is in its images directory.
+ */
+public final class CriuDaemon implements AutoCloseable {
+  private final String what;
+  private final Process process;
+  private final Path log;
+
+  private CriuDaemon(String what, Process process, Path log) {
+    this.what = what;
+    this.process = process;
+    this.log = log;
+  }
+
+  /** Receives the pages of a dump sent with {@code --page-server address:port} into {@code imagesDir}. */
+  static CriuDaemon pageServer(Path imagesDir, String address, int port) {
+    return start("page server on " + address + ":" + port, imagesDir, "page-server.log", List.of("page-server",
+        "--images-dir", imagesDir.toString(), "--address", address, "--port", String.valueOf(port)));
+  }
+
+  /** Serves the page faults of a container restored with {@code --lazy-pages} from the pages in {@code imagesDir}. */
+  static CriuDaemon lazyPages(Path imagesDir) {
+    return start("lazy-pages daemon for " + imagesDir.getFileName(), imagesDir, "lazy-pages.log",
+        List.of("lazy-pages", "--images-dir", imagesDir.toString()));
+  }
+
+  private static CriuDaemon start(String what, Path imagesDir, String logName, List<String> args) {
+    List<String> command = new ArrayList<>(List.of("criu"));
+    command.addAll(args);
+    command.addAll(List.of("-v4", "--log-file", logName));
+    try {
+      Files.createDirectories(imagesDir);
+      Process process = new ProcessBuilder(command).redirectErrorStream(true)
+          .redirectOutput(imagesDir.resolve(logName + ".out").toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      return new CriuDaemon(what, process, imagesDir.resolve(logName));
+    } catch (IOException e) {
+      throw new UncheckedIOException("starting the " + what, e);
+    }
+  }
+
+  /** Waits until a socket file or listener the daemon makes exists, at most {@code deadline}. */
+  void awaitReady(Path marker, Duration deadline) {
+    long until = System.nanoTime() + deadline.toNanos();
+    while (!Files.exists(marker) && process.isAlive() && System.nanoTime() < until) {
+      sleep(5);
+    }
+    if (!Files.exists(marker)) {
+      close();
+      throw new IllegalStateException("the " + what + " did not come up: " + HostCommand.lastLines(logText()));
+    }
+  }
+
+  /**
+   * Waits until the daemon listens on {@code port}, at most {@code deadline}. It is asked of the
+   * kernel, not by connecting: the daemon would take a connection for its one peer's.
+   */
+  void awaitListening(int port, Duration deadline) {
+    long until = System.nanoTime() + deadline.toNanos();
+    while (System.nanoTime() < until && process.isAlive()) {
+      if (listening(port)) {
+        return;
+      }
+      sleep(5);
+    }
+    close();
+    throw new IllegalStateException("the " + what + " did not listen: " + HostCommand.lastLines(logText()));
+  }
+
+  private static boolean listening(int port) {
+    String hexPort = String.format(":%04X ", port);
+    try {
+      return Files.readAllLines(Path.of("/proc/net/tcp")).stream()
+          .anyMatch(line -> line.contains(hexPort) && line.split("\\s+")[4].equals("0A"));
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Waits for the daemon to finish its job and end; fails with its log's reason if it failed. */
+  void await(Duration deadline) {
+    try {
+      if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
+        close();
+        throw new EngineDeadlineException("the " + what + " did not finish within " + deadline.toMillis() + " ms");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      close();
+      throw new IllegalStateException("interrupted while waiting for the " + what);
+    }
+    if (process.exitValue() != 0) {
+      throw new RuncEngine.RuncException("the " + what + " failed: " + HostCommand.lastLines(errors(logText())));
+    }
+  }
+
+  private String logText() {
+    try {
+      return Files.exists(log) ? Files.readString(log) : "";
+    } catch (IOException e) {
+      return "";
+    }
+  }
+
+  private static String errors(String log) {
+    return String.join("\n", log.lines().filter(line -> line.contains("Error")).toList());
+  }
+
+  private static void sleep(long millis) {
+    try {
+      Thread.sleep(millis);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+    }
+  }
+
+  @Override
+  public void close() {
+    if (process.isAlive()) {
+      HostCommand.kill(process.toHandle());
+    }
+  }
+}
