@@ -36,6 +36,13 @@ if [ ${#need_install[@]} -gt 0 ]; then
   apt-get -o DPkg::Lock::Timeout=900 install -y -q "${need_install[@]}"
 fi
 
+# CRIU's lazy page server grows a pipe to 4 MiB; without CAP_SYS_RESOURCE (root here lacks it)
+# that needs fs.pipe-max-size raised, or post-copy fails at the first fault.
+if [ "$(cat /proc/sys/fs/pipe-max-size)" -lt 4194304 ]; then
+  sysctl -q -w fs.pipe-max-size=4194304
+  echo "fs.pipe-max-size = 4194304" > /etc/sysctl.d/60-baton-lazy-pages.conf
+fi
+
 bash "$here/install-chromium.sh"
 # Docker and CRIU 4.2 in a prefix, the site-a/site-b engines, the workload images.
 bash "$here/setup-docker-sites.sh" site-a site-b

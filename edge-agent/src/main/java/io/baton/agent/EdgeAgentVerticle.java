@@ -143,13 +143,22 @@ public final class EdgeAgentVerticle extends VerticleBase {
   public Future<?> start() {
     EventCodecs.registerAll(vertx.eventBus());
     sites = new SiteDirectory(vertx);
-    plane = new TransferPlane(vertx, config, chunkStoreBytes);
-    return siteRuntime.handoffStrategy(plane)
+    // Building the TLS and DTLS contexts of the plane and the faces takes seconds on a loaded
+    // machine: that runs on a worker (whose current context is still this verticle's, so what
+    // wire() registers is delivered here), and the event loop keeps serving the member meanwhile.
+    return vertx.executeBlocking(() -> new TransferPlane(vertx, config, chunkStoreBytes))
+        .compose(built -> {
+          plane = built;
+          return siteRuntime.handoffStrategy(plane);
+        })
         .compose(built -> {
           strategy = built;
-          wire();
-          return clientView.start(clientFeed);
+          return vertx.executeBlocking(() -> {
+            wire();
+            return null;
+          });
         })
+        .compose(v -> clientView.start(clientFeed))
         .compose(v -> plane.start())
         .compose(v -> vertx.executeBlocking(() -> {
           coap.start();

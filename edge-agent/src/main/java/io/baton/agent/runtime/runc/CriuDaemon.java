@@ -12,9 +12,10 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * A CRIU process that serves another one for a while: a page server receiving a dump's pages
- * ({@code criu page-server}), or the lazy-pages daemon that answers a lazily restored container's
- * page faults ({@code criu lazy-pages}). It ends on its own when its peer is done; {@link #await}
- * waits for that under a deadline, past which it is killed. Its log is in its images directory.
+ * ({@code criu page-server}), the lazy-pages daemon that answers a lazily restored container's
+ * page faults ({@code criu lazy-pages}), or a lazy checkpoint ({@code runc checkpoint
+ * --lazy-pages}) that serves the frozen container's pages to that daemon. It ends on its own when
+ * its peer is done; {@link #await} waits for that under a deadline, past which it is killed.
  */
 public final class CriuDaemon implements AutoCloseable {
   private final String what;
@@ -39,6 +40,34 @@ public final class CriuDaemon implements AutoCloseable {
         List.of("lazy-pages", "--images-dir", imagesDir.toString()));
   }
 
+  /**
+   * The lazy-pages daemon of a post-copy restore whose pages come from a lazy checkpoint's page
+   * server at {@code address:port} (another site), written nowhere: each is copied into the
+   * restored container as it is faulted or pushed.
+   */
+  static CriuDaemon lazyPagesFrom(Path imagesDir, String address, int port) {
+    return start("lazy-pages daemon fetching from " + address + ":" + port, imagesDir, "lazy-pages.log",
+        List.of("lazy-pages", "--images-dir", imagesDir.toString(), "--page-server", "--address", address,
+            "--port", String.valueOf(port)));
+  }
+
+  /**
+   * Runs a lazy {@code runc checkpoint} whose {@code --status-fd 3} is a file: runc writes a byte
+   * there once the dump is done and its page server is ready ({@link #awaitReady} on that file).
+   */
+  static CriuDaemon lazyCheckpoint(List<String> runcCheckpoint, Path status, Path output) {
+    List<String> command = new ArrayList<>(List.of("sh", "-c", "exec \"$@\" 3>'" + status + "'", "sh"));
+    command.addAll(runcCheckpoint);
+    try {
+      Files.deleteIfExists(status);
+      Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(output.toFile())
+          .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null"))).start();
+      return new CriuDaemon("lazy checkpoint's page server", process, output);
+    } catch (IOException e) {
+      throw new UncheckedIOException("starting a lazy checkpoint", e);
+    }
+  }
+
   private static CriuDaemon start(String what, Path imagesDir, String logName, List<String> args) {
     List<String> command = new ArrayList<>(List.of("criu"));
     command.addAll(args);
@@ -54,13 +83,13 @@ public final class CriuDaemon implements AutoCloseable {
     }
   }
 
-  /** Waits until a socket file or listener the daemon makes exists, at most {@code deadline}. */
+  /** Waits until a file the daemon makes exists and is not empty, at most {@code deadline}. */
   void awaitReady(Path marker, Duration deadline) {
     long until = System.nanoTime() + deadline.toNanos();
-    while (!Files.exists(marker) && process.isAlive() && System.nanoTime() < until) {
+    while (!ready(marker) && process.isAlive() && System.nanoTime() < until) {
       sleep(5);
     }
-    if (!Files.exists(marker)) {
+    if (!ready(marker)) {
       close();
       throw new IllegalStateException("the " + what + " did not come up: " + HostCommand.lastLines(logText()));
     }
@@ -80,6 +109,20 @@ public final class CriuDaemon implements AutoCloseable {
     }
     close();
     throw new IllegalStateException("the " + what + " did not listen: " + HostCommand.lastLines(logText()));
+  }
+
+  private static boolean ready(Path marker) {
+    try {
+      // A socket file has no size; a status file is ready once runc wrote its byte.
+      return Files.exists(marker) && (!Files.isRegularFile(marker) || Files.size(marker) > 0);
+    } catch (IOException e) {
+      return false;
+    }
+  }
+
+  /** Whether the daemon still runs (a lazy checkpoint serves until the target holds every page). */
+  boolean alive() {
+    return process.isAlive();
   }
 
   private static boolean listening(int port) {

@@ -42,6 +42,7 @@ import java.util.stream.Stream;
  */
 public final class RuncEngine implements ContainerEngine {
   private static final String RUNC = "runc";
+  private static final long LAZY_PIPE_BYTES = 4L << 20;
 
   private final Settings settings;
   private final Path containers;
@@ -313,7 +314,12 @@ public final class RuncEngine implements ContainerEngine {
     if (!Files.isDirectory(images)) {
       throw new IllegalArgumentException("no checkpoint " + name + " of " + containerId);
     }
-    CriuDaemon daemon = CriuDaemon.lazyPages(images);
+    return lazily(containerId, name, CriuDaemon.lazyPages(images));
+  }
+
+  /** A restore with lazy pages whose faults {@code daemon} answers; the daemon is returned running. */
+  private CriuDaemon lazily(String containerId, String name, CriuDaemon daemon) {
+    Path images = checkpointDir(containerId, name);
     try {
       daemon.awaitReady(images.resolve("lazy-pages.socket"), deadlines().call());
       // The restore finds the daemon's socket in its work directory: both are the images directory.
@@ -324,6 +330,66 @@ public final class RuncEngine implements ContainerEngine {
       daemon.close();
       HostCommand.attempt(List.of(RUNC, "--root", stateRoot.toString(), "delete", "--force", containerId), deadlines().call());
       throw failed;
+    }
+  }
+
+  /**
+   * A lazy (post-copy) checkpoint: the container's state but its memory goes into the checkpoint
+   * directory, then runc's CRIU serves the frozen container's pages on {@code address:port} to
+   * one lazy restore ({@link #startFromLazySource}, at another site) until that holds them all,
+   * and ends; the source keeps its frozen copy until then. Returns once the pages are being
+   * served. {@link CriuDaemon#await} waits for the end: exit 0 means the target holds every page;
+   * a failure leaves the container running here (runc thaws it).
+   */
+  public CriuDaemon checkpointLazily(String containerId, String name, String address, int port) {
+    requirePipeSize();
+    Path images = checkpointDir(containerId, name);
+    Path work = bundle(containerId).resolve("criu-work").resolve(name);
+    OciImages.deleteTree(images);
+    OciImages.deleteTree(work);
+    try {
+      Files.createDirectories(work);
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+    CriuDaemon source = CriuDaemon.lazyCheckpoint(List.of(RUNC, "--root", stateRoot.toString(), "checkpoint", "--lazy-pages",
+        "--page-server", address + ":" + port, "--status-fd", "3", "--image-path", images.toString(), "--work-path",
+        work.toString(), containerId), work.resolve("status"), work.resolve("runc.out"));
+    try {
+      source.awaitReady(work.resolve("status"), deadlines().checkpoint());
+      return source;
+    } catch (RuntimeException failed) {
+      source.close();
+      StuckRuntime.end(containerId, "checkpoint");
+      thaw(containerId);
+      throw new RuncException(failed.getMessage() + criuLog(work, "dump.log"));
+    }
+  }
+
+  /**
+   * Restores lazily from another site's lazy checkpoint: the container here runs once its state
+   * but its memory is in {@link #checkpointDir}, and a lazy-pages daemon fetches each page from
+   * the source's page server as it is touched, pushing the rest in the background. {@link
+   * CriuDaemon#await} on the returned daemon waits until every page is here.
+   */
+  public CriuDaemon startFromLazySource(String containerId, String name, String sourceAddress, int sourcePort) {
+    return lazily(containerId, name, CriuDaemon.lazyPagesFrom(checkpointDir(containerId, name), sourceAddress, sourcePort));
+  }
+
+  /**
+   * CRIU's lazy page server grows a pipe to 4 MiB (PIPE_MAX_SIZE pages) and, refused, serves the
+   * first fault into fd -1: without CAP_SYS_RESOURCE, which this host's root lacks, that needs
+   * fs.pipe-max-size of at least 4 MiB.
+   */
+  private static void requirePipeSize() {
+    try {
+      long max = Long.parseLong(Files.readAllLines(Path.of("/proc/sys/fs/pipe-max-size")).get(0).strip());
+      if (max < LAZY_PIPE_BYTES) {
+        throw new IllegalStateException("lazy checkpoints need fs.pipe-max-size >= " + LAZY_PIPE_BYTES + " (it is " + max
+            + "; CRIU's lazy page server grows a pipe to 4 MiB): sysctl -w fs.pipe-max-size=" + LAZY_PIPE_BYTES);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
     }
   }
 
