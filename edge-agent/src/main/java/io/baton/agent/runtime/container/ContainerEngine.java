@@ -54,6 +54,9 @@ public interface ContainerEngine extends AutoCloseable {
 
   boolean running(String containerId);
 
+  /** The host pid of the container's first process (0 when it does not run). */
+  long initPid(String containerId);
+
   /** Whether the container's processes are frozen by the cgroup freezer (a dump in progress, or one left behind). */
   boolean frozen(String containerId);
 

@@ -47,6 +47,8 @@ public final class ContainerRuntime implements ServiceRuntime {
   public static final String FROZEN_CHECKPOINT = "baton-frozen";
   /** How long a networked service may take to answer one forwarded call. */
   public static final Duration CALL_DEADLINE = Duration.ofSeconds(3);
+  /** How long a networked service may take from its start to listening on its port. */
+  public static final Duration LISTEN_DEADLINE = Duration.ofSeconds(10);
   private static final Pattern HTTP_METHOD = Pattern.compile("[A-Z]{1,16}");
   private static final Pattern HTTP_PATH = Pattern.compile("/[\\x21-\\x7e]{0,1023}");
 
@@ -143,6 +145,9 @@ public final class ContainerRuntime implements ServiceRuntime {
       try {
         engine.start(containerId);
         serviceAddress = serviceAddress(containerId, profile);
+        if (profile.networked()) {
+          awaitListening(spec.instanceId(), containerId, profile.port());
+        }
       } catch (RuntimeException failed) {
         engine.remove(containerId);
         throw failed;
@@ -153,6 +158,32 @@ public final class ContainerRuntime implements ServiceRuntime {
       put(instance, null);
       return null;
     });
+  }
+
+  /**
+   * A networked service is LIVE once it listens on its port, not when its process starts: a call
+   * sent at once would be refused. A service that does not listen within {@link #LISTEN_DEADLINE}
+   * is not deployed. Asked of the kernel every 20 ms, without connecting (a service may accept only
+   * one connection). Blocks.
+   */
+  private void awaitListening(String instanceId, String containerId, int port) {
+    long until = System.nanoTime() + LISTEN_DEADLINE.toNanos();
+    while (true) {
+      long pid = engine.initPid(containerId);
+      if (pid > 0 && ListeningSockets.listening(pid, port)) {
+        return;
+      }
+      if (System.nanoTime() > until) {
+        throw new IllegalStateException("the service " + instanceId + " did not listen on port " + port + " within "
+            + LISTEN_DEADLINE.toSeconds() + " s of its start" + (pid > 0 ? "" : " (its container is not running)"));
+      }
+      try {
+        Thread.sleep(20);
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted while " + instanceId + " started");
+      }
+    }
   }
 
   /**

@@ -29,14 +29,14 @@ public final class CriuDaemon implements AutoCloseable {
   }
 
   /** Receives the pages of a dump sent with {@code --page-server address:port} into {@code imagesDir}. */
-  static CriuDaemon pageServer(Path imagesDir, String address, int port) {
-    return start("page server on " + address + ":" + port, imagesDir, "page-server.log", List.of("page-server",
+  static CriuDaemon pageServer(String criu, Path imagesDir, String address, int port) {
+    return start(criu, "page server on " + address + ":" + port, imagesDir, "page-server.log", List.of("page-server",
         "--images-dir", imagesDir.toString(), "--address", address, "--port", String.valueOf(port)));
   }
 
   /** Serves the page faults of a container restored with {@code --lazy-pages} from the pages in {@code imagesDir}. */
-  static CriuDaemon lazyPages(Path imagesDir) {
-    return start("lazy-pages daemon for " + imagesDir.getFileName(), imagesDir, "lazy-pages.log",
+  static CriuDaemon lazyPages(String criu, Path imagesDir) {
+    return start(criu, "lazy-pages daemon for " + imagesDir.getFileName(), imagesDir, "lazy-pages.log",
         List.of("lazy-pages", "--images-dir", imagesDir.toString()));
   }
 
@@ -45,8 +45,8 @@ public final class CriuDaemon implements AutoCloseable {
    * server at {@code address:port} (another site), written nowhere: each is copied into the
    * restored container as it is faulted or pushed.
    */
-  static CriuDaemon lazyPagesFrom(Path imagesDir, String address, int port) {
-    return start("lazy-pages daemon fetching from " + address + ":" + port, imagesDir, "lazy-pages.log",
+  static CriuDaemon lazyPagesFrom(String criu, Path imagesDir, String address, int port) {
+    return start(criu, "lazy-pages daemon fetching from " + address + ":" + port, imagesDir, "lazy-pages.log",
         List.of("lazy-pages", "--images-dir", imagesDir.toString(), "--page-server", "--address", address,
             "--port", String.valueOf(port)));
   }
@@ -68,8 +68,8 @@ public final class CriuDaemon implements AutoCloseable {
     }
   }
 
-  private static CriuDaemon start(String what, Path imagesDir, String logName, List<String> args) {
-    List<String> command = new ArrayList<>(List.of("criu"));
+  private static CriuDaemon start(String criu, String what, Path imagesDir, String logName, List<String> args) {
+    List<String> command = new ArrayList<>(List.of(criu));
     command.addAll(args);
     command.addAll(List.of("-v4", "--log-file", logName));
     try {
@@ -102,7 +102,7 @@ public final class CriuDaemon implements AutoCloseable {
   void awaitListening(int port, Duration deadline) {
     long until = System.nanoTime() + deadline.toNanos();
     while (System.nanoTime() < until && process.isAlive()) {
-      if (listening(port)) {
+      if (io.baton.agent.runtime.container.ListeningSockets.listeningHere(port)) {
         return;
       }
       sleep(5);
@@ -123,16 +123,6 @@ public final class CriuDaemon implements AutoCloseable {
   /** Whether the daemon still runs (a lazy checkpoint serves until the target holds every page). */
   boolean alive() {
     return process.isAlive();
-  }
-
-  private static boolean listening(int port) {
-    String hexPort = String.format(":%04X ", port);
-    try {
-      return Files.readAllLines(Path.of("/proc/net/tcp")).stream()
-          .anyMatch(line -> line.contains(hexPort) && line.split("\\s+")[4].equals("0A"));
-    } catch (IOException e) {
-      return false;
-    }
   }
 
   /** Waits for the daemon to finish its job and end; fails with its log's reason if it failed. */

@@ -57,10 +57,20 @@ public final class RuncEngine implements ContainerEngine {
    * @param deadlines   per kind of call
    * @param imageSource a Docker Engine an image this site lacks is copied from when first asked
    *                    for (skopeo's docker-daemon transport); empty: images only arrive by handoff
+   * @param criu        the CRIU runc and the page daemons run ("criu": the one on PATH)
    */
-  public record Settings(Path root, String subnet, EngineDeadlines deadlines, Optional<String> imageSource) {
+  public record Settings(Path root, String subnet, EngineDeadlines deadlines, Optional<String> imageSource, String criu) {
     public Settings(Path root, String subnet, EngineDeadlines deadlines) {
       this(root, subnet, deadlines, Optional.empty());
+    }
+
+    public Settings(Path root, String subnet, EngineDeadlines deadlines, Optional<String> imageSource) {
+      this(root, subnet, deadlines, imageSource, "criu");
+    }
+
+    /** The same site with another CRIU (a test's stuck one) and other deadlines. */
+    public Settings withCriu(String otherCriu, EngineDeadlines otherDeadlines) {
+      return new Settings(root, subnet, otherDeadlines, imageSource, otherCriu);
     }
 
     public Settings {
@@ -172,7 +182,7 @@ public final class RuncEngine implements ContainerEngine {
   private void detached(String containerId, List<String> args, Duration deadline, String verb) {
     Path dir = bundle(containerId);
     Path runcLog = dir.resolve("runc.log");
-    List<String> command = new ArrayList<>(List.of(RUNC, "--root", stateRoot.toString(), "--log", runcLog.toString()));
+    List<String> command = new ArrayList<>(runcLine("--log", runcLog.toString()));
     command.addAll(args);
     try {
       Files.deleteIfExists(runcLog);
@@ -254,7 +264,7 @@ public final class RuncEngine implements ContainerEngine {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     } catch (RuncException failed) {
-      HostCommand.attempt(List.of(RUNC, "--root", stateRoot.toString(), "delete", "--force", containerId), deadlines().call());
+      HostCommand.attempt(runcLine("delete", "--force", containerId), deadlines().call());
       throw new RuncException(failed.getMessage() + criuLog(work, "restore.log"));
     }
   }
@@ -298,7 +308,7 @@ public final class RuncEngine implements ContainerEngine {
   public CriuDaemon receivePages(String containerId, String name, String address, int port) {
     Path images = checkpointDir(containerId, name);
     OciImages.deleteTree(images);
-    CriuDaemon server = CriuDaemon.pageServer(images, address, port);
+    CriuDaemon server = CriuDaemon.pageServer(settings.criu(), images, address, port);
     server.awaitListening(port, deadlines().call());
     return server;
   }
@@ -314,7 +324,7 @@ public final class RuncEngine implements ContainerEngine {
     if (!Files.isDirectory(images)) {
       throw new IllegalArgumentException("no checkpoint " + name + " of " + containerId);
     }
-    return lazily(containerId, name, CriuDaemon.lazyPages(images));
+    return lazily(containerId, name, CriuDaemon.lazyPages(settings.criu(), images));
   }
 
   /** A restore with lazy pages whose faults {@code daemon} answers; the daemon is returned running. */
@@ -328,7 +338,7 @@ public final class RuncEngine implements ContainerEngine {
       return daemon;
     } catch (RuntimeException failed) {
       daemon.close();
-      HostCommand.attempt(List.of(RUNC, "--root", stateRoot.toString(), "delete", "--force", containerId), deadlines().call());
+      HostCommand.attempt(runcLine("delete", "--force", containerId), deadlines().call());
       throw failed;
     }
   }
@@ -352,7 +362,7 @@ public final class RuncEngine implements ContainerEngine {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    CriuDaemon source = CriuDaemon.lazyCheckpoint(List.of(RUNC, "--root", stateRoot.toString(), "checkpoint", "--lazy-pages",
+    CriuDaemon source = CriuDaemon.lazyCheckpoint(runcLine("checkpoint", "--lazy-pages",
         "--page-server", address + ":" + port, "--status-fd", "3", "--image-path", images.toString(), "--work-path",
         work.toString(), containerId), work.resolve("status"), work.resolve("runc.out"));
     try {
@@ -373,7 +383,7 @@ public final class RuncEngine implements ContainerEngine {
    * CriuDaemon#await} on the returned daemon waits until every page is here.
    */
   public CriuDaemon startFromLazySource(String containerId, String name, String sourceAddress, int sourcePort) {
-    return lazily(containerId, name, CriuDaemon.lazyPagesFrom(checkpointDir(containerId, name), sourceAddress, sourcePort));
+    return lazily(containerId, name, CriuDaemon.lazyPagesFrom(settings.criu(), checkpointDir(containerId, name), sourceAddress, sourcePort));
   }
 
   /**
@@ -413,7 +423,7 @@ public final class RuncEngine implements ContainerEngine {
 
   /** Whether CRIU can track dirtied memory here (what pre-dumps need). */
   public boolean memoryTracking() {
-    return HostCommand.attempt(List.of("criu", "check", "--feature", "mem_dirty_track"), deadlines().call()).ok();
+    return HostCommand.attempt(List.of(settings.criu(), "check", "--feature", "mem_dirty_track"), deadlines().call()).ok();
   }
 
   /** The last lines of CRIU's log of a failed dump or restore, where its reason is. */
@@ -469,7 +479,7 @@ public final class RuncEngine implements ContainerEngine {
 
   /** runc's view of the container; empty when runc holds no such container (created here, not started; or ended). */
   private JsonObject state(String containerId) {
-    HostCommand.Result result = HostCommand.attempt(List.of(RUNC, "--root", stateRoot.toString(), "state", containerId),
+    HostCommand.Result result = HostCommand.attempt(runcLine("state", containerId),
         deadlines().call());
     if (!result.ok()) {
       return new JsonObject();
@@ -496,7 +506,7 @@ public final class RuncEngine implements ContainerEngine {
   @Override
   public void remove(String containerId) {
     Path dir = containers.resolve(containerId);
-    HostCommand.attempt(List.of(RUNC, "--root", stateRoot.toString(), "delete", "--force", containerId), deadlines().call());
+    HostCommand.attempt(runcLine("delete", "--force", containerId), deadlines().call());
     unmountUnder(dir);
     network.detach(containerId);
     OciImages.deleteTree(dir);
@@ -599,8 +609,15 @@ public final class RuncEngine implements ContainerEngine {
     return result.output();
   }
 
+  /** runc with this site's state root and CRIU, then {@code args}. */
+  private List<String> runcLine(String... args) {
+    List<String> command = new ArrayList<>(List.of(RUNC, "--root", stateRoot.toString(), "--criu", settings.criu()));
+    command.addAll(List.of(args));
+    return command;
+  }
+
   private HostCommand.Result runcAttempt(List<String> args, Duration deadline) {
-    List<String> command = new ArrayList<>(List.of(RUNC, "--root", stateRoot.toString()));
+    List<String> command = new ArrayList<>(runcLine());
     command.addAll(args);
     return HostCommand.attempt(command, deadline);
   }
