@@ -13,7 +13,7 @@ import io.baton.protocol.grpc.Chunk;
  */
 class ChunkFuzzTest {
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void chunksDecodeWithinAPageOrAreRefused(byte[] message) {
     Chunk chunk;
     try {

@@ -14,7 +14,7 @@ import java.util.regex.Pattern;
 class ControlRequestFuzzTest {
   private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._:-]{0,63}");
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   @DictionaryEntries({"\"name\"", "\"endpoint\"", "\"role\"", "\"network\"", "\"cpuPercent\"", "\"gpuPercent\"",
       "\"ramPercent\"", "\"clientId\"", "\"service\"", "\"node\"", "\"profile\"", "\"stateful\"", "\"target\"",
       "\"technique\"", "\"edge\"", "\"cold\"", "true", "1e400", "-0", "NaN", "{}", "[]", "null"})

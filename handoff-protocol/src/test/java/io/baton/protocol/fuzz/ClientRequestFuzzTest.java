@@ -19,7 +19,7 @@ import io.vertx.core.buffer.Buffer;
  */
 class ClientRequestFuzzTest {
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   @DictionaryEntries({"\"clientId\"", "\"service\"", "\"options\"", "\"requestId\"", "\"op\"", "\"site\"",
       "\"coapEndpoint\"", "\"mqttEndpoint\"", "\"epoch\"", "\"next\"", "\"counter\"", "coap://", "1e400", "-0", "{}"})
   void clientPayloadsAreParsedOrRefusedClearly(FuzzedDataProvider data) {

@@ -13,7 +13,7 @@ import io.baton.protocol.wire.WireFormat;
  */
 class TelemetryFuzzTest {
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   @DictionaryEntries({"\"clientId\"", "\"timestamp\"", "\"position\"", "\"x\"", "\"y\"", "\"speed\"", "\"heading\"",
       "\"rssi\"", "\"site-a\"", "NaN", "-1e309", "[{", "}]"})
   void telemetryIsParsedOrRefusedClearly(FuzzedDataProvider data) {

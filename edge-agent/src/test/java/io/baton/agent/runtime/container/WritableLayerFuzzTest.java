@@ -52,7 +52,7 @@ class WritableLayerFuzzTest {
   }
 
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   void treesApplyInsideTheLayerOrAreRefused(FuzzedDataProvider data) throws IOException {
     FileTree.Builder tree = FileTree.newBuilder();
     int entries = data.consumeInt(0, 5);

@@ -12,7 +12,7 @@ import java.util.Arrays;
  */
 class ExecutionStateFuzzTest {
 
-  @FuzzTest(maxDuration = "15s")
+  @FuzzTest(maxDuration = "10s")
   @DictionaryEntries({"BTNX", "\u0000\u0000\u0000\u0002", "counter", "synthetic", "{}", "{\"sizeMb\":2}", "null", "[]"})
   void executionStatesAreReadWholeOrRefused(byte[] state) {
     ExecutionStateFormat.Contents contents;
