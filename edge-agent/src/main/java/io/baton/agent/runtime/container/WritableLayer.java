@@ -24,6 +24,7 @@ import java.util.stream.Stream;
  * xattrs such as opaque directories (a directory deleted and re-created over a lower one).
  */
 public final class WritableLayer {
+  private static final java.time.Duration NODE_DEADLINE = java.time.Duration.ofSeconds(10);
   private static final int S_IFMT = 0170000;
   private static final int S_IFDIR = 0040000;
   private static final int S_IFREG = 0100000;
@@ -152,17 +153,11 @@ public final class WritableLayer {
     }
   }
 
-  /** mknod and mkfifo have no Java API. */
+  /** mknod and mkfifo have no Java API; each runs under a deadline. */
   private static void run(List<String> command) throws IOException {
-    try {
-      Process process = new ProcessBuilder(command).redirectErrorStream(true).start();
-      String output = new String(process.getInputStream().readAllBytes());
-      if (process.waitFor() != 0) {
-        throw new IOException(String.join(" ", command) + " failed: " + output.strip());
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IOException("interrupted: " + command, e);
+    HostCommand.Result result = HostCommand.attempt(command, NODE_DEADLINE);
+    if (!result.ok()) {
+      throw new IOException(String.join(" ", command) + " failed: " + result.output().strip());
     }
   }
 }

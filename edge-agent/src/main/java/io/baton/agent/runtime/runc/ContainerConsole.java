@@ -1,5 +1,6 @@
 package io.baton.agent.runtime.runc;
 
+import io.baton.agent.runtime.container.HostCommand;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;

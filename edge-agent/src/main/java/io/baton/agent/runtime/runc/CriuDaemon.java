@@ -1,5 +1,6 @@
 package io.baton.agent.runtime.runc;
 
+import io.baton.agent.runtime.container.HostCommand;
 import io.baton.agent.runtime.container.EngineDeadlines.EngineDeadlineException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -118,11 +119,6 @@ public final class CriuDaemon implements AutoCloseable {
     } catch (IOException e) {
       return false;
     }
-  }
-
-  /** Whether the daemon still runs (a lazy checkpoint serves until the target holds every page). */
-  boolean alive() {
-    return process.isAlive();
   }
 
   /** Waits for the daemon to finish its job and end; fails with its log's reason if it failed. */

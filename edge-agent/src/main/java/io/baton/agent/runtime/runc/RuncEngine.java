@@ -1,5 +1,6 @@
 package io.baton.agent.runtime.runc;
 
+import io.baton.agent.runtime.container.HostCommand;
 import io.baton.agent.runtime.container.ContainerEngine;
 import io.baton.agent.runtime.container.ContainerProfile;
 import io.baton.agent.runtime.container.EngineDeadlines;

@@ -1,5 +1,6 @@
 package io.baton.agent.runtime.runc;
 
+import io.baton.agent.runtime.container.HostCommand;
 import io.baton.agent.transfer.Hashes;
 import java.io.IOException;
 import java.io.UncheckedIOException;

@@ -1,4 +1,4 @@
-package io.baton.agent.runtime.runc;
+package io.baton.agent.runtime.container;
 
 import io.baton.agent.runtime.container.EngineDeadlines.EngineDeadlineException;
 import java.io.IOException;
@@ -11,25 +11,25 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One program the runc backend runs on the host (runc, skopeo, umoci, ip, mount), under a
- * deadline. Its output goes to a file rather than a pipe, so that a program which leaves a child
+ * One program a container engine runs on the host (runc, criu, skopeo, umoci, ip, mount, mknod),
+ * under a deadline. Its output goes to a file rather than a pipe, so that a program which leaves a child
  * behind holding its stdout (runc's detached container, CRIU's daemons) cannot keep the caller
  * reading; past the deadline the program and everything under it are killed and the caller gets
  * {@link EngineDeadlineException}.
  */
-final class HostCommand {
+public final class HostCommand {
   private HostCommand() {
   }
 
   /** What a finished command printed (stdout and stderr together) and its exit status. */
-  record Result(int exit, String output) {
-    boolean ok() {
+  public record Result(int exit, String output) {
+    public boolean ok() {
       return exit == 0;
     }
   }
 
   /** Runs {@code command}; a non-zero exit fails with the command's own words. */
-  static String run(List<String> command, Duration deadline) {
+  public static String run(List<String> command, Duration deadline) {
     Result result = attempt(command, deadline);
     if (!result.ok()) {
       throw new HostCommandException(describe(command) + " exited with " + result.exit() + ": " + lastLines(result.output()));
@@ -38,7 +38,7 @@ final class HostCommand {
   }
 
   /** Runs {@code command} and returns how it ended, whatever its exit status. */
-  static Result attempt(List<String> command, Duration deadline) {
+  public static Result attempt(List<String> command, Duration deadline) {
     Path output;
     try {
       output = Files.createTempFile("baton-cmd-", ".out");
@@ -68,7 +68,7 @@ final class HostCommand {
   }
 
   /** Kills a process and every descendant, children first. */
-  static void kill(ProcessHandle process) {
+  public static void kill(ProcessHandle process) {
     process.descendants().forEach(ProcessHandle::destroyForcibly);
     process.destroyForcibly();
   }
@@ -78,15 +78,15 @@ final class HostCommand {
   }
 
   /** The end of a tool's output, where its reason is (runc and CRIU print the cause last). */
-  static String lastLines(String output) {
+  public static String lastLines(String output) {
     String[] lines = output.strip().split("\n");
     int from = Math.max(0, lines.length - 4);
     return String.join(" | ", java.util.Arrays.asList(lines).subList(from, lines.length)).strip();
   }
 
   /** A host program failed; the message is what it said. */
-  static final class HostCommandException extends RuntimeException {
-    HostCommandException(String message) {
+  public static final class HostCommandException extends RuntimeException {
+    public HostCommandException(String message) {
       super(message);
     }
   }
