@@ -19,6 +19,7 @@ final class PahoV3Session implements MqttSession {
   private final String filter;
   private final MqttAsyncClient client;
   private final Optional<MqttLogin> login;
+  private final SessionWatch watch;
 
   PahoV3Session(String brokerUri, String clientId, Optional<MqttLogin> login, String filter, Listener listener) {
     this.brokerUri = brokerUri;
@@ -29,17 +30,19 @@ final class PahoV3Session implements MqttSession {
     } catch (MqttException e) {
       throw new IllegalArgumentException("bad MQTT broker URI '" + brokerUri + "': " + e.getMessage(), e);
     }
+    this.watch = new SessionWatch(client::isConnected, client::reconnect, this::subscribe, listener::reconnected);
     client.setCallback(new MqttCallbackExtended() {
       @Override
       public void connectComplete(boolean reconnect, String serverUri) {
         if (reconnect) {
-          subscribe().thenRun(listener::reconnected);
+          watch.reconnected();
         }
       }
 
       @Override
       public void connectionLost(Throwable cause) {
-        // Paho reconnects by itself; calls meanwhile fail fast and are held by the client.
+        // Paho reconnects by itself (the watch makes sure); calls meanwhile fail fast and are held by the client.
+        watch.lost();
       }
 
       @Override
@@ -61,6 +64,7 @@ final class PahoV3Session implements MqttSession {
     options.setAutomaticReconnect(true);
     options.setMaxReconnectDelay(1_000);
     options.setKeepAliveInterval(5);
+    options.setConnectionTimeout(10); // a CONNECT unanswered this long fails and the next attempt follows (Paho: 30 s)
     options.setMaxInflight(1_000);
     if (client.getServerURI().startsWith("tcp://")) {
       options.setSocketFactory(NoDelaySockets.plain());
@@ -70,7 +74,7 @@ final class PahoV3Session implements MqttSession {
       options.setPassword(own.password());
       options.setSocketFactory(own.sockets()); // MqttTransport opens no login session to a broker that is not ssl://
     });
-    return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
+    return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe()).thenRun(watch::start);
   }
 
   private CompletableFuture<Void> subscribe() {
@@ -89,6 +93,7 @@ final class PahoV3Session implements MqttSession {
 
   @Override
   public void close() {
+    watch.stop();
     try {
       if (client.isConnected()) {
         client.disconnectForcibly(0, 500);
@@ -97,6 +102,11 @@ final class PahoV3Session implements MqttSession {
     } catch (MqttException ignored) {
       // closing anyway
     }
+  }
+
+  /** Drops the connection the way Paho's user disconnect does, after which Paho never reconnects by itself (tests). */
+  void dropAndGiveUp() throws MqttException {
+    client.disconnectForcibly(0, 1_000);
   }
 
   private static CompletableFuture<Void> action(Action action) {

@@ -20,6 +20,7 @@ final class PahoV5Session implements MqttSession {
   private final String filter;
   private final MqttAsyncClient client;
   private final Optional<MqttLogin> login;
+  private final SessionWatch watch;
 
   PahoV5Session(String brokerUri, String clientId, Optional<MqttLogin> login, String filter, Listener listener) {
     this.brokerUri = brokerUri;
@@ -30,17 +31,19 @@ final class PahoV5Session implements MqttSession {
     } catch (MqttException e) {
       throw new IllegalArgumentException("bad MQTT broker URI '" + brokerUri + "': " + e.getMessage(), e);
     }
+    this.watch = new SessionWatch(client::isConnected, client::reconnect, this::subscribe, listener::reconnected);
     client.setCallback(new MqttCallback() {
       @Override
       public void connectComplete(boolean reconnect, String serverUri) {
         if (reconnect) {
-          subscribe().thenRun(listener::reconnected);
+          watch.reconnected();
         }
       }
 
       @Override
       public void disconnected(MqttDisconnectResponse response) {
-        // Paho reconnects by itself; calls meanwhile fail fast and are held by the client.
+        // Paho reconnects by itself (the watch makes sure); calls meanwhile fail fast and are held by the client.
+        watch.lost();
       }
 
       @Override
@@ -69,6 +72,7 @@ final class PahoV5Session implements MqttSession {
     options.setAutomaticReconnect(true);
     options.setAutomaticReconnectDelay(1, 1);
     options.setKeepAliveInterval(5);
+    options.setConnectionTimeout(10); // a CONNECT unanswered this long fails and the next attempt follows (Paho: 30 s)
     if (client.getServerURI().startsWith("tcp://")) {
       options.setSocketFactory(NoDelaySockets.plain());
     }
@@ -77,7 +81,7 @@ final class PahoV5Session implements MqttSession {
       options.setPassword(new String(own.password()).getBytes(java.nio.charset.StandardCharsets.UTF_8));
       options.setSocketFactory(own.sockets()); // MqttTransport opens no login session to a broker that is not ssl://
     });
-    return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe());
+    return action(listener -> client.connect(options, null, listener)).thenCompose(v -> subscribe()).thenRun(watch::start);
   }
 
   private CompletableFuture<Void> subscribe() {
@@ -96,6 +100,7 @@ final class PahoV5Session implements MqttSession {
 
   @Override
   public void close() {
+    watch.stop();
     try {
       if (client.isConnected()) {
         client.disconnectForcibly(0, 500, false);
@@ -104,6 +109,11 @@ final class PahoV5Session implements MqttSession {
     } catch (MqttException ignored) {
       // closing anyway
     }
+  }
+
+  /** Drops the connection the way Paho's user disconnect does, after which Paho never reconnects by itself (tests). */
+  void dropAndGiveUp() throws MqttException {
+    client.disconnectForcibly(0, 1_000, false);
   }
 
   private static CompletableFuture<Void> action(Action action) {

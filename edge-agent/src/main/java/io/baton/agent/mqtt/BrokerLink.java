@@ -28,12 +28,22 @@ import org.slf4j.LoggerFactory;
  * disconnected is not kept: a client holds its calls and resends them, and a client that was cut
  * off attaches again when it reconnects, which publishes its current assignment anew (a restarted
  * broker has lost the retained one anyway).
+ *
+ * <p>Paho's own reconnect is not trusted alone: when its reconnect attempt throws at once (the old
+ * connection still shutting down on a slow machine), Paho 1.2.5 logs it and never tries again. A
+ * watch on the agent's context therefore reconnects a link that stayed down for {@link #STALL_MILLIS},
+ * and subscribes again until a subscription is granted, so an agent is never left deaf.
  */
 final class BrokerLink {
   private static final Logger LOG = LoggerFactory.getLogger(BrokerLink.class);
   /** QoS 1 messages in flight at once: a busy site answers thousands of calls a second. */
   private static final int MAX_INFLIGHT = 20_000;
   private static final int FIRST_SUBSCRIBE_ATTEMPTS = 5;
+  /** How long a link may stay down before the watch reconnects it itself (Paho retries every 2 s at most). */
+  static final long STALL_MILLIS = 5_000;
+  private static final long WATCH_PERIOD_MILLIS = 1_000;
+  /** A CONNECT unanswered this long fails, and the next attempt follows (Paho's default is 30 s). */
+  private static final int CONNECT_DEADLINE_SECONDS = 10;
 
   private final Context context;
   private final MqttAsyncClient client;
@@ -41,6 +51,13 @@ final class BrokerLink {
   private final java.util.Map<String, Integer> filters;
   private final BiConsumer<String, byte[]> onMessage;
   private final Optional<MemberCredentials> credentials;
+  /** Whether the current connection holds the subscription; Paho's threads clear it, the watch restores it. */
+  private volatile boolean subscribed;
+  // Context-confined: the watch's state.
+  private boolean subscribing;
+  private long downSinceNanos;
+  private long watchTimer = -1;
+  private boolean closed;
 
   /** With credentials the link logs in as the member and verifies the broker against the cluster CA. */
   BrokerLink(Context context, String brokerUri, String clientId, java.util.Map<String, Integer> filters,
@@ -59,12 +76,14 @@ final class BrokerLink {
       public void connectComplete(boolean reconnect, String serverUri) {
         if (reconnect) {
           LOG.info("reconnected to {}; subscribing to {} again", serverUri, filters.keySet());
-          subscribe().onFailure(e -> LOG.warn("cannot subscribe to {} again: {}", filters.keySet(), e.getMessage()));
+          subscribed = false;
+          context.runOnContext(v -> resubscribe());
         }
       }
 
       @Override
       public void connectionLost(Throwable cause) {
+        subscribed = false;
         LOG.warn("lost the MQTT broker {}: {}; reconnecting", brokerUri, cause.getMessage());
       }
 
@@ -86,6 +105,7 @@ final class BrokerLink {
     options.setMaxReconnectDelay(2_000);
     options.setMaxInflight(MAX_INFLIGHT);
     options.setKeepAliveInterval(10);
+    options.setConnectionTimeout(CONNECT_DEADLINE_SECONDS);
     credentials.ifPresent(member -> {
       options.setUserName(MqttAccess.memberUser(member.name()));
       options.setPassword(MqttAccess.memberPassword(member, member.name()).toCharArray());
@@ -95,7 +115,58 @@ final class BrokerLink {
     if (client.getServerURI().startsWith("tcp://")) {
       options.setSocketFactory(NoDelaySockets.plain());
     }
-    return action(listener -> client.connect(options, null, listener)).compose(v -> firstSubscribe(FIRST_SUBSCRIBE_ATTEMPTS));
+    return action(listener -> client.connect(options, null, listener)).compose(v -> firstSubscribe(FIRST_SUBSCRIBE_ATTEMPTS))
+        .onSuccess(v -> {
+          subscribed = true;
+          if (!closed) {
+            watchTimer = context.owner().setPeriodic(WATCH_PERIOD_MILLIS, id -> watch());
+          }
+        });
+  }
+
+  /** Runs on the agent's context once a second. */
+  private void watch() {
+    if (closed) {
+      return;
+    }
+    if (client.isConnected()) {
+      downSinceNanos = 0;
+      if (!subscribed) {
+        resubscribe();
+      }
+      return;
+    }
+    // Whoever brings the connection back, the broker forgot the subscription (clean session).
+    subscribed = false;
+    long now = System.nanoTime();
+    if (downSinceNanos == 0) {
+      downSinceNanos = now;
+    } else if (now - downSinceNanos >= java.util.concurrent.TimeUnit.MILLISECONDS.toNanos(STALL_MILLIS)) {
+      downSinceNanos = now;
+      try {
+        client.reconnect();
+        LOG.warn("the link to {} stayed down for {} ms; reconnecting it", client.getServerURI(), STALL_MILLIS);
+      } catch (MqttException busy) {
+        // Connecting or disconnecting right now: Paho is at work, look again later.
+        LOG.debug("reconnect refused: {}", busy.getMessage());
+      }
+    }
+  }
+
+  /** Subscribes on the current connection once; a failure is left to the next watch. */
+  private void resubscribe() {
+    if (subscribing || subscribed || closed) {
+      return;
+    }
+    subscribing = true;
+    subscribe().onComplete(done -> {
+      subscribing = false;
+      if (done.succeeded()) {
+        subscribed = true;
+      } else {
+        LOG.warn("cannot subscribe to {} again: {}; trying again", filters.keySet(), done.cause().getMessage());
+      }
+    });
   }
 
   /**
@@ -126,6 +197,10 @@ final class BrokerLink {
   }
 
   Future<Void> close() {
+    closed = true;
+    if (watchTimer >= 0) {
+      context.owner().cancelTimer(watchTimer);
+    }
     if (!client.isConnected()) {
       return closeClient();
     }
@@ -161,6 +236,11 @@ final class BrokerLink {
       done.tryFail(e);
     }
     return done.future();
+  }
+
+  /** The Paho client, for tests that make it give up as Paho's reconnect sometimes does. */
+  MqttAsyncClient paho() {
+    return client;
   }
 
   @FunctionalInterface
