@@ -8,7 +8,8 @@
 # - Docker 20.10 and CRIU 4.2 (proved by a real dump and restore), the site-a and site-b engines
 #   and the workload images, for the container tests;
 # - skopeo and umoci, with which the runc runtime keeps its own images and bundles (its tests import
-#   the workload images from the site-a engine);
+#   the workload images from the site-a engine), and openssl, which writes the member key in the
+#   form CRIU's TLS (GnuTLS) reads for post-copy page traffic;
 # - debootstrap and docker-compose 1.29, and an engine of their own ("compose"), for the test
 #   that builds Baton's image and runs deploy/compose on it (ComposeMeshIT).
 # The rest is real and needs no setup: the Hazelcast cluster (members bound to loopback addresses
@@ -27,6 +28,7 @@ command -v coap-client-notls >/dev/null 2>&1 || command -v coap-client >/dev/nul
 command -v python3 >/dev/null 2>&1 || need_install+=(python3-minimal)  # the CRIU self-test's socket server
 command -v skopeo >/dev/null 2>&1 || need_install+=(skopeo)
 command -v umoci >/dev/null 2>&1 || need_install+=(umoci)
+command -v openssl >/dev/null 2>&1 || need_install+=(openssl)
 [ -x /usr/sbin/debootstrap ] || need_install+=(debootstrap)
 [ -x /usr/bin/docker-compose ] || need_install+=(docker-compose)
 if [ ${#need_install[@]} -gt 0 ]; then

@@ -57,6 +57,13 @@ public final class Addresses {
      */
     INSTANCE;
 
+    /**
+     * The failure code of an AWAIT_PAGES whose target lost its restored copy (a container that died
+     * while its pages came in): the source, which keeps its own until RELEASE, takes the service
+     * back, as when the target vanished. Any other failure there means the source's pages are gone.
+     */
+    public static final int TARGET_COPY_LOST = 410;
+
     public String address(String siteId) {
       return "baton.agent." + siteId + "." + name().toLowerCase();
     }

@@ -6,6 +6,7 @@ import io.baton.agent.clients.ServiceCallRouter;
 import io.baton.agent.runtime.FencedException;
 import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.ServiceRuntime;
+import io.baton.agent.runtime.TargetCopyLostException;
 import io.baton.protocol.Addresses.AgentCommand;
 import io.baton.protocol.directory.ClientDirectory;
 import io.baton.protocol.directory.ClientRecord;
@@ -98,6 +99,9 @@ public final class HandoffParticipant {
   }
 
   private static int statusOf(Throwable failure) {
+    if (failure instanceof TargetCopyLostException) {
+      return AgentCommand.TARGET_COPY_LOST;
+    }
     return failure instanceof FencedException ? FENCED : Failures.status(failure);
   }
 

@@ -317,12 +317,14 @@ public final class HandoffSaga {
     }
 
     /**
-     * The target served but does not hold every page. If the target is gone, the source (which has
-     * every page) takes the service back under a new epoch; if the target reports that the source
+     * The target served but does not hold every page. If the target is gone, or says its restored
+     * copy died ({@code TARGET_COPY_LOST}), the source (which has every page) takes the service back
+     * under a new epoch; if the target reports that the source
      * is gone, the pages it lacked are lost with it and the handoff fails loudly.
      */
     Future<HandoffCompleted> postCopyFailed(Throwable failure) {
-      boolean targetGone = failure instanceof ReplyException reply && reply.failureType() == ReplyFailure.NO_HANDLERS;
+      boolean targetGone = failure instanceof ReplyException reply && (reply.failureType() == ReplyFailure.NO_HANDLERS
+          || reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.failureCode() == AgentCommand.TARGET_COPY_LOST);
       StepFailure step = new StepFailure("post-copy", failure);
       if (!targetGone) {
         return Future.failedFuture(abort(step, request.epoch() + 1,

@@ -43,7 +43,11 @@ public final class ContainerHandoff {
   private static final long SMALL_ROUND_BYTES = 1_000_000;
 
   private final ContainerRuntime runtime;
+  /** The address this site's lazy checkpoints serve pages on (the site's transfer host). */
+  private final String pageHost;
   private final Map<String, Prestaged> prestaged = new ConcurrentHashMap<>();
+  /** Where the frozen instance's lazy checkpoint serves its pages (host:port), for a post-copy handoff's restore request. */
+  private final Map<String, String> lazySources = new ConcurrentHashMap<>();
 
   /** What the target already holds for an instance: where, and the pre-staged checkpoint's files. */
   private record Prestaged(ContainerLink link, String checkpointName, Map<String, FileRef> checkpoint) {
@@ -52,8 +56,9 @@ public final class ContainerHandoff {
     }
   }
 
-  public ContainerHandoff(ContainerRuntime runtime) {
+  public ContainerHandoff(ContainerRuntime runtime, String pageHost) {
     this.runtime = runtime;
+    this.pageHost = pageHost;
   }
 
   /** Sends layers, container, writable layer and a leave-running checkpoint ahead; the service keeps running. */
@@ -108,16 +113,44 @@ public final class ContainerHandoff {
   /** Forgets that an instance was pre-staged anywhere (its handoff ended, or the target dropped the copy). */
   public void forgetStaged(String instanceId) {
     prestaged.remove(instanceId);
+    lazySources.remove(instanceId);
   }
 
-  /** The saga's freeze step: the final checkpoint. Returns its size in bytes. */
-  public Future<Long> freezeForHandoff(String instanceId) {
+  /**
+   * The saga's freeze step: the final checkpoint. Post-copy, on an engine that can
+   * ({@link PostCopyEngine}), the checkpoint holds all but the memory and the container stays
+   * frozen here, its pages served to the target's lazy restore. Returns the checkpoint's size in
+   * bytes (without the memory that stays behind).
+   */
+  public Future<Long> freezeForHandoff(String instanceId, boolean postCopy) {
     ContainerInstance instance = live(instanceId);
     if (instance == null) {
       return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
     }
-    return checkpointAndStop(instance).compose(v -> worker(() -> directoryBytes(
+    Future<Void> frozen = postCopy && runtime.engine() instanceof PostCopyEngine lazy
+        ? checkpointLazily(instance, lazy) : checkpointAndStop(instance);
+    return frozen.compose(v -> worker(() -> directoryBytes(
         runtime.engine().checkpointDir(instance.containerId(), ContainerRuntime.FROZEN_CHECKPOINT))));
+  }
+
+  private Future<Void> checkpointLazily(ContainerInstance instance, PostCopyEngine engine) {
+    String instanceId = instance.spec().instanceId();
+    return worker(() -> runtime.exclusive(instanceId, () -> {
+      dropCheckpoint(instance, ContainerRuntime.FROZEN_CHECKPOINT);
+      int port = freePort(pageHost);
+      PostCopyEngine.LazyPages pages = engine.checkpointLazily(instance.containerId(), ContainerRuntime.FROZEN_CHECKPOINT,
+          pageHost, port);
+      lazySources.put(instanceId, pageHost + ":" + port);
+      runtime.markFrozenServingPages(instanceId, pages);
+      return null;
+    }));
+  }
+
+  /** A port free on {@code host} now, for a page server about to listen there. */
+  private static int freePort(String host) throws IOException {
+    try (java.net.ServerSocket socket = new java.net.ServerSocket(0, 1, java.net.InetAddress.getByName(host))) {
+      return socket.getLocalPort();
+    }
   }
 
   /** What the saga's transfer step sent, and the digest of the restore request that names the state. */
@@ -138,15 +171,21 @@ public final class ContainerHandoff {
     Prestaged ahead = prestaged.remove(instanceId);
     boolean warm = ahead != null && ahead.toSite().equals(link.toSite());
     Timeline timeline = new Timeline(link);
+    String lazySource = lazySources.remove(instanceId);
     String[] digest = new String[1];
     return timeline.phase("layer-sync", () -> syncLayer(instance, link, warm))
         .compose(v -> timeline.phase("memory", () -> finalMemory(instance, link, warm ? ahead : null, timeline)))
         .compose(checkpoint -> {
-          Checkpoint staged = withReplies(instance, checkpoint).toBuilder().setStaged(true).build();
+          Checkpoint.Builder request = withReplies(instance, checkpoint).toBuilder().setStaged(true);
+          if (lazySource != null) {
+            request.setLazyPagesFrom(lazySource);
+          }
+          Checkpoint staged = request.build();
           digest[0] = io.baton.agent.transfer.Hashes.hex(io.baton.agent.transfer.Hashes.address(staged.toByteArray()));
           return timeline.phase("restore", () -> link.call(staged, link.target()::restore));
         })
-        .map(v -> new StagedTransfer(timeline.report(instance, warm ? "prestaged" : "cold"), digest[0]));
+        .map(v -> new StagedTransfer(timeline.report(instance,
+            lazySource != null ? "post-copy" : warm ? "prestaged" : "cold"), digest[0]));
   }
 
   private Future<Void> sendLayers(ContainerInstance instance, ContainerLink link) {

@@ -60,6 +60,8 @@ public final class ContainerRuntime implements ServiceRuntime {
   private final List<Consumer<InstanceTransition>> listeners = new CopyOnWriteArrayList<>();
   private final Map<String, CallGate> gates = new ConcurrentHashMap<>();
   private final Map<String, ContainerReplies> replyLogs = new ConcurrentHashMap<>();
+  /** Instances frozen in place by a lazy checkpoint that serves their pages to a post-copy target. */
+  private final Map<String, PostCopyEngine.LazyPages> servingPages = new ConcurrentHashMap<>();
   /** One connection per call (no keep-alive): no connection of a call outlives its answer into a checkpoint. */
   private final HttpClient http;
 
@@ -389,14 +391,30 @@ public final class ContainerRuntime implements ServiceRuntime {
     if (instance == null || instance.state() != InstanceState.FROZEN) {
       return Future.failedFuture(instanceId + " is not frozen at " + siteId);
     }
+    PostCopyEngine.LazyPages frozenInPlace = servingPages.remove(instanceId);
     return blocking(() -> {
-      engine.startFromCheckpoint(instance.containerId(), checkpoint);
+      if (frozenInPlace != null) {
+        // Frozen in place by a lazy checkpoint, with all of its memory: end the serving, thaw it.
+        frozenInPlace.close();
+        ((PostCopyEngine) engine).resumeFrozen(instance.containerId());
+      } else {
+        engine.startFromCheckpoint(instance.containerId(), checkpoint);
+      }
       return serviceAddress(instance.containerId(), instance.profile());
     }).map(address -> {
       put(new ContainerInstance(instance.spec(), instance.profile(), instance.containerId(), InstanceState.LIVE, address),
           InstanceState.FROZEN);
       return null;
     });
+  }
+
+  /**
+   * Marks an instance frozen in place by a lazy checkpoint that serves its pages: a resume ends
+   * {@code pages} and thaws the container instead of restoring it; a release ends them and removes it.
+   */
+  void markFrozenServingPages(String instanceId, PostCopyEngine.LazyPages pages) {
+    servingPages.put(instanceId, pages);
+    markFrozen(instanceId);
   }
 
   /** Marks an instance frozen by a checkpoint the caller took (the handoff's final dump). */
@@ -431,6 +449,20 @@ public final class ContainerRuntime implements ServiceRuntime {
   }
 
   /** Removes the instance's container (the source after a completed handoff). */
+  /**
+   * Removes an instance whose container no longer runs (one killed for its memory as a post-copy
+   * target); a live instance whose container runs is never dropped.
+   */
+  Future<Void> dropDead(String instanceId) {
+    ContainerInstance instance = instances.get(instanceId);
+    if (instance == null) {
+      return Future.succeededFuture();
+    }
+    return blocking(() -> engine.running(instance.containerId())).compose(running -> running
+        ? Future.failedFuture(instanceId + " still runs at " + siteId + ": it is not dropped")
+        : release(instanceId));
+  }
+
   Future<Void> release(String instanceId) {
     ContainerInstance instance = instances.remove(instanceId);
     if (instance == null) {
@@ -438,8 +470,12 @@ public final class ContainerRuntime implements ServiceRuntime {
     }
     replyLogs.remove(instanceId);
     gates.remove(instanceId);
+    PostCopyEngine.LazyPages pages = servingPages.remove(instanceId);
     notifyListeners(instance, instance.state(), null);
     return blocking(() -> {
+      if (pages != null) {
+        pages.close();
+      }
       engine.remove(instance.containerId());
       return null;
     });

@@ -2,6 +2,7 @@ package io.baton.agent.runtime.container;
 
 import io.baton.agent.runtime.HandoffStrategy;
 import io.baton.agent.runtime.InstanceState;
+import io.baton.agent.runtime.TargetCopyLostException;
 import io.baton.protocol.event.HandoffRequested;
 import io.baton.protocol.event.MigrationAssessed;
 import io.baton.protocol.event.PagesCompleted;
@@ -70,7 +71,8 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
 
   @Override
   public Future<StatePrecopied> precopy(HandoffRequested request) {
-    boolean prestage = !request.technique().equals("cold");
+    // Post-copy sends its memory after the restore, so nothing of it ahead: layers and container.
+    boolean prestage = !request.technique().equals("cold") && !postCopy(request);
     return source(request).compose(run -> site.handoff().ahead(request.instanceId(), run.link(), prestage))
         .map(report -> new StatePrecopied(request.handoffId(), report.method().equals("prestage") ? 1 : 0,
             report.preBytes() + report.finalBytes(), 0, report.handoffMicros(), report.method()));
@@ -79,7 +81,7 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
   @Override
   public Future<SourceFrozen> freeze(HandoffRequested request) {
     long start = System.nanoTime();
-    return source(request).compose(run -> site.handoff().freezeForHandoff(request.instanceId()))
+    return source(request).compose(run -> site.handoff().freezeForHandoff(request.instanceId(), postCopy(request)))
         .map(bytes -> new SourceFrozen(request.handoffId(), site.siteId(), bytes, (System.nanoTime() - start) / 1_000));
   }
 
@@ -148,13 +150,55 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
         .map(v -> (System.nanoTime() - start) / 1_000);
   }
 
-  /** A restored container holds all of its state: nothing is fetched after it serves. */
+  /**
+   * A container restored from a full checkpoint holds all of its state: nothing is fetched after it
+   * serves. A post-copy one serves while its pages cross: this waits until every page is here and
+   * the container still runs, after which the source may let go of its frozen copy. A container
+   * that died meanwhile is removed and reported as {@link TargetCopyLostException}: the source's
+   * copy takes the service back.
+   */
   @Override
   public Future<PagesCompleted> awaitPages(String handoffId) {
-    if (targets.remove(handoffId) == null) {
+    HandoffRequested request = targets.remove(handoffId);
+    if (request == null) {
       return Future.failedFuture("handoff " + handoffId + " was not restored at " + site.siteId());
     }
-    return Future.succeededFuture(new PagesCompleted(handoffId, site.siteId(), 0, 0, 0, 0));
+    var pages = site.endpoint().takeLazyRestore(request.instanceId());
+    if (pages.isEmpty()) {
+      return Future.succeededFuture(new PagesCompleted(handoffId, site.siteId(), 0, 0, 0, 0));
+    }
+    long start = System.nanoTime();
+    String instanceId = request.instanceId();
+    return site.runtime().vertx().<Void>executeBlocking(() -> {
+      RuntimeException crossingFailed = null;
+      try (var crossing = pages.get()) {
+        // Pages stream like an image: bounded by the longest kind of engine deadline.
+        crossing.await(site.runtime().engine().deadlines().image());
+      } catch (RuntimeException failed) {
+        crossingFailed = failed;
+      }
+      // Every page in is not enough: a container over its memory cap is killed as they come in,
+      // and CRIU's daemon ends as content without it as with it.
+      boolean alive = site.runtime().instance(instanceId).map(ContainerRuntime.ContainerInstance::containerId)
+          .map(site.runtime().engine()::running).orElse(false);
+      if (!alive) {
+        throw new TargetCopyLostException(site.siteId() + "'s restored copy of " + instanceId + " died while its pages came in"
+            + (crossingFailed == null ? "" : " (" + crossingFailed.getMessage() + ")"));
+      }
+      if (crossingFailed != null) {
+        throw crossingFailed;
+      }
+      return null;
+    }, false)
+        .recover(failure -> failure instanceof TargetCopyLostException
+            ? site.runtime().dropDead(instanceId).transform(dropped -> Future.<Void>failedFuture(failure))
+            : Future.failedFuture(failure))
+        .map(v -> new PagesCompleted(handoffId, site.siteId(), 0, 0, 0, (System.nanoTime() - start) / 1_000));
+  }
+
+  /** Post-copy moves the memory after the restore; only an engine with lazy pages can (runc). */
+  private boolean postCopy(HandoffRequested request) {
+    return request.technique().equals("post-copy") && site.runtime().engine() instanceof PostCopyEngine;
   }
 
   @Override

@@ -54,7 +54,7 @@ public final class ContainerSite {
     this.plane = plane;
     this.ownsPlane = ownsPlane;
     this.runtime = runtime;
-    this.handoff = new ContainerHandoff(runtime);
+    this.handoff = new ContainerHandoff(runtime, plane.site().host());
     this.endpoint = new ContainerTransferEndpoint(runtime, plane.chunkStore(), plane.site().credentials());
     this.sagaHandoff = new ContainerSagaHandoff(this);
   }

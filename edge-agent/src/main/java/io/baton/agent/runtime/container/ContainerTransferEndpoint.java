@@ -45,6 +45,8 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
   private final Map<String, TargetContainer> containers = new ConcurrentHashMap<>();
   /** Digests of the restore requests that left a container STAGED here, by instance: what the saga's commit checks. */
   private final Map<String, String> stagedDigests = new ConcurrentHashMap<>();
+  /** Post-copy restores whose pages are still crossing, by instance: what the saga's AWAIT_PAGES waits for. */
+  private final Map<String, PostCopyEngine.LazyPages> lazyRestores = new ConcurrentHashMap<>();
 
   /** A container prepared here for an incoming instance, with the checkpoints received for it. */
   private record TargetContainer(InstanceSpec spec, String containerId, Map<String, Map<String, FileRef>> checkpoints) {
@@ -140,7 +142,11 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
       }
       if (request.getRestore()) {
         try {
-          runtime.engine().startFromCheckpoint(target.containerId(), request.getName());
+          if (request.getLazyPagesFrom().isEmpty()) {
+            runtime.engine().startFromCheckpoint(target.containerId(), request.getName());
+          } else {
+            lazyRestores.put(request.getInstanceId(), startLazily(target, request));
+          }
           // The restored process must have survived its first moments before anyone is sent here.
           if (!runtime.engine().running(target.containerId())) {
             throw new IllegalStateException("restored container of " + request.getInstanceId() + " is not running at "
@@ -150,6 +156,7 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
           // A half-made container (a restore that failed or hung past its deadline) never stays:
           // the source resumes, and nothing of this instance is left here.
           containers.remove(request.getInstanceId(), target);
+          closeLazyRestore(request.getInstanceId());
           try {
             runtime.engine().remove(target.containerId());
           } catch (RuntimeException notRemoved) {
@@ -167,6 +174,35 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
         containers.remove(request.getInstanceId());
       }
     });
+  }
+
+  /** A post-copy restore: at once, the memory faulted in from the source's lazy page server. */
+  private PostCopyEngine.LazyPages startLazily(TargetContainer target, Checkpoint request) {
+    if (!(runtime.engine() instanceof PostCopyEngine engine)) {
+      throw new IllegalStateException(runtime.siteId() + " runs " + runtime.name() + ", which cannot restore post-copy");
+    }
+    String source = request.getLazyPagesFrom();
+    int colon = source.lastIndexOf(':');
+    if (colon <= 0 || !source.substring(colon + 1).matches("\\d{1,5}")) {
+      throw new IllegalArgumentException("a lazy page source is host:port, got '" + source + "'");
+    }
+    return engine.startFromLazySource(target.containerId(), request.getName(), source.substring(0, colon),
+        Integer.parseInt(source.substring(colon + 1)));
+  }
+
+  /**
+   * The pages of a post-copy restore here, still crossing or done; empty for a restore that
+   * brought all of its memory. The caller takes them: awaiting them is the saga's AWAIT_PAGES.
+   */
+  public Optional<PostCopyEngine.LazyPages> takeLazyRestore(String instanceId) {
+    return Optional.ofNullable(lazyRestores.remove(instanceId));
+  }
+
+  private void closeLazyRestore(String instanceId) {
+    PostCopyEngine.LazyPages pages = lazyRestores.remove(instanceId);
+    if (pages != null) {
+      pages.close();
+    }
   }
 
   /** PERMISSION_DENIED with the reason when this site refuses the request (unsigned, tampered, signed by someone else). */
@@ -203,6 +239,7 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
   @Override
   public Future<Done> discard(Instance request) {
     stagedDigests.remove(request.getInstanceId());
+    closeLazyRestore(request.getInstanceId());
     TargetContainer target = containers.remove(request.getInstanceId());
     if (target == null) {
       return Future.succeededFuture(Done.getDefaultInstance());

@@ -20,9 +20,14 @@ final class BundleSpec {
   private BundleSpec() {
   }
 
+  /** @param criuConfig CRIU options for this container's checkpoints and restores (runc reads no others) */
   static JsonObject of(JsonObject imageSpec, Path rootfs, ContainerProfile profile, String containerId,
-      Optional<Path> networkNamespace) {
+      Optional<Path> networkNamespace, Optional<Path> criuConfig) {
     JsonObject spec = imageSpec.copy();
+    // An empty name keeps a host's /etc/criu/runc.conf out of Baton's dumps.
+    JsonObject annotations = spec.getJsonObject("annotations", new JsonObject());
+    annotations.put("org.criu.config", criuConfig.map(Path::toString).orElse(""));
+    spec.put("annotations", annotations);
     spec.put("root", new JsonObject().put("path", rootfs.toString()).put("readonly", false));
     spec.put("hostname", containerId.length() > 63 ? containerId.substring(0, 63) : containerId);
     JsonObject process = spec.getJsonObject("process");

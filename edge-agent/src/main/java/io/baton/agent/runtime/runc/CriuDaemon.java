@@ -2,6 +2,7 @@ package io.baton.agent.runtime.runc;
 
 import io.baton.agent.runtime.container.HostCommand;
 import io.baton.agent.runtime.container.EngineDeadlines.EngineDeadlineException;
+import io.baton.agent.runtime.container.PostCopyEngine;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -18,7 +19,7 @@ import java.util.concurrent.TimeUnit;
  * --lazy-pages}) that serves the frozen container's pages to that daemon. It ends on its own when
  * its peer is done; {@link #await} waits for that under a deadline, past which it is killed.
  */
-public final class CriuDaemon implements AutoCloseable {
+public final class CriuDaemon implements PostCopyEngine.LazyPages {
   private final String what;
   private final Process process;
   private final Path log;
@@ -30,9 +31,11 @@ public final class CriuDaemon implements AutoCloseable {
   }
 
   /** Receives the pages of a dump sent with {@code --page-server address:port} into {@code imagesDir}. */
-  static CriuDaemon pageServer(String criu, Path imagesDir, String address, int port) {
-    return start(criu, "page server on " + address + ":" + port, imagesDir, "page-server.log", List.of("page-server",
-        "--images-dir", imagesDir.toString(), "--address", address, "--port", String.valueOf(port)));
+  static CriuDaemon pageServer(String criu, Path imagesDir, String address, int port, List<String> tls) {
+    List<String> args = new ArrayList<>(List.of("page-server", "--images-dir", imagesDir.toString(), "--address", address,
+        "--port", String.valueOf(port)));
+    args.addAll(tls);
+    return start(criu, "page server on " + address + ":" + port, imagesDir, "page-server.log", args);
   }
 
   /** Serves the page faults of a container restored with {@code --lazy-pages} from the pages in {@code imagesDir}. */
@@ -46,10 +49,11 @@ public final class CriuDaemon implements AutoCloseable {
    * server at {@code address:port} (another site), written nowhere: each is copied into the
    * restored container as it is faulted or pushed.
    */
-  static CriuDaemon lazyPagesFrom(String criu, Path imagesDir, String address, int port) {
-    return start(criu, "lazy-pages daemon fetching from " + address + ":" + port, imagesDir, "lazy-pages.log",
-        List.of("lazy-pages", "--images-dir", imagesDir.toString(), "--page-server", "--address", address,
-            "--port", String.valueOf(port)));
+  static CriuDaemon lazyPagesFrom(String criu, Path imagesDir, String address, int port, List<String> tls) {
+    List<String> args = new ArrayList<>(List.of("lazy-pages", "--images-dir", imagesDir.toString(), "--page-server",
+        "--address", address, "--port", String.valueOf(port)));
+    args.addAll(tls);
+    return start(criu, "lazy-pages daemon fetching from " + address + ":" + port, imagesDir, "lazy-pages.log", args);
   }
 
   /**
@@ -121,8 +125,15 @@ public final class CriuDaemon implements AutoCloseable {
     }
   }
 
+  /** Whether the daemon still runs (a lazy checkpoint serves until the target holds every page). */
+  @Override
+  public boolean alive() {
+    return process.isAlive();
+  }
+
   /** Waits for the daemon to finish its job and end; fails with its log's reason if it failed. */
-  void await(Duration deadline) {
+  @Override
+  public void await(Duration deadline) {
     try {
       if (!process.waitFor(deadline.toMillis(), TimeUnit.MILLISECONDS)) {
         close();

@@ -1,13 +1,14 @@
 package io.baton.agent.runtime.runc;
 
 import io.baton.agent.runtime.container.HostCommand;
-import io.baton.agent.runtime.container.ContainerEngine;
 import io.baton.agent.runtime.container.ContainerProfile;
+import io.baton.agent.runtime.container.PostCopyEngine;
 import io.baton.agent.runtime.container.EngineDeadlines;
 import io.baton.agent.runtime.container.EngineDeadlines.EngineDeadlineException;
 import io.baton.agent.runtime.container.StuckRuntime;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
+import io.baton.protocol.security.MemberCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
@@ -41,7 +42,7 @@ import java.util.stream.Stream;
  * past its deadline has its runc and CRIU killed and the container thawed, so it runs on; a
  * restore past its deadline has them killed and leaves a container the caller removes.
  */
-public final class RuncEngine implements ContainerEngine {
+public final class RuncEngine implements PostCopyEngine {
   private static final String RUNC = "runc";
   private static final long LAZY_PIPE_BYTES = 4L << 20;
 
@@ -50,6 +51,7 @@ public final class RuncEngine implements ContainerEngine {
   private final Path stateRoot;
   private final OciImages images;
   private final SiteNetwork network;
+  private final Optional<PageTls> pageTls;
   private volatile boolean closed;
 
   /**
@@ -59,19 +61,28 @@ public final class RuncEngine implements ContainerEngine {
    * @param imageSource a Docker Engine an image this site lacks is copied from when first asked
    *                    for (skopeo's docker-daemon transport); empty: images only arrive by handoff
    * @param criu        the CRIU runc and the page daemons run ("criu": the one on PATH)
+   * @param credentials the member's: with them CRIU's page traffic (page server, lazy pages) runs
+   *                    over mutual TLS ({@link PageTls}); without, in clear, like the rest of an
+   *                    unsecured site's transfer plane
    */
-  public record Settings(Path root, String subnet, EngineDeadlines deadlines, Optional<String> imageSource, String criu) {
+  public record Settings(Path root, String subnet, EngineDeadlines deadlines, Optional<String> imageSource, String criu,
+      Optional<MemberCredentials> credentials) {
     public Settings(Path root, String subnet, EngineDeadlines deadlines) {
       this(root, subnet, deadlines, Optional.empty());
     }
 
     public Settings(Path root, String subnet, EngineDeadlines deadlines, Optional<String> imageSource) {
-      this(root, subnet, deadlines, imageSource, "criu");
+      this(root, subnet, deadlines, imageSource, "criu", Optional.empty());
     }
 
     /** The same site with another CRIU (a test's stuck one) and other deadlines. */
     public Settings withCriu(String otherCriu, EngineDeadlines otherDeadlines) {
-      return new Settings(root, subnet, otherDeadlines, imageSource, otherCriu);
+      return new Settings(root, subnet, otherDeadlines, imageSource, otherCriu, credentials);
+    }
+
+    /** The same site, its page traffic over TLS with the member's credentials. */
+    public Settings withCredentials(MemberCredentials member) {
+      return new Settings(root, subnet, deadlines, imageSource, criu, Optional.of(member));
     }
 
     public Settings {
@@ -87,11 +98,17 @@ public final class RuncEngine implements ContainerEngine {
     this.stateRoot = settings.root().resolve("runc");
     this.images = new OciImages(settings.root(), settings.deadlines().image());
     this.network = new SiteNetwork(settings.subnet(), settings.root(), settings.deadlines().call());
+    this.pageTls = settings.credentials().map(member -> PageTls.prepare(member, settings.root().resolve("page-tls"),
+        settings.deadlines().call()));
   }
 
-  /** Opens (creating what is missing) the site at {@code settings.root()}; fails when runc, CRIU, skopeo or umoci is absent. */
+  /** Opens (creating what is missing) the site at {@code settings.root()}; fails when a tool it runs is absent. */
   public static RuncEngine open(Settings settings) {
-    for (String tool : List.of(RUNC, "criu", "skopeo", "umoci", "ip")) {
+    List<String> tools = new ArrayList<>(List.of(RUNC, "criu", "skopeo", "umoci", "ip"));
+    if (settings.credentials().isPresent()) {
+      tools.add("openssl"); // PageTls
+    }
+    for (String tool : tools) {
       if (!HostCommand.attempt(List.of("sh", "-c", "command -v " + tool), settings.deadlines().call()).ok()) {
         throw new IllegalStateException("the runc runtime needs " + tool + " on PATH (deploy/scripts/setup-test-machine.sh installs it)");
       }
@@ -151,7 +168,7 @@ public final class RuncEngine implements ContainerEngine {
         Files.writeString(dir.resolve("address"), attachment.get().address());
       }
       JsonObject spec = BundleSpec.of(image.config(), dir.resolve("rootfs"), profile, id,
-          attachment.map(SiteNetwork.Attachment::namespace));
+          attachment.map(SiteNetwork.Attachment::namespace), pageTls.map(PageTls::criuConfig));
       Files.writeString(dir.resolve("config.json"), spec.encodePrettily());
       return id;
     } catch (IOException | RuntimeException failed) {
@@ -183,7 +200,7 @@ public final class RuncEngine implements ContainerEngine {
   private void detached(String containerId, List<String> args, Duration deadline, String verb) {
     Path dir = bundle(containerId);
     Path runcLog = dir.resolve("runc.log");
-    List<String> command = new ArrayList<>(runcLine("--log", runcLog.toString()));
+    List<String> command = new ArrayList<>(runcLine("--log", runcLog.toString(), "--log-format", "json"));
     command.addAll(args);
     try {
       Files.deleteIfExists(runcLog);
@@ -207,6 +224,9 @@ public final class RuncEngine implements ContainerEngine {
       if (Files.exists(runcLog)) {
         List<String> lines = Files.readAllLines(runcLog);
         for (int i = lines.size() - 1; i >= 0; i--) {
+          if (!lines.get(i).startsWith("{")) {
+            continue;
+          }
           JsonObject line = new JsonObject(lines.get(i));
           if ("error".equals(line.getString("level")) || "fatal".equals(line.getString("level"))) {
             return line.getString("msg", lines.get(i));
@@ -309,7 +329,7 @@ public final class RuncEngine implements ContainerEngine {
   public CriuDaemon receivePages(String containerId, String name, String address, int port) {
     Path images = checkpointDir(containerId, name);
     OciImages.deleteTree(images);
-    CriuDaemon server = CriuDaemon.pageServer(settings.criu(), images, address, port);
+    CriuDaemon server = CriuDaemon.pageServer(settings.criu(), images, address, port, tlsFlags());
     server.awaitListening(port, deadlines().call());
     return server;
   }
@@ -340,6 +360,9 @@ public final class RuncEngine implements ContainerEngine {
     } catch (RuntimeException failed) {
       daemon.close();
       HostCommand.attempt(runcLine("delete", "--force", containerId), deadlines().call());
+      if (failed instanceof RuncException) {
+        throw new RuncException(failed.getMessage() + criuLog(images, "restore.log") + criuLog(images, "lazy-pages.log"));
+      }
       throw failed;
     }
   }
@@ -352,7 +375,8 @@ public final class RuncEngine implements ContainerEngine {
    * served. {@link CriuDaemon#await} waits for the end: exit 0 means the target holds every page;
    * a failure leaves the container running here (runc thaws it).
    */
-  public CriuDaemon checkpointLazily(String containerId, String name, String address, int port) {
+  @Override
+  public LazyPages checkpointLazily(String containerId, String name, String address, int port) {
     requirePipeSize();
     Path images = checkpointDir(containerId, name);
     Path work = bundle(containerId).resolve("criu-work").resolve(name);
@@ -363,17 +387,75 @@ public final class RuncEngine implements ContainerEngine {
     } catch (IOException e) {
       throw new UncheckedIOException(e);
     }
-    CriuDaemon source = CriuDaemon.lazyCheckpoint(runcLine("checkpoint", "--lazy-pages",
+    // Paused first, the container stays frozen after CRIU lets go of it (CRIU puts the freezer
+    // back as it found it), whether the target took every page or died halfway; --leave-running
+    // keeps CRIU from killing it. The frozen copy is what an abort resumes.
+    HostCommand.run(runcLine("pause", containerId), deadlines().call());
+    CriuDaemon source = CriuDaemon.lazyCheckpoint(runcLine("checkpoint", "--lazy-pages", "--leave-running",
         "--page-server", address + ":" + port, "--status-fd", "3", "--image-path", images.toString(), "--work-path",
         work.toString(), containerId), work.resolve("status"), work.resolve("runc.out"));
     try {
       source.awaitReady(work.resolve("status"), deadlines().checkpoint());
-      return source;
+      return new SourcePages(source, containerId, work);
     } catch (RuntimeException failed) {
       source.close();
       StuckRuntime.end(containerId, "checkpoint");
-      thaw(containerId);
+      resumeFrozen(containerId);
       throw new RuncException(failed.getMessage() + criuLog(work, "dump.log"));
+    }
+  }
+
+  private List<String> tlsFlags() {
+    return pageTls.map(PageTls::flags).orElse(List.of());
+  }
+
+  @Override
+  public void resumeFrozen(String containerId) {
+    HostCommand.Result resumed = HostCommand.attempt(runcLine("resume", containerId), deadlines().call());
+    // A checkpoint killed halfway can leave the freezer FROZEN behind runc's back ("running" to runc).
+    thaw(containerId);
+    if (!running(containerId)) {
+      throw new RuncException("container " + containerId + " does not run after its resume: " + resumed.output());
+    }
+  }
+
+  /**
+   * The source side of a post-copy transfer: runc's lazy checkpoint serving the paused container's
+   * pages. Closing it ends the serving (runc and CRIU killed if still at it) and leaves the container
+   * frozen, for {@link #resumeFrozen} or {@link #remove}.
+   */
+  private static final class SourcePages implements LazyPages {
+    private final CriuDaemon checkpoint;
+    private final String containerId;
+    private final Path work;
+
+    SourcePages(CriuDaemon checkpoint, String containerId, Path work) {
+      this.checkpoint = checkpoint;
+      this.containerId = containerId;
+      this.work = work;
+    }
+
+    /** Fails with CRIU's own reason when the serving failed (a peer that is not a TLS member, one that vanished). */
+    @Override
+    public void await(Duration deadline) {
+      try {
+        checkpoint.await(deadline);
+      } catch (RuncException failed) {
+        throw new RuncException(failed.getMessage() + criuLog(work, "dump.log"));
+      }
+    }
+
+    @Override
+    public boolean alive() {
+      return checkpoint.alive();
+    }
+
+    @Override
+    public void close() {
+      if (checkpoint.alive()) {
+        checkpoint.close();
+        StuckRuntime.end(containerId, "checkpoint");
+      }
     }
   }
 
@@ -383,8 +465,9 @@ public final class RuncEngine implements ContainerEngine {
    * the source's page server as it is touched, pushing the rest in the background. {@link
    * CriuDaemon#await} on the returned daemon waits until every page is here.
    */
+  @Override
   public CriuDaemon startFromLazySource(String containerId, String name, String sourceAddress, int sourcePort) {
-    return lazily(containerId, name, CriuDaemon.lazyPagesFrom(settings.criu(), checkpointDir(containerId, name), sourceAddress, sourcePort));
+    return lazily(containerId, name, CriuDaemon.lazyPagesFrom(settings.criu(), checkpointDir(containerId, name), sourceAddress, sourcePort, tlsFlags()));
   }
 
   /**
@@ -434,7 +517,9 @@ public final class RuncEngine implements ContainerEngine {
       if (!Files.exists(log)) {
         return "";
       }
-      List<String> errors = Files.readAllLines(log).stream().filter(l -> l.contains("Error") || l.contains("rror (")).toList();
+      // Two errors CRIU logs on every run here (an rlimit root may not raise, a descriptor closed twice) say nothing.
+      List<String> errors = Files.readAllLines(log).stream().filter(l -> l.contains("Error") || l.contains("rror ("))
+          .filter(l -> !l.contains("RLIMIT_NOFILE") && !l.contains("Unable to close fd")).toList();
       return errors.isEmpty() ? "" : " (CRIU: " + String.join(" | ", errors.subList(Math.max(0, errors.size() - 3),
           errors.size())).strip() + ")";
     } catch (IOException e) {

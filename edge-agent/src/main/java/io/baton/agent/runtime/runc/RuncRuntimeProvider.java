@@ -49,9 +49,11 @@ public final class RuncRuntimeProvider implements RuntimeProvider {
     ContainerSettings container = ContainerSettings.from(settings);
     var imageSource = settings.text(IMAGE_SOURCE);
     return (member, site) -> member.<SiteRuntime>executeBlocking(() -> {
-      RuncEngine engine = RuncEngine.open(new RuncEngine.Settings(stateRoot.resolve(site.siteId()),
+      RuncEngine.Settings own = new RuncEngine.Settings(stateRoot.resolve(site.siteId()),
           subnet.orElseGet(() -> defaultSubnet(site.siteId())), container.deadlines(),
-          imageSource));
+          imageSource);
+      // A secured site's page traffic (post-copy, page server) runs over TLS with its member credentials.
+      RuncEngine engine = RuncEngine.open(site.credentials().map(own::withCredentials).orElse(own));
       try {
         CheckpointProbe.run(engine, container.probeImage());
       } catch (RuntimeException failed) {

@@ -52,18 +52,18 @@ abstract class ContainerHandoffTest {
   private static final Pattern ANSWER = Pattern.compile("counter=(\\d+) steps=(\\d+) sum=(\\w+) full=(\\w+)");
 
   private Vertx vertx;
-  private ContainerEngine engineA;
-  private ContainerEngine engineB;
-  private ContainerSite siteA;
-  private ContainerSite siteB;
+  ContainerEngine engineA;
+  ContainerEngine engineB;
+  ContainerSite siteA;
+  ContainerSite siteB;
   /** Site b again, as a site too small for the workload: its restores fail for want of memory. */
-  private ContainerSite smallB;
+  ContainerSite smallB;
   private DevCertificateAuthority ca;
   private int instances;
   private int requests;
 
-  /** The engine of site "a" or "b" of the backend under test. */
-  abstract ContainerEngine open(String site);
+  /** The engine of site "a" or "b" of the backend under test, for a site with {@code member}'s credentials. */
+  abstract ContainerEngine open(String site, MemberCredentials member);
 
   /**
    * The loopback address of test site {@code n} and its transfer port: distinct per backend, so
@@ -76,12 +76,12 @@ abstract class ContainerHandoffTest {
   @BeforeAll
   void startSites() throws Exception {
     vertx = Vertx.vertx();
-    engineA = open("a");
-    engineB = open("b");
     ca = DevCertificateAuthority.open(Files.createTempDirectory("baton-docker-ca"));
+    MemberCredentials a = ca.issueMember("site-a", List.of(address(1)));
     MemberCredentials b = ca.issueMember("site-b", List.of(address(2), address(3)));
-    siteA = await(new ContainerSite(vertx, "site-a", address(1), port(1), engineA, 0,
-        Optional.of(ca.issueMember("site-a", List.of(address(1))))).start());
+    engineA = open("a", a);
+    engineB = open("b", b);
+    siteA = await(new ContainerSite(vertx, "site-a", address(1), port(1), engineA, 0, Optional.of(a)).start());
     siteB = await(new ContainerSite(vertx, "site-b", address(2), port(2), engineB, 0, Optional.of(b)).start());
     smallB = await(new ContainerSite(vertx, "site-b", address(3), port(3), engineB, 8, Optional.of(b)).start());
   }
@@ -283,13 +283,13 @@ abstract class ContainerHandoffTest {
     assertTrue(status.message().contains(reason), status.message());
   }
 
-  private String deploy(ContainerProfile profile) throws Exception {
+  String deploy(ContainerProfile profile) throws Exception {
     String id = "svc-" + (++instances);
     await(siteA.runtime().deploy(new InstanceSpec(id, "client-" + instances, ContainerProfile.KIND, 1, profile.toOptions())));
     return id;
   }
 
-  private Matcher answer(ContainerSite site, String id) throws Exception {
+  Matcher answer(ContainerSite site, String id) throws Exception {
     // Each call its own request id: the runtime answers a repeated id from its replies, once executed.
     JsonObject reply = await(site.runtime().call(id, new ServiceCall("r-" + (++requests), new JsonObject())));
     Matcher matcher = ANSWER.matcher(reply.getString("answer"));
@@ -297,7 +297,7 @@ abstract class ContainerHandoffTest {
     return matcher;
   }
 
-  private static String container(ContainerSite site, String id) {
+  static String container(ContainerSite site, String id) {
     return site.runtime().instance(id).orElseThrow().containerId();
   }
 

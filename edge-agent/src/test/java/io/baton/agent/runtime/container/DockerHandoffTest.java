@@ -1,9 +1,11 @@
 package io.baton.agent.runtime.container;
 
+import io.baton.protocol.security.MemberCredentials;
+
 /** {@link ContainerHandoffTest} on two Docker Engines. */
 class DockerHandoffTest extends ContainerHandoffTest {
   @Override
-  ContainerEngine open(String site) {
+  ContainerEngine open(String site, MemberCredentials member) {
     return TestEngines.docker(site);
   }
 

@@ -1,10 +1,24 @@
 package io.baton.agent.runtime.container;
 
-/** {@link ContainerHandoffTest} on two runc sites. */
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.agent.runtime.InstanceState;
+import io.baton.protocol.security.MemberCredentials;
+import java.util.Optional;
+import java.util.regex.Matcher;
+import org.junit.jupiter.api.Test;
+
+/**
+ * {@link ContainerHandoffTest} on two runc sites, and what only runc can: a post-copy handoff, the
+ * container serving at the target while its memory is faulted in from the source's frozen copy.
+ */
 class RuncHandoffTest extends ContainerHandoffTest {
   @Override
-  ContainerEngine open(String site) {
-    return TestEngines.runc(site);
+  ContainerEngine open(String site, MemberCredentials member) {
+    // Secured sites: their CRIU page traffic (post-copy) runs over TLS.
+    return TestEngines.runc(site, Optional.of(member));
   }
 
   @Override
@@ -15,5 +29,43 @@ class RuncHandoffTest extends ContainerHandoffTest {
   @Override
   int port(int n) {
     return 7720 + n;
+  }
+
+  @Test
+  void aPostCopyHandoffRestoresFirstAndBringsTheMemoryAfter() throws Exception {
+    String id = deploy(TestEngines.memwork(32, 256));
+    Matcher before = answer(siteA, id);
+
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "post-copy"));
+
+    assertTrue(report.restored(), report.toString());
+    assertTrue(report.checkpointBytes() < 2_000_000, "the memory stayed behind the freeze: " + report);
+    assertTrue(report.finalBytes() < 2_000_000, "and did not cross before the restore: " + report);
+    assertFalse(siteA.runtime().state(id).isPresent(), "the source let go once the target held every page");
+    assertTrue(TestEngines.batonContainers(engineA).isEmpty());
+    Matcher after = answer(siteB, id);
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the request counter continues");
+    assertTrue(Long.parseLong(after.group(2)) > Long.parseLong(before.group(2)), "it kept dirtying memory");
+    assertEquals(after.group(3), after.group(4), "every page came across as it was");
+  }
+
+  @Test
+  void aPostCopyHandoffThatTheTargetCannotRestoreLeavesTheSourceServing() throws Exception {
+    String id = deploy(TestEngines.memwork(32, 64));
+    Matcher before = answer(siteA, id);
+
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, smallB, id, "post-copy"));
+
+    // It restores at once (no memory yet), then dies for want of memory as its pages come in:
+    // seen by the restore's own check or, later, by AWAIT_PAGES.
+    assertFalse(report.restored(), report.toString());
+    assertTrue(report.failure().contains("died while its pages came in") || report.failure().contains("is not running"),
+        report.failure());
+    assertEquals(Optional.of(InstanceState.LIVE), siteA.runtime().state(id), "the source thawed and serves");
+    assertFalse(smallB.runtime().state(id).isPresent(), "nothing serves at the target");
+    assertTrue(TestEngines.batonContainers(engineB).isEmpty(), "the target's container was removed");
+    Matcher after = answer(siteA, id);
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the source kept its state");
+    assertEquals(after.group(3), after.group(4));
   }
 }

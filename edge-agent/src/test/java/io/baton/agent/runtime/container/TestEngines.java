@@ -2,11 +2,13 @@ package io.baton.agent.runtime.container;
 
 import io.baton.agent.runtime.docker.DockerEngine;
 import io.baton.agent.runtime.runc.RuncEngine;
+import io.baton.protocol.security.MemberCredentials;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * The sites the container tests run on, per backend, and cleanup between tests. Docker: the
@@ -29,7 +31,12 @@ public final class TestEngines {
    * for the busybox base, so a workload's own layer must cross.
    */
   public static ContainerEngine runc(String site) {
-    RuncEngine engine = RuncEngine.open(runcSettings(site));
+    return runc(site, Optional.empty());
+  }
+
+  /** With a member's credentials, the site's CRIU page traffic runs over TLS. */
+  public static ContainerEngine runc(String site, Optional<MemberCredentials> member) {
+    RuncEngine engine = RuncEngine.open(member.map(runcSettings(site)::withCredentials).orElse(runcSettings(site)));
     if (site.equals("a")) {
       for (String image : List.of("baton/busybox:1", "baton/counter:1", "baton/memwork:1", "baton/netkv:1")) {
         engine.importImage(image, dockerHost("a"));

@@ -7,7 +7,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.runtime.container.ContainerEngine;
 import io.baton.agent.runtime.container.ContainerProfile;
+import io.baton.agent.runtime.container.PostCopyEngine;
 import io.baton.agent.runtime.container.TestEngines;
+import io.baton.pki.DevCertificateAuthority;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
@@ -39,11 +41,16 @@ class RuncCriuTest {
 
   private static RuncEngine siteA;
   private static RuncEngine siteB;
+  /** Site b's root again, without the mesh's credentials: what an intruder's CRIU would be. */
+  private static RuncEngine plainB;
 
   @BeforeAll
   static void openSites() throws IOException {
-    siteA = (RuncEngine) TestEngines.runc("a");
-    siteB = (RuncEngine) TestEngines.runc("b");
+    // Secured sites, as a mesh's are: their page traffic runs over TLS.
+    DevCertificateAuthority ca = DevCertificateAuthority.open(Files.createTempDirectory("baton-runc-ca"));
+    siteA = (RuncEngine) TestEngines.runc("a", Optional.of(ca.issueMember("site-a", List.of("127.0.0.1"))));
+    siteB = (RuncEngine) TestEngines.runc("b", Optional.of(ca.issueMember("site-b", List.of("127.0.0.1"))));
+    plainB = RuncEngine.open(TestEngines.runcSettings("b"));
     if (!siteB.hasImage("baton/memwork:1")) {
       try (InputStream image = siteA.save("baton/memwork:1")) {
         siteB.load(image);
@@ -55,12 +62,25 @@ class RuncCriuTest {
   void removeContainers() {
     siteA.removeBatonContainers();
     siteB.removeBatonContainers();
+    plainB.removeBatonContainers();
+  }
+
+  /** The state but the memory crosses as a handoff sends it; here, copied from site a's dump. */
+  private static void stageLazyCheckpoint(String source, RuncEngine targetSite, String target) throws IOException {
+    Path staged = targetSite.checkpointDir(target, "lazy");
+    Files.createDirectories(staged);
+    try (Stream<Path> files = Files.list(siteA.checkpointDir(source, "lazy"))) {
+      for (Path file : (Iterable<Path>) files::iterator) {
+        Files.copy(file, staged.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
+      }
+    }
   }
 
   @AfterAll
   static void close() {
     siteA.close();
     siteB.close();
+    plainB.close();
   }
 
   @Test
@@ -116,17 +136,10 @@ class RuncCriuTest {
     String target = siteB.create("baton-lazy", MEMWORK);
     int port = freePort();
 
-    try (CriuDaemon sourcePages = siteA.checkpointLazily(source, "lazy", "127.0.0.1", port)) {
+    try (PostCopyEngine.LazyPages sourcePages = siteA.checkpointLazily(source, "lazy", "127.0.0.1", port)) {
       Path dumped = siteA.checkpointDir(source, "lazy");
       assertTrue(bytes(dumped) < 2_000_000, "the memory stayed behind, to be served: " + bytes(dumped) + " bytes dumped");
-      // The state but the memory crosses as the handoff sends it; here, copied.
-      Path staged = siteB.checkpointDir(target, "lazy");
-      Files.createDirectories(staged);
-      try (Stream<Path> files = Files.list(dumped)) {
-        for (Path file : (Iterable<Path>) files::iterator) {
-          Files.copy(file, staged.resolve(file.getFileName()), StandardCopyOption.REPLACE_EXISTING);
-        }
-      }
+      stageLazyCheckpoint(source, siteB, target);
       try (CriuDaemon faults = siteB.startFromLazySource(target, "lazy", "127.0.0.1", port)) {
         assertTrue(siteB.running(target), "the container runs at the target before its pages are there");
         Matcher during = query(siteB, target);
@@ -138,7 +151,56 @@ class RuncCriuTest {
     Matcher after = query(siteB, target);
     assertEquals(Long.parseLong(before.group(1)) + 2, Long.parseLong(after.group(1)), "the request counter continues");
     assertEquals(after.group(3), after.group(4), "every page came across as it was");
-    assertFalse(siteA.running(source), "the source let go once the target held every page");
+    assertTrue(siteA.frozen(source), "the source keeps its frozen copy until the handoff lets it go");
+  }
+
+  @Test
+  void aLazyRestoreWithoutTheMeshsCredentialsGetsNoPageAndTheSourceResumes() throws Exception {
+    String source = started(siteA);
+    Matcher before = query(siteA, source);
+    String target = plainB.create("baton-intruder", MEMWORK);
+    int port = freePort();
+
+    try (PostCopyEngine.LazyPages sourcePages = siteA.checkpointLazily(source, "lazy", "127.0.0.1", port)) {
+      stageLazyCheckpoint(source, plainB, target);
+      // In clear, the daemon's first bytes are not a TLS handshake: the source's page server hangs up.
+      RuntimeException refused = assertThrows(RuntimeException.class, () -> {
+        try (CriuDaemon faults = plainB.startFromLazySource(target, "lazy", "127.0.0.1", port)) {
+          faults.await(DAEMON_DEADLINE);
+        }
+      });
+      assertTrue(refused.getMessage() != null, "the plain target got no pages");
+      RuntimeException serving = assertThrows(RuntimeException.class, () -> sourcePages.await(DAEMON_DEADLINE));
+      assertTrue(serving.getMessage().contains("TLS handshake failed"), serving.getMessage());
+    }
+    assertTrue(siteA.frozen(source), "the source's copy is intact, frozen");
+    siteA.resumeFrozen(source);
+    Matcher after = query(siteA, source);
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the source runs on from its own state");
+    assertEquals(after.group(3), after.group(4));
+  }
+
+  @Test
+  void aLazyCheckpointWhoseTargetDiesHalfwayKeepsTheSourceToResume() throws Exception {
+    String source = started(siteA);
+    Matcher before = query(siteA, source);
+    String target = siteB.create("baton-lazy", MEMWORK);
+    int port = freePort();
+
+    try (PostCopyEngine.LazyPages sourcePages = siteA.checkpointLazily(source, "lazy", "127.0.0.1", port)) {
+      stageLazyCheckpoint(source, siteB, target);
+      CriuDaemon faults = siteB.startFromLazySource(target, "lazy", "127.0.0.1", port);
+      query(siteB, target);
+      // The target site goes away while pages are still crossing.
+      faults.close();
+      siteB.remove(target);
+      sourcePages.await(DAEMON_DEADLINE);
+    }
+    assertTrue(siteA.frozen(source), "the source's copy outlived the target, frozen");
+    siteA.resumeFrozen(source);
+    Matcher after = query(siteA, source);
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the source runs on from its own state");
+    assertEquals(after.group(3), after.group(4), "with every page as it was");
   }
 
   @Test

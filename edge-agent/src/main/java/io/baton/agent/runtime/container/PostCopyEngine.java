@@ -1,0 +1,42 @@
+package io.baton.agent.runtime.container;
+
+import java.time.Duration;
+
+/**
+ * A container engine that can hand a container off post-copy, as only runc with CRIU's lazy pages
+ * can (Docker, containerd and Podman expose no lazy migration): the source dumps all but the
+ * memory and keeps the frozen container's pages, serving them; the target restores at once and
+ * faults each page in from the source as it is touched, while the rest is pushed behind.
+ */
+public interface PostCopyEngine extends ContainerEngine {
+  /**
+   * Freezes the container, dumps its state but its memory into {@link #checkpointDir} and serves
+   * its pages on {@code address:port} to one lazy restore. The container stays here, frozen with
+   * all of its memory, after the serving ends, however it ends: only the target knows whether it
+   * got every page, so the source lets go ({@link #remove}) when the handoff commits, or resumes
+   * ({@link #resumeFrozen}) when it aborts.
+   */
+  LazyPages checkpointLazily(String containerId, String name, String address, int port);
+
+  /** Thaws a container that {@link #checkpointLazily} left frozen: it runs on from where it stopped. */
+  void resumeFrozen(String containerId);
+
+  /**
+   * Restores from {@link #checkpointDir} (state but memory) at once, the memory faulted in from
+   * the source's {@code sourceAddress:sourcePort}. The returned pages are done once every page
+   * is here.
+   */
+  LazyPages startFromLazySource(String containerId, String name, String sourceAddress, int sourcePort);
+
+  /** One side of a post-copy transfer of pages, running until every page has crossed. */
+  interface LazyPages extends AutoCloseable {
+    /** Waits until every page has crossed; fails with the reason if the transfer failed. */
+    void await(Duration deadline);
+
+    boolean alive();
+
+    /** Ends this side of the transfer now if it still runs (an abort at the target; a release at the source). */
+    @Override
+    void close();
+  }
+}
