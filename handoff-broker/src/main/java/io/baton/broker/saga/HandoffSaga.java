@@ -323,6 +323,9 @@ public final class HandoffSaga {
      * is gone, the pages it lacked are lost with it and the handoff fails loudly.
      */
     Future<HandoffCompleted> postCopyFailed(Throwable failure) {
+      LOG.warn("handoff {}: {} does not hold every page ({}): {}", request.handoffId(), target.siteId(),
+          failure instanceof ReplyException reply ? reply.failureType() + " " + reply.failureCode() : failure.getClass().getSimpleName(),
+          failure.getMessage());
       boolean targetGone = failure instanceof ReplyException reply && (reply.failureType() == ReplyFailure.NO_HANDLERS
           || reply.failureType() == ReplyFailure.RECIPIENT_FAILURE && reply.failureCode() == AgentCommand.TARGET_COPY_LOST);
       StepFailure step = new StepFailure("post-copy", failure);

@@ -46,8 +46,16 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
   public static final String CONTAINER_ARTIFACT = "container";
 
   private final ContainerSite site;
+  /** How long AWAIT_PAGES' answer is kept for a broker asking again (longer than its control step and retries). */
+  private static final long ANSWER_KEPT_MILLIS = 120_000;
   private final Map<String, SourceRun> sources = new ConcurrentHashMap<>();
   private final Map<String, HandoffRequested> targets = new ConcurrentHashMap<>();
+  /**
+   * AWAIT_PAGES' outcome by handoff, kept a while after it is known: the broker asks again each
+   * control step while pages cross, and a question arriving after the answer must get the same one
+   * (a lost target copy must not read as a source that vanished).
+   */
+  private final Map<String, Future<PagesCompleted>> pageWaits = new ConcurrentHashMap<>();
 
   /** A handoff from this site: its request and the link to the target's container endpoint. */
   private record SourceRun(HandoffRequested request, ContainerLink link) {
@@ -159,6 +167,17 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
    */
   @Override
   public Future<PagesCompleted> awaitPages(String handoffId) {
+    Future<PagesCompleted> known = pageWaits.get(handoffId);
+    if (known != null) {
+      return known;
+    }
+    Future<PagesCompleted> waiting = waitForPages(handoffId);
+    pageWaits.put(handoffId, waiting);
+    waiting.onComplete(done -> site.runtime().vertx().setTimer(ANSWER_KEPT_MILLIS, id -> pageWaits.remove(handoffId, waiting)));
+    return waiting;
+  }
+
+  private Future<PagesCompleted> waitForPages(String handoffId) {
     HandoffRequested request = targets.remove(handoffId);
     if (request == null) {
       return Future.failedFuture("handoff " + handoffId + " was not restored at " + site.siteId());

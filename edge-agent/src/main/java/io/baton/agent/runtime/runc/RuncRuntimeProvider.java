@@ -65,7 +65,7 @@ public final class RuncRuntimeProvider implements RuntimeProvider {
   }
 
   /** 10.234.N.0/24 with N in 1..250 from the site id: distinct for a handful of sites on one host. */
-  static String defaultSubnet(String siteId) {
+  public static String defaultSubnet(String siteId) {
     return "10.234." + (1 + Math.floorMod(siteId.hashCode(), 250)) + ".0/24";
   }
 }
