@@ -15,11 +15,13 @@ import io.baton.protocol.event.StateTransferred;
 import io.baton.protocol.event.TargetPrepared;
 import io.baton.protocol.grpc.Instance;
 import io.vertx.core.Future;
+import io.vertx.core.Promise;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -48,6 +50,9 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
   private final ContainerSite site;
   /** How long AWAIT_PAGES' answer is kept for a broker asking again (longer than its control step and retries). */
   private static final long ANSWER_KEPT_MILLIS = 120_000;
+  /** How long a target's endpoint is looked for in the cluster map, and how often. */
+  private static final long ANNOUNCE_WAIT_MILLIS = 5_000;
+  private static final long ANNOUNCE_RETRY_MILLIS = 250;
   private final Map<String, SourceRun> sources = new ConcurrentHashMap<>();
   private final Map<String, HandoffRequested> targets = new ConcurrentHashMap<>();
   /**
@@ -286,11 +291,28 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
   }
 
   private Future<ContainerLink> linkTo(String targetSite) {
+    return linkTo(targetSite, System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(ANNOUNCE_WAIT_MILLIS));
+  }
+
+  /**
+   * A site announces its endpoint in a cluster map as it starts; one that joined a moment ago may
+   * not be readable there yet (its entry still merging in as the cluster settles), so an absent
+   * entry is looked up again for a few seconds before the handoff fails.
+   */
+  private Future<ContainerLink> linkTo(String targetSite, long giveUpNanos) {
     return site.runtime().vertx().sharedData().<String, JsonObject>getAsyncMap(ContainerControl.SITES_MAP)
         .compose(map -> map.get(targetSite))
-        .compose(endpoint -> endpoint == null
-            ? Future.failedFuture("site " + targetSite + " runs no container transfer endpoint")
-            : site.linkTo(targetSite, endpoint.getString("host"), endpoint.getInteger("port")));
+        .compose(endpoint -> {
+          if (endpoint != null) {
+            return site.linkTo(targetSite, endpoint.getString("host"), endpoint.getInteger("port"));
+          }
+          if (System.nanoTime() >= giveUpNanos) {
+            return Future.failedFuture("site " + targetSite + " runs no container transfer endpoint");
+          }
+          Promise<ContainerLink> later = Promise.promise();
+          site.runtime().vertx().setTimer(ANNOUNCE_RETRY_MILLIS, id -> linkTo(targetSite, giveUpNanos).onComplete(later));
+          return later.future();
+        });
   }
 
   private Future<AsyncMap<String, String>> instances() {
