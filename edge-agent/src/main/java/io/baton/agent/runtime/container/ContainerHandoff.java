@@ -43,10 +43,14 @@ public final class ContainerHandoff {
   private static final long SMALL_ROUND_BYTES = 1_000_000;
 
   private final ContainerRuntime runtime;
-  /** The address this site's lazy checkpoints serve pages on (the site's transfer host). */
-  private final String pageHost;
+  /**
+   * Where this site's lazy checkpoints serve their pages: loopback, since only this site's
+   * {@link PageRelay} connects to them and carries the pages over the plane.
+   */
+  private static final String PAGE_HOST = "127.0.0.1";
+  private final PageRelay relay;
   private final Map<String, Prestaged> prestaged = new ConcurrentHashMap<>();
-  /** Where the frozen instance's lazy checkpoint serves its pages (host:port), for a post-copy handoff's restore request. */
+  /** Where the frozen instance's pages are relayed from (this site's plane, host:port), for a post-copy handoff's restore request. */
   private final Map<String, String> lazySources = new ConcurrentHashMap<>();
 
   /** What the target already holds for an instance: where, and the pre-staged checkpoint's files. */
@@ -56,9 +60,9 @@ public final class ContainerHandoff {
     }
   }
 
-  public ContainerHandoff(ContainerRuntime runtime, String pageHost) {
+  public ContainerHandoff(ContainerRuntime runtime, PageRelay relay) {
     this.runtime = runtime;
-    this.pageHost = pageHost;
+    this.relay = relay;
   }
 
   /** Sends layers, container, writable layer and a leave-running checkpoint ahead; the service keeps running. */
@@ -137,11 +141,12 @@ public final class ContainerHandoff {
     String instanceId = instance.spec().instanceId();
     return worker(() -> runtime.exclusive(instanceId, () -> {
       dropCheckpoint(instance, ContainerRuntime.FROZEN_CHECKPOINT);
-      int port = freePort(pageHost);
+      int port = freePort(PAGE_HOST);
       PostCopyEngine.LazyPages pages = engine.checkpointLazily(instance.containerId(), ContainerRuntime.FROZEN_CHECKPOINT,
-          pageHost, port);
-      lazySources.put(instanceId, pageHost + ":" + port);
-      runtime.markFrozenServingPages(instanceId, pages);
+          PAGE_HOST, port);
+      relay.serve(instanceId, io.vertx.core.net.SocketAddress.inetSocketAddress(port, PAGE_HOST));
+      lazySources.put(instanceId, relay.endpoint());
+      runtime.markFrozenServingPages(instanceId, pages.closingAlso(() -> relay.forget(instanceId)));
       return null;
     }));
   }
@@ -178,7 +183,7 @@ public final class ContainerHandoff {
         .compose(checkpoint -> {
           Checkpoint.Builder request = withReplies(instance, checkpoint).toBuilder().setStaged(true);
           if (lazySource != null) {
-            request.setLazyPagesFrom(lazySource);
+            request.setLazyPagesFrom(lazySource).setLazyPagesSite(runtime.siteId());
           }
           Checkpoint staged = request.build();
           digest[0] = io.baton.agent.transfer.Hashes.hex(io.baton.agent.transfer.Hashes.address(staged.toByteArray()));

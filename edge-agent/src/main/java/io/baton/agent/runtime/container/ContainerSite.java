@@ -28,6 +28,7 @@ public final class ContainerSite {
   private final ContainerRuntime runtime;
   private final ContainerHandoff handoff;
   private final ContainerTransferEndpoint endpoint;
+  private final PageRelay relay;
   private final ContainerSagaHandoff sagaHandoff;
 
   /** The container part of an agent: {@code runtime}'s containers move over the agent's plane. */
@@ -54,8 +55,9 @@ public final class ContainerSite {
     this.plane = plane;
     this.ownsPlane = ownsPlane;
     this.runtime = runtime;
-    this.handoff = new ContainerHandoff(runtime, plane.site().host());
-    this.endpoint = new ContainerTransferEndpoint(runtime, plane.chunkStore(), plane.site().credentials());
+    this.relay = new PageRelay(plane);
+    this.handoff = new ContainerHandoff(runtime, relay);
+    this.endpoint = new ContainerTransferEndpoint(runtime, plane.chunkStore(), plane.site().credentials(), relay);
     this.sagaHandoff = new ContainerSagaHandoff(this);
   }
 
@@ -125,6 +127,11 @@ public final class ContainerSite {
   /** The target side of container handoffs at this site. */
   public ContainerTransferEndpoint endpoint() {
     return endpoint;
+  }
+
+  /** Where this site's post-copy page traffic crosses the plane. */
+  public PageRelay relay() {
+    return relay;
   }
 
   public ChunkStore store() {

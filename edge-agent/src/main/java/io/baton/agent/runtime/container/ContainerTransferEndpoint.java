@@ -29,6 +29,10 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import io.vertx.core.net.SocketAddress;
 
 /**
  * The target side of container handoffs at this site: keeps every verified chunk in the site's
@@ -42,6 +46,8 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
   private final ContainerRuntime runtime;
   private final ChunkStore store;
   private final Optional<MemberCredentials> credentials;
+  /** Carries a post-copy restore's page traffic to the source over the plane. */
+  private final PageRelay relay;
   private final Map<String, TargetContainer> containers = new ConcurrentHashMap<>();
   /** Digests of the restore requests that left a container STAGED here, by instance: what the saga's commit checks. */
   private final Map<String, String> stagedDigests = new ConcurrentHashMap<>();
@@ -52,8 +58,10 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
   private record TargetContainer(InstanceSpec spec, String containerId, Map<String, Map<String, FileRef>> checkpoints) {
   }
 
-  public ContainerTransferEndpoint(ContainerRuntime runtime, ChunkStore store, Optional<MemberCredentials> credentials) {
+  public ContainerTransferEndpoint(ContainerRuntime runtime, ChunkStore store, Optional<MemberCredentials> credentials,
+      PageRelay relay) {
     this.runtime = runtime;
+    this.relay = relay;
     this.store = store;
     this.credentials = credentials;
   }
@@ -176,18 +184,35 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
     });
   }
 
-  /** A post-copy restore: at once, the memory faulted in from the source's lazy page server. */
+  /**
+   * A post-copy restore: at once, the memory faulted in from the source's lazy page server, its
+   * daemon's connection relayed over the plane to the source's.
+   */
   private PostCopyEngine.LazyPages startLazily(TargetContainer target, Checkpoint request) {
     if (!(runtime.engine() instanceof PostCopyEngine engine)) {
       throw new IllegalStateException(runtime.siteId() + " runs " + runtime.name() + ", which cannot restore post-copy");
     }
-    String source = request.getLazyPagesFrom();
-    int colon = source.lastIndexOf(':');
-    if (colon <= 0 || !source.substring(colon + 1).matches("\\d{1,5}")) {
-      throw new IllegalArgumentException("a lazy page source is host:port, got '" + source + "'");
+    String instanceId = request.getInstanceId();
+    SocketAddress relayed;
+    try {
+      relayed = relay.open(instanceId, request.getLazyPagesSite(), request.getLazyPagesFrom())
+          .toCompletionStage().toCompletableFuture().get(PageRelay.CONNECT_DEADLINE.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (ExecutionException failed) {
+      relay.close(instanceId);
+      throw new IllegalStateException("no page relay for " + instanceId + " at " + runtime.siteId() + ": "
+          + failed.getCause().getMessage(), failed.getCause());
+    } catch (TimeoutException | InterruptedException failed) {
+      relay.close(instanceId);
+      throw new IllegalStateException("no page relay for " + instanceId + " at " + runtime.siteId() + " within "
+          + PageRelay.CONNECT_DEADLINE.toSeconds() + " s", failed);
     }
-    return engine.startFromLazySource(target.containerId(), request.getName(), source.substring(0, colon),
-        Integer.parseInt(source.substring(colon + 1)));
+    try {
+      return engine.startFromLazySource(target.containerId(), request.getName(), relayed.host(), relayed.port())
+          .closingAlso(() -> relay.close(instanceId));
+    } catch (RuntimeException failed) {
+      relay.close(instanceId);
+      throw failed;
+    }
   }
 
   /**

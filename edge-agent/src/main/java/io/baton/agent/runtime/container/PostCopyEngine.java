@@ -38,5 +38,30 @@ public interface PostCopyEngine extends ContainerEngine {
     /** Ends this side of the transfer now if it still runs (an abort at the target; a release at the source). */
     @Override
     void close();
+
+    /** These pages, with {@code then} run after they close: what else served them goes with them. */
+    default LazyPages closingAlso(Runnable then) {
+      LazyPages pages = this;
+      return new LazyPages() {
+        @Override
+        public void await(Duration deadline) {
+          pages.await(deadline);
+        }
+
+        @Override
+        public boolean alive() {
+          return pages.alive();
+        }
+
+        @Override
+        public void close() {
+          try {
+            pages.close();
+          } finally {
+            then.run();
+          }
+        }
+      };
+    }
   }
 }

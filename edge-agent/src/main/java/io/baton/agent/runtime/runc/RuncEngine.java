@@ -409,6 +409,19 @@ public final class RuncEngine implements PostCopyEngine {
     return pageTls.map(PageTls::flags).orElse(List.of());
   }
 
+  /**
+   * The lazy-pages daemon dials the site's page relay, whose address is not the one in the source's
+   * certificate, so it checks only that a cluster member holds that certificate (the CA chain);
+   * which member is the relay's business: it reached the source's plane over mutual TLS.
+   */
+  private List<String> lazyPagesTlsFlags() {
+    return pageTls.map(tls -> {
+      List<String> flags = new java.util.ArrayList<>(tls.flags());
+      flags.add("--tls-no-cn-verify");
+      return List.copyOf(flags);
+    }).orElse(List.of());
+  }
+
   @Override
   public void resumeFrozen(String containerId) {
     HostCommand.Result resumed = HostCommand.attempt(runcLine("resume", containerId), deadlines().call());
@@ -467,7 +480,8 @@ public final class RuncEngine implements PostCopyEngine {
    */
   @Override
   public CriuDaemon startFromLazySource(String containerId, String name, String sourceAddress, int sourcePort) {
-    return lazily(containerId, name, CriuDaemon.lazyPagesFrom(settings.criu(), checkpointDir(containerId, name), sourceAddress, sourcePort, tlsFlags()));
+    return lazily(containerId, name, CriuDaemon.lazyPagesFrom(settings.criu(), checkpointDir(containerId, name), sourceAddress, sourcePort,
+        lazyPagesTlsFlags()));
   }
 
   /**

@@ -35,12 +35,14 @@ class RuncHandoffTest extends ContainerHandoffTest {
   void aPostCopyHandoffRestoresFirstAndBringsTheMemoryAfter() throws Exception {
     String id = deploy(TestEngines.memwork(32, 256));
     Matcher before = answer(siteA, id);
+    long relayedBefore = siteA.relay().bytesSent();
 
     SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "post-copy"));
 
     assertTrue(report.restored(), report.toString());
     assertTrue(report.checkpointBytes() < 2_000_000, "the memory stayed behind the freeze: " + report);
     assertTrue(report.finalBytes() < 2_000_000, "and did not cross before the restore: " + report);
+    assertTrue(siteA.relay().bytesSent() - relayedBefore > 32L << 20, "the pages crossed on the plane's relay, after it");
     assertFalse(siteA.runtime().state(id).isPresent(), "the source let go once the target held every page");
     assertTrue(TestEngines.batonContainers(engineA).isEmpty());
     Matcher after = answer(siteB, id);
