@@ -13,8 +13,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * {@code baton bench docker}, kept tiny (the busybox counter, one link, one run per method): Baton's
- * rows are handoffs by the broker's saga, each with its journal entry, and seed 004's baseline runs
- * beside them in the same run. Its numbers are not judged here.
+ * rows are handoffs by the broker's saga, each with its journal entry, on docker sites and (post-copy)
+ * on runc sites, and seed 004's baseline runs beside them in the same run; the phases table splits
+ * each saga row's time by step. Its numbers are not judged here.
  */
 class DockerBenchTest {
 
@@ -22,15 +23,15 @@ class DockerBenchTest {
   void batonsRowsAreSagaHandoffsAndSeed004RunsBesideThem() throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     DockerBench.Options options = new DockerBench.Options(List.of("busybox"), List.of(new DockerBench.Link(100, 6)),
-        List.of("prestaged", "cold", "seed004"), 1, 16, 128, 500, ContainerEngines.engine("a"), ContainerEngines.engine("b"),
+        List.of("prestaged", "cold", "seed004", "post-copy"), 1, 16, 128, 500, ContainerEngines.engine("a"), ContainerEngines.engine("b"),
         null, true, 78);
 
     List<DockerBench.Run> runs = new DockerBench(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
     String output = printed.toString(StandardCharsets.UTF_8);
-    assertEquals(3, runs.size(), output);
+    assertEquals(4, runs.size(), output);
     assertTrue(runs.stream().allMatch(DockerBench.Run::ok), output);
-    for (DockerBench.Run run : runs.subList(0, 2)) {
+    for (DockerBench.Run run : List.of(runs.get(0), runs.get(1), runs.get(3))) {
       JournalEntry entry = run.journal().orElseThrow(() -> new AssertionError(run.method() + " has no saga journal entry"));
       assertEquals(JournalEntry.Status.COMPLETED, entry.status(), entry.toString());
       assertEquals("manual", entry.request().trigger());
@@ -41,8 +42,12 @@ class DockerBenchTest {
     assertTrue(runs.get(0).preBytes() > 0, "prestaged: sent ahead of the request " + runs.get(0));
     assertEquals("cold", runs.get(1).journal().orElseThrow().request().technique());
     assertTrue(runs.get(2).journal().isEmpty() && runs.get(2).finalBytes() > 0, "seed 004 copies its archive: " + runs.get(2));
-    for (String method : List.of("prestaged", "cold", "seed004")) {
+    assertEquals("post-copy", runs.get(3).journal().orElseThrow().request().technique());
+    assertTrue(runs.get(3).journal().orElseThrow().steps().stream().anyMatch(s -> s.step().equals("await-pages")));
+    for (String method : List.of("prestaged", "cold", "seed004", "post-copy")) {
       assertTrue(output.lines().anyMatch(line -> line.startsWith("| busybox | 100 Mbps | 6 ms | " + method + " |")), output);
     }
+    assertTrue(output.lines().anyMatch(line -> line.startsWith("| busybox | 100 Mbps | 6 ms | post-copy | ")
+        && line.split("\\|").length == 12), "a phases row for post-copy: " + output);
   }
 }

@@ -4,7 +4,14 @@ import io.baton.agent.MqttSettings;
 import io.baton.agent.runtime.container.ContainerProfile;
 import io.baton.agent.runtime.container.ContainerSweep;
 import io.baton.agent.runtime.container.ContainerControl;
+import io.baton.agent.runtime.RuntimeSettings;
+import io.baton.agent.runtime.container.ContainerEngine;
+import io.baton.agent.runtime.container.ContainerRuntime;
+import io.baton.agent.runtime.container.EngineDeadlines;
 import io.baton.agent.runtime.docker.DockerEngine;
+import io.baton.agent.runtime.runc.RuncEngine;
+import io.baton.agent.runtime.runc.RuncRuntimeProvider;
+import io.baton.deploy.mesh.SiteRuntimes;
 import io.baton.agent.runtime.container.ContainerSite;
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.journal.JournalEntry;
@@ -41,16 +48,19 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * {@code baton bench docker}: seed 002's Table 3 on real engines. A mesh (a broker and two agents
- * with the docker runtime, site-a and site-b on the two engines) runs for the whole benchmark; for
- * each workload, emulated link and method, N runs of: a fresh container deployed at site-a
- * (site-b holds only the busybox base image and an empty chunk store), a warm-up, then a handoff
- * to site-b. Baton's handoffs are the broker's saga, started as the control API's manual migration
- * starts it: "prestaged" after the predictor's pre-stage request (technique pre-copy), "cold"
- * with technique cold; their numbers are the saga's own (HandoffCompleted, the journal's step
- * timings). "seed004" is seed 004's recipe on the engines directly ({@link Seed004Recipe}), the
- * baseline in the same run. After each run the target must answer (and the memory workload's
- * checksums must agree), or the run counts as failed.
+ * {@code baton bench docker}: seed 002's Table 3 on real engines. For each runtime a method needs,
+ * a mesh (a broker and two agents, site-a and site-b) runs: the docker runtime on the two Docker
+ * engines, or the runc runtime (runc and CRIU driven directly, images taken from site-a's engine).
+ * For each workload, emulated link and method, N runs of: a fresh container deployed at site-a
+ * (site-b holds neither its image nor any chunk), a warm-up, then a handoff to site-b. Baton's
+ * handoffs are the broker's saga, started as the control API's manual migration starts it:
+ * "prestaged" after the predictor's pre-stage request (technique pre-copy), "cold" with technique
+ * cold, on docker; "runc-prestaged", "runc-cold", "post-copy" and "adaptive" (the broker's choice)
+ * on runc. Their numbers are the saga's own (HandoffCompleted, the journal's step timings), and
+ * every byte of them, CRIU's post-copy pages included, crosses the agents' emulated link. "seed004"
+ * is seed 004's recipe on the Docker engines directly ({@link Seed004Recipe}), the baseline in the
+ * same run. After each run the target must answer (and the memory workload's checksums must
+ * agree), or the run counts as failed.
  */
 public final class DockerBench {
   private static final Pattern MEMWORK = Pattern.compile("sum=(\\w+) full=(\\w+)");
@@ -58,6 +68,12 @@ public final class DockerBench {
   /** A pre-stage or a handoff of the 64 MB workload over 5 Mbps takes minutes; this bounds a stuck one. */
   private static final long STEP_DEADLINE_MS = TimeUnit.MINUTES.toMillis(20);
   private static final long CALL_DEADLINE_MS = 10_000;
+  /** Methods run on docker sites; the others run on runc sites. */
+  static final List<String> DOCKER_METHODS = List.of("prestaged", "cold", "seed004");
+  static final List<String> RUNC_METHODS = List.of("runc-prestaged", "runc-cold", "post-copy", "adaptive");
+  public static final List<String> METHODS = java.util.stream.Stream.concat(DOCKER_METHODS.stream(), RUNC_METHODS.stream()).toList();
+  /** Where the runc sites keep their bundles, images and checkpoints. */
+  private static final Path RUNC_ROOT = Path.of("/var/lib/baton/runc/bench");
 
   /** A link of seed 002's evaluation: bandwidth and latency (taken as round-trip time). */
   public record Link(double mbps, double latencyMillis) {
@@ -76,13 +92,13 @@ public final class DockerBench {
           links.add(new Link(mbps, latency));
         }
       }
-      return new Options(List.of("busybox", "memwork"), links, List.of("prestaged", "cold", "seed004"), 5, 64, 128, 2_000,
+      return new Options(List.of("busybox", "memwork"), links, METHODS, 5, 64, 128, 2_000,
           engineA, engineB, outDir, false, 21);
     }
 
     public static Options quick(Path outDir, String engineA, String engineB) {
       return new Options(List.of("busybox", "memwork"), List.of(new Link(20, 50), new Link(100, 6)),
-          List.of("prestaged", "cold", "seed004"), 1, 16, 128, 1_000, engineA, engineB, outDir, false, 21);
+          METHODS, 1, 16, 128, 1_000, engineA, engineB, outDir, false, 21);
     }
   }
 
@@ -122,61 +138,88 @@ public final class DockerBench {
   }
 
   public List<Run> run() throws Exception {
+    List<String> dockerMethods = options.methods().stream().filter(DOCKER_METHODS::contains).toList();
+    List<String> runcMethods = options.methods().stream().filter(RUNC_METHODS::contains).toList();
+    int total = options.apps().size() * options.links().size() * options.methods().size() * options.runs();
+    out.printf("Docker handoff benchmark: %d runs (%s; %s; %d run(s) each), memwork %d MB dirtied at %d KB/s;"
+        + " Baton's handoffs through the broker's saga%n", total, options.apps(), options.methods(), options.runs(),
+        options.memoryMb(), options.dirtyKbps());
     List<Run> runs = new ArrayList<>();
-    String prefix = "127.0." + options.subnet() + ".";
-    MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3), ClusterMember.DEFAULT_PORT, 5683, 7443,
-        MqttSettings.off());
     try (DockerEngine engineA = new DockerEngine(options.engineA()); DockerEngine engineB = new DockerEngine(options.engineB());
         ContainerSweep sweep = new ContainerSweep(List.of(engineA, engineB))) {
-      clean(engineA, engineB);
-      // Each site as `baton agent --runtime docker` runs it: its engine probed, containers over the agent's plane.
-      mesh = LocalMesh.start(layout, BrokerConfig.defaults(),
-          DockerSites.runtimes(site -> site.equals("site-a") ? options.engineA() : options.engineB(), site -> 0));
-      try {
-        Vertx bus = mesh.brokerVertx();
-        await(bus.eventBus().<SourceFrozen>consumer(Addresses.SOURCE_FROZEN,
-            m -> checkpointBytes.put(m.body().handoffId(), m.body().snapshotBytes())).completion());
-        LinkTable table = new LinkTable(bus);
-        Seed004Recipe seed004 = new Seed004Recipe(engineA, engineB);
-        // One unrecorded handoff first: class loading and JIT would otherwise land in the first cell.
-        await(table.clear("site-a", "site-b"));
-        once(seed004, engineA, engineB, "busybox", new Link(1000, 0), "cold", 0);
-        int total = options.apps().size() * options.links().size() * options.methods().size() * options.runs();
-        out.printf("Docker handoff benchmark: %d runs (%s; %s; %d run(s) each), memwork %d MB dirtied at %d KB/s;"
-            + " Baton's handoffs through the broker's saga%n", total, options.apps(), options.methods(), options.runs(),
-            options.memoryMb(), options.dirtyKbps());
-        for (String app : options.apps()) {
-          for (Link link : options.links()) {
-            await(table.set("site-a", "site-b", link.profile()));
-            for (String method : options.methods()) {
-              for (int n = 1; n <= options.runs(); n++) {
-                Run run = once(seed004, engineA, engineB, app, link, method, n);
-                runs.add(run);
-                out.printf("[%3d/%d] %-7s %5.0f Mbps %2.0f ms %-9s run %d: %s%n", runs.size(), total, app, link.mbps(),
-                    link.latencyMillis(), method, n, run.ok()
-                        ? String.format("handoff %.2f s, downtime %.2f s, pre %.2f MB, final %.2f MB%s", run.handoffSeconds(),
-                            run.downtimeSeconds(), run.preMb(), run.finalBytes() / MB,
-                            run.journal().map(e -> ", saga " + e.handoffId()).orElse(""))
-                        : "FAILED " + run.failure());
-                if (options.phases()) {
-                  out.print(run.phases());
-                }
+      Seed004Recipe seed004 = new Seed004Recipe(engineA, engineB);
+      if (!dockerMethods.isEmpty()) {
+        clean(engineA, engineB);
+        // Each site as `baton agent --runtime docker` runs it: its engine probed, containers over the agent's plane.
+        runs.addAll(inMesh(DockerSites.runtimes(site -> site.equals("site-a") ? options.engineA() : options.engineB(), site -> 0),
+            options.subnet(), dockerMethods, total, runs.size(), seed004, engineA, engineB));
+        clean(engineA, engineB);
+      }
+      if (!runcMethods.isEmpty()) {
+        // Each site as `baton agent --runtime runc` runs it, images imported from site-a's Docker Engine.
+        RuntimeSettings runc = RuntimeSettings.of(Map.of(RuncRuntimeProvider.STATE_ROOT, RUNC_ROOT.toString(),
+            RuncRuntimeProvider.IMAGE_SOURCE, options.engineA()));
+        runs.addAll(inMesh(SiteRuntimes.named("runc", runc), options.subnet() + 1, runcMethods, total,
+            runs.size(), seed004, engineA, engineB));
+      }
+    }
+    runs.sort(java.util.Comparator.comparingInt((Run r) -> options.apps().indexOf(r.app()))
+        .thenComparingInt(r -> options.links().indexOf(r.link()))
+        .thenComparingInt(r -> options.methods().indexOf(r.method())));
+    DockerBenchTable.write(runs, options, out);
+    return runs;
+  }
+
+  /** Runs {@code methods} in every cell on a mesh of a broker and two sites with {@code runtimes}, on 127.0.{subnet}.x. */
+  private List<Run> inMesh(SiteRuntimes runtimes, int subnet, List<String> methods, int total, int done, Seed004Recipe seed004,
+      DockerEngine engineA, DockerEngine engineB) throws Exception {
+    List<Run> runs = new ArrayList<>();
+    String prefix = "127.0." + subnet + ".";
+    MeshLayout layout = new MeshLayout(prefix + 1, List.of(prefix + 2, prefix + 3), ClusterMember.DEFAULT_PORT, 5683, 7443,
+        MqttSettings.off());
+    mesh = LocalMesh.start(layout, BrokerConfig.defaults(), runtimes);
+    try {
+      Vertx bus = mesh.brokerVertx();
+      await(bus.eventBus().<SourceFrozen>consumer(Addresses.SOURCE_FROZEN,
+          m -> checkpointBytes.put(m.body().handoffId(), m.body().snapshotBytes())).completion());
+      LinkTable table = new LinkTable(bus);
+      // One unrecorded handoff first: class loading and JIT would otherwise land in the first cell.
+      await(table.clear("site-a", "site-b"));
+      once(seed004, engineA, engineB, "busybox", new Link(1000, 0), methods.get(0), 0);
+      for (String app : options.apps()) {
+        for (Link link : options.links()) {
+          await(table.set("site-a", "site-b", link.profile()));
+          for (String method : methods) {
+            for (int n = 1; n <= options.runs(); n++) {
+              Run run = once(seed004, engineA, engineB, app, link, method, n);
+              runs.add(run);
+              out.printf("[%3d/%d] %-7s %5.0f Mbps %2.0f ms %-14s run %d: %s%n", done + runs.size(), total, app, link.mbps(),
+                  link.latencyMillis(), method, n, run.ok()
+                      ? String.format("handoff %.2f s, downtime %.2f s, pre %.2f MB, final %.2f MB%s", run.handoffSeconds(),
+                          run.downtimeSeconds(), run.preMb(), run.finalBytes() / MB,
+                          run.journal().map(e -> ", saga " + e.handoffId()).orElse(""))
+                      : "FAILED " + run.failure());
+              if (options.phases()) {
+                out.print(run.phases());
               }
             }
           }
         }
-      } finally {
-        mesh.close();
-        clean(engineA, engineB);
       }
+    } finally {
+      mesh.close();
+      removeRuncContainers();
     }
-    DockerBenchTable.write(runs, options, out);
     return runs;
   }
 
   private Run once(Seed004Recipe seed004, DockerEngine engineA, DockerEngine engineB, String app, Link link, String method,
       int n) throws Exception {
-    clean(engineA, engineB);
+    if (RUNC_METHODS.contains(method)) {
+      cleanRunc();
+    } else {
+      clean(engineA, engineB);
+    }
     // What crosses is what a first handoff to site-b sends.
     mesh.site("site-b").orElseThrow().agent().chunkStore().clear();
     ContainerProfile profile = profile(app);
@@ -196,11 +239,15 @@ public final class DockerBench {
         new DeliveryOptions().setSendTimeout(STEP_DEADLINE_MS)));
     Thread.sleep(options.warmupMillis());
     long preBytes = 0;
-    if (method.equals("prestaged")) {
+    if (method.endsWith("prestaged")) {
       preBytes = await(prestage(bus, id)).bytes();
       Thread.sleep(1_000); // the user approaches the new site while the service keeps running
     }
-    String technique = method.equals("cold") ? "cold" : "pre-copy";
+    String technique = switch (method) {
+      case "cold", "runc-cold" -> "cold";
+      case "post-copy", "adaptive" -> method;
+      default -> "pre-copy";
+    };
     HandoffCompleted done = await(mesh.broker().handOff(id, "site-b", technique, ManualMigration.TRIGGER));
     Optional<JournalEntry> journal = await(mesh.broker().journal().entries())
         .stream().filter(e -> e.handoffId().equals(done.handoffId())).findFirst();
@@ -300,6 +347,31 @@ public final class DockerBench {
     for (String image : List.of("baton/memwork:1", "baton/counter:1")) {
       if (b.hasImage(image)) {
         b.client().removeImageCmd(image).withForce(true).exec();
+      }
+    }
+  }
+
+  /** Removes Baton's containers at both runc sites and leaves site-b none of the images: what crosses is what a first handoff sends. */
+  private void cleanRunc() {
+    for (String site : List.of("site-a", "site-b")) {
+      ContainerEngine engine = ((ContainerRuntime) mesh.site(site).orElseThrow().agent().runtime()).engine();
+      engine.removeBatonContainers();
+      if (site.equals("site-b")) {
+        for (String image : List.of("baton/memwork:1", "baton/counter:1")) {
+          if (engine.hasImage(image)) {
+            engine.removeImage(image);
+          }
+        }
+      }
+    }
+  }
+
+  /** What a run left at the runc sites once their agents stopped. */
+  private static void removeRuncContainers() {
+    for (String site : List.of("site-a", "site-b")) {
+      try (RuncEngine engine = RuncEngine.open(new RuncEngine.Settings(RUNC_ROOT.resolve(site),
+          RuncRuntimeProvider.defaultSubnet(site), EngineDeadlines.DEFAULTS))) {
+        engine.removeBatonContainers();
       }
     }
   }

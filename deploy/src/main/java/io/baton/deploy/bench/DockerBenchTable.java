@@ -47,16 +47,58 @@ final class DockerBenchTable {
       }
     }
     String header = String.format("Docker handoff, %d run(s) per cell; memwork %d MB dirtied at %d KB/s; MB = 2^20 bytes;"
-        + " latency is the emulated round-trip time; prestaged and cold are handoffs by the broker's saga (manual migration),"
-        + " seed004 the seed's checkpoint-copy-restore.%n%n", options.runs(), options.memoryMb(), options.dirtyKbps());
+        + " latency is the emulated round-trip time; prestaged and cold are handoffs by the broker's saga (manual migration)"
+        + " on docker sites, runc-prestaged, runc-cold, post-copy and adaptive on runc sites, seed004 the seed's"
+        + " checkpoint-copy-restore.%n%n", options.runs(), options.memoryMb(), options.dirtyKbps());
+    String phases = phases(groups);
     out.println();
     out.print(header);
     out.print(md);
+    out.println();
+    out.print(phases);
     if (options.outDir() != null) {
-      DockerBench.writeFile(options.outDir().resolve("docker.md"), header + md);
+      DockerBench.writeFile(options.outDir().resolve("docker.md"), header + md + "\n" + phases);
       DockerBench.writeFile(options.outDir().resolve("docker.csv"), csv.toString());
       out.println("wrote " + options.outDir().resolve("docker.md") + " and docker.csv");
     }
+  }
+
+  /** The saga's steps whose time is the downtime (freeze to serving), then those after the client moved. */
+  private static final List<String> DOWNTIME_STEPS = List.of("freeze", "transfer", "restore");
+  private static final List<String> AFTER_STEPS = List.of("await-pages", "release");
+
+  /**
+   * Where the time of Baton's handoffs goes: per cell and method, the mean duration of each saga
+   * step as the broker's journal timed it. Freeze, transfer and restore make the downtime; pre-copy
+   * runs before it, await-pages (a post-copy's memory still crossing) and release after it.
+   */
+  private static String phases(Map<Key, List<Run>> groups) {
+    StringBuilder md = new StringBuilder("Where the time goes (mean ms per saga step, from the broker's journal):\n\n");
+    md.append("| app | bandwidth | latency | method | pre-copy | freeze | transfer | restore | = downtime | await-pages | release |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    for (Map.Entry<Key, List<Run>> group : groups.entrySet()) {
+      List<Run> journaled = group.getValue().stream().filter(r -> r.ok() && r.journal().isPresent()).toList();
+      if (journaled.isEmpty()) {
+        continue;
+      }
+      Key key = group.getKey();
+      md.append(String.format("| %s | %.0f Mbps | %.0f ms | %s | %s", key.app(), key.link().mbps(), key.link().latencyMillis(),
+          key.method(), stepMillis(journaled, "pre-copy")));
+      for (String step : DOWNTIME_STEPS) {
+        md.append(" | ").append(stepMillis(journaled, step));
+      }
+      md.append(String.format(" | %.0f", journaled.stream().mapToDouble(Run::downtimeSeconds).average().orElse(0) * 1000));
+      for (String step : AFTER_STEPS) {
+        md.append(" | ").append(stepMillis(journaled, step));
+      }
+      md.append(" |\n");
+    }
+    return md.toString();
+  }
+
+  private static String stepMillis(List<Run> runs, String step) {
+    return String.format("%.0f", runs.stream().mapToDouble(r -> r.journal().orElseThrow().steps().stream()
+        .filter(s -> s.step().equals(step)).mapToDouble(s -> s.durationMs()).sum()).average().orElse(0));
   }
 
   private static String meanRsd(List<Run> runs, ToDoubleFunction<Run> value, String unit) {

@@ -9,8 +9,9 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
 @Command(name = "docker", mixinStandardHelpOptions = true,
-    description = "Seed 002's Table 3 on two real Docker engines: Baton's handoffs through the broker's saga (pre-staged, "
-        + "cold) and seed 004's checkpoint-copy-restore recipe as the baseline, side by side.")
+    description = "Seed 002's Table 3 on real engines: Baton's handoffs through the broker's saga on two docker sites "
+        + "(pre-staged, cold) and two runc sites (pre-staged, cold, post-copy, adaptive), and seed 004's "
+        + "checkpoint-copy-restore recipe on the Docker engines as the baseline, side by side.")
 final class DockerBenchCommand implements Callable<Integer> {
   @Option(names = "--quick", description = "memwork 16 MB, 20 Mbps/50 ms and 100 Mbps/6 ms, one run each")
   boolean quick;
@@ -27,7 +28,8 @@ final class DockerBenchCommand implements Callable<Integer> {
   @Option(names = "--latencies", split = ",", description = "round-trip latencies in ms (default 50,6)")
   List<Double> latencies;
 
-  @Option(names = "--methods", split = ",", description = "prestaged,cold,seed004 (default all)")
+  @Option(names = "--methods", split = ",", description = "prestaged,cold,seed004 (docker sites), runc-prestaged,runc-cold,"
+      + "post-copy,adaptive (runc sites); default all")
   List<String> methods;
 
   @Option(names = "--memory-mb", description = "memwork state size (default 64, quick 16)")
@@ -51,7 +53,8 @@ final class DockerBenchCommand implements Callable<Integer> {
   @Option(names = "--phases", description = "print every handoff's steps (the saga's, as journaled) with their times")
   boolean phases;
 
-  @Option(names = "--subnet", description = "the broker binds 127.0.N.1, the two sites .2 and .3 (default ${DEFAULT-VALUE})",
+  @Option(names = "--subnet", description = "the docker mesh's broker binds 127.0.N.1, its two sites .2 and .3; the runc "
+      + "mesh's 127.0.N+1.x (default ${DEFAULT-VALUE})",
       defaultValue = "21")
   int subnet;
 
@@ -73,9 +76,10 @@ final class DockerBenchCommand implements Callable<Integer> {
     }
     List<String> chosenApps = apps == null ? base.apps() : apps;
     List<String> chosenMethods = methods == null ? base.methods() : methods;
-    if (!List.of("busybox", "memwork").containsAll(chosenApps) || !base.methods().containsAll(chosenMethods)
-        || subnet < 0 || subnet > 255 || (runs != null && runs < 1) || (memoryMb != null && memoryMb < 1) || dirtyKbps < 0) {
-      throw new IllegalArgumentException("apps: busybox,memwork; methods: prestaged,cold,seed004; runs and sizes positive");
+    if (!List.of("busybox", "memwork").containsAll(chosenApps) || !DockerBench.METHODS.containsAll(chosenMethods)
+        || subnet < 0 || subnet > 254 || (runs != null && runs < 1) || (memoryMb != null && memoryMb < 1) || dirtyKbps < 0) {
+      throw new IllegalArgumentException("apps: busybox,memwork; methods: " + String.join(",", DockerBench.METHODS)
+          + "; runs and sizes positive");
     }
     DockerBench.Options options = new DockerBench.Options(chosenApps, links, chosenMethods, runs == null ? base.runs() : runs,
         memoryMb == null ? base.memoryMb() : memoryMb, dirtyKbps, base.warmupMillis(), engineA, engineB, out, phases, subnet);
