@@ -48,6 +48,6 @@ class DockerBenchTest {
       assertTrue(output.lines().anyMatch(line -> line.startsWith("| busybox | 100 Mbps | 6 ms | " + method + " |")), output);
     }
     assertTrue(output.lines().anyMatch(line -> line.startsWith("| busybox | 100 Mbps | 6 ms | post-copy | ")
-        && line.split("\\|").length == 12), "a phases row for post-copy: " + output);
+        && line.split("\\|").length == 13), "a phases row for post-copy: " + output);
   }
 }

@@ -1,5 +1,6 @@
 package io.baton.deploy.bench;
 
+import io.baton.broker.journal.JournalEntry;
 import io.baton.deploy.bench.DockerBench.Link;
 import io.baton.deploy.bench.DockerBench.Run;
 import java.io.IOException;
@@ -70,12 +71,14 @@ final class DockerBenchTable {
   /**
    * Where the time of Baton's handoffs goes: per cell and method, the mean duration of each saga
    * step as the broker's journal timed it. Freeze, transfer and restore make the downtime; pre-copy
-   * runs before it, await-pages (a post-copy's memory still crossing) and release after it.
+   * runs before it, await-pages (a post-copy's memory still crossing) and release after it; total is
+   * the request to the source's release, a post-copy's memory included (its handoff time in the
+   * table above ends when the target serves).
    */
   private static String phases(Map<Key, List<Run>> groups) {
     StringBuilder md = new StringBuilder("Where the time goes (mean ms per saga step, from the broker's journal):\n\n");
-    md.append("| app | bandwidth | latency | method | pre-copy | freeze | transfer | restore | = downtime | await-pages | release |\n");
-    md.append("|---|---|---|---|---|---|---|---|---|---|---|\n");
+    md.append("| app | bandwidth | latency | method | pre-copy | freeze | transfer | restore | = downtime | await-pages | release | total |\n");
+    md.append("|---|---|---|---|---|---|---|---|---|---|---|---|\n");
     for (Map.Entry<Key, List<Run>> group : groups.entrySet()) {
       List<Run> journaled = group.getValue().stream().filter(r -> r.ok() && r.journal().isPresent()).toList();
       if (journaled.isEmpty()) {
@@ -91,7 +94,10 @@ final class DockerBenchTable {
       for (String step : AFTER_STEPS) {
         md.append(" | ").append(stepMillis(journaled, step));
       }
-      md.append(" |\n");
+      md.append(String.format(" | %.0f |%n", journaled.stream().mapToDouble(r -> {
+        JournalEntry entry = r.journal().orElseThrow();
+        return entry.steps().stream().mapToLong(s -> s.endedAtMs()).max().orElse(0) - entry.request().requestedAtMs();
+      }).average().orElse(0)));
     }
     return md.toString();
   }
