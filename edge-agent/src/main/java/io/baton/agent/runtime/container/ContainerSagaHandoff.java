@@ -16,6 +16,7 @@ import io.baton.protocol.event.TargetPrepared;
 import io.baton.protocol.grpc.Instance;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
+import java.time.Duration;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.Map;
@@ -61,6 +62,9 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
    * (a lost target copy must not read as a source that vanished).
    */
   private final Map<String, Future<PagesCompleted>> pageWaits = new ConcurrentHashMap<>();
+  private static final long PAGES_POLL_MILLIS = 100;
+  /** How long an ended daemon may take to be reaped and report how it ended. */
+  private static final Duration PAGES_EXIT_GRACE = Duration.ofSeconds(5);
 
   /** A handoff from this site: its request and the link to the target's container endpoint. */
   private record SourceRun(HandoffRequested request, ContainerLink link) {
@@ -193,11 +197,14 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
     }
     long start = System.nanoTime();
     String instanceId = request.instanceId();
-    return site.runtime().vertx().<Void>executeBlocking(() -> {
+    PostCopyEngine.LazyPages crossing = pages.get();
+    // Pages stream like an image: bounded by the longest kind of engine deadline.
+    long deadlineNanos = start + site.runtime().engine().deadlines().image().toNanos();
+    return whileCrossing(crossing, deadlineNanos).compose(crossed -> site.runtime().vertx().<Void>executeBlocking(() -> {
       RuntimeException crossingFailed = null;
-      try (var crossing = pages.get()) {
-        // Pages stream like an image: bounded by the longest kind of engine deadline.
-        crossing.await(site.runtime().engine().deadlines().image());
+      try (crossing) {
+        // The daemon has ended (or its time is up): this only collects how it ended.
+        crossing.await(Duration.ofNanos(Math.max(PAGES_EXIT_GRACE.toNanos(), deadlineNanos - System.nanoTime())));
       } catch (RuntimeException failed) {
         crossingFailed = failed;
       }
@@ -213,11 +220,27 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
         throw crossingFailed;
       }
       return null;
-    }, false)
+    }, false))
         .recover(failure -> failure instanceof TargetCopyLostException
             ? site.runtime().dropDead(instanceId).transform(dropped -> Future.<Void>failedFuture(failure))
             : Future.failedFuture(failure))
         .map(v -> new PagesCompleted(handoffId, site.siteId(), 0, 0, 0, (System.nanoTime() - start) / 1_000));
+  }
+
+  /**
+   * Completes once the pages' daemon has ended or the deadline has passed, looking every
+   * {@link #PAGES_POLL_MILLIS}: a post-copy's memory may take minutes to cross, which no worker
+   * thread should spend blocked (the stall watchdog reports a worker blocked past a minute).
+   */
+  private Future<Void> whileCrossing(PostCopyEngine.LazyPages crossing, long deadlineNanos) {
+    Promise<Void> ended = Promise.promise();
+    site.runtime().vertx().setPeriodic(PAGES_POLL_MILLIS, timer -> {
+      if (!crossing.alive() || System.nanoTime() > deadlineNanos) {
+        site.runtime().vertx().cancelTimer(timer);
+        ended.tryComplete();
+      }
+    });
+    return ended.future();
   }
 
   /** Post-copy moves the memory after the restore; only an engine with lazy pages can (runc). */
