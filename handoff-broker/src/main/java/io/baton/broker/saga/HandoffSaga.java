@@ -2,6 +2,7 @@ package io.baton.broker.saga;
 
 import io.baton.broker.BrokerConfig;
 import io.baton.broker.adaptive.AdaptiveObjective;
+import io.baton.broker.adaptive.ContainerMigrationModel;
 import io.baton.broker.adaptive.MigrationModel;
 import io.baton.broker.journal.HandoffJournal;
 import io.baton.broker.journal.HandoffJournal.OwnershipLostException;
@@ -66,6 +67,7 @@ public final class HandoffSaga {
   private final DeliveryOptions controlStep;
   private final DeliveryOptions transferStep;
   private final MigrationModel model = MigrationModel.withDefaultLimits();
+  private final ContainerMigrationModel containerModel = new ContainerMigrationModel();
   private final HandoffJournal journal;
   private final String ownerNode;
   private final String ownerName;
@@ -234,8 +236,12 @@ public final class HandoffSaga {
       return this.<MigrationAssessed>step("assess", AgentCommand.ASSESS.address(request.sourceSite()), request, transferStep)
           .map(assessed -> {
             publish(Addresses.MIGRATION_ASSESSED, assessed);
-            var estimates = model.estimate(new MigrationModel.Inputs(assessed.bytesPerSecond(), assessed.rttMillis(),
-                assessed.stateBytes(), assessed.dirtyBytesPerSecond(), assessed.executionStateBytes()));
+            var estimates = assessed.stateKind().equals(MigrationAssessed.CONTAINER)
+                ? containerModel.estimate(new ContainerMigrationModel.Inputs(assessed.bytesPerSecond(), assessed.rttMillis(),
+                    assessed.stateBytes(), assessed.dirtyBytesPerSecond() / ContainerMigrationModel.PAGE_SIZE,
+                    assessed.techniques()))
+                : model.estimate(new MigrationModel.Inputs(assessed.bytesPerSecond(), assessed.rttMillis(),
+                    assessed.stateBytes(), assessed.dirtyBytesPerSecond(), assessed.executionStateBytes()));
             AdaptiveObjective.Choice choice = config.objective().choose(estimates);
             JsonObject table = new JsonObject();
             estimates.forEach(e -> table.put(e.technique(), new JsonObject()

@@ -17,6 +17,7 @@ import io.baton.protocol.grpc.Instance;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import java.time.Duration;
+import java.util.List;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.shareddata.AsyncMap;
 import java.util.Map;
@@ -63,6 +64,9 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
    */
   private final Map<String, Future<PagesCompleted>> pageWaits = new ConcurrentHashMap<>();
   private static final long PAGES_POLL_MILLIS = 100;
+  /** How long the assessment watches a container's pages being touched. */
+  private static final Duration TOUCH_WINDOW = Duration.ofMillis(500);
+  private static final int PAGE_SIZE = 4096;
   /** How long an ended daemon may take to be reaped and report how it ended. */
   private static final Duration PAGES_EXIT_GRACE = Duration.ofSeconds(5);
 
@@ -75,15 +79,26 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
   }
 
   /**
-   * Containers move by seed 002's stages whatever the adaptive model would pick for paged memory,
-   * so this reports the link as emulated and the container's memory limit as its state.
+   * What the broker's container model needs: the link as emulated, the container's anonymous memory
+   * and the pages it touches per second ({@link PageTouchMeter}, over {@link #TOUCH_WINDOW}), and
+   * the techniques this site's engine can run (post-copy only on one with lazy pages).
    */
   @Override
   public Future<MigrationAssessed> assess(HandoffRequested request) {
-    long stateBytes = site.runtime().instance(request.instanceId()).map(i -> i.profile().memoryMb() << 20).orElse(0L);
-    return site.emulator().refresh(request.targetSite()).map(profile -> new MigrationAssessed(request.handoffId(),
-        profile.map(p -> p.bandwidthBitsPerSecond() / 8).orElse(UNEMULATED_BYTES_PER_SECOND),
-        profile.map(p -> 2 * p.oneWayDelayMillis()).orElse(0.0), stateBytes, 0, 0));
+    var instance = site.runtime().instance(request.instanceId());
+    if (instance.isEmpty()) {
+      return Future.failedFuture(request.instanceId() + " is not at " + site.siteId());
+    }
+    String containerId = instance.get().containerId();
+    List<String> techniques = site.runtime().engine() instanceof PostCopyEngine
+        ? List.of("cold", "pre-copy", "post-copy") : List.of("cold", "pre-copy");
+    return site.emulator().refresh(request.targetSite())
+        .compose(profile -> site.runtime().vertx().executeBlocking(
+            () -> PageTouchMeter.measure(site.runtime().engine().initPid(containerId), TOUCH_WINDOW), false)
+            .map(memory -> new MigrationAssessed(request.handoffId(),
+                profile.map(p -> p.bandwidthBitsPerSecond() / 8).orElse(UNEMULATED_BYTES_PER_SECOND),
+                profile.map(p -> 2 * p.oneWayDelayMillis()).orElse(0.0), memory.anonymousBytes(),
+                memory.touchedPagesPerSecond() * PAGE_SIZE, 0, MigrationAssessed.CONTAINER, techniques)));
   }
 
   @Override

@@ -10,6 +10,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.google.protobuf.ByteString;
 import com.google.protobuf.Message;
 import io.baton.agent.runtime.InstanceSpec;
+import io.baton.protocol.event.MigrationAssessed;
 import io.baton.agent.runtime.InstanceState;
 import io.baton.agent.transfer.Hashes;
 import io.baton.pki.DevCertificateAuthority;
@@ -104,6 +105,25 @@ abstract class ContainerHandoffTest {
     await(siteB.stop());
     await(smallB.stop());
     await(vertx.close());
+  }
+
+  @Test
+  void anAssessmentMeasuresTheMemoryAndTheRateItsPagesAreTouched() throws Exception {
+    String busy = deploy(TestEngines.memwork(32, 256));
+    String idle = deploy(TestEngines.counter());
+
+    MigrationAssessed busyAssessed = await(siteA.sagaHandoff().assess(SagaSteps.request(siteA, siteB, busy, "adaptive")));
+    MigrationAssessed idleAssessed = await(siteA.sagaHandoff().assess(SagaSteps.request(siteA, siteB, idle, "adaptive")));
+
+    assertEquals(MigrationAssessed.CONTAINER, busyAssessed.stateKind());
+    assertTrue(busyAssessed.stateBytes() >= 32L << 20, "memwork holds its 32 MB: " + busyAssessed);
+    assertTrue(idleAssessed.stateBytes() < 8L << 20, "the counter holds little: " + idleAssessed);
+    // 256 KB/s of writes over random pages: 64 pages a second, read with the pages' referenced bits.
+    double busyPages = busyAssessed.dirtyBytesPerSecond() / 4096;
+    assertTrue(busyPages > 30 && busyPages < 1000, "memwork's pages touched per second: " + busyPages);
+    assertTrue(idleAssessed.dirtyBytesPerSecond() / 4096 < busyPages / 2, "the counter touches fewer: " + idleAssessed);
+    assertEquals(siteA.runtime().engine() instanceof PostCopyEngine, busyAssessed.techniques().contains("post-copy"),
+        busyAssessed.techniques().toString());
   }
 
   @Test

@@ -42,10 +42,15 @@ final class SagaSteps {
     }
   }
 
-  static Future<Outcome> handOff(ContainerSite from, ContainerSite to, String instanceId, String technique) {
+  /** A broker's request to hand {@code instanceId} from one site to the other. */
+  static HandoffRequested request(ContainerSite from, ContainerSite to, String instanceId, String technique) {
     ContainerInstance instance = from.runtime().instance(instanceId).orElseThrow();
-    HandoffRequested request = new HandoffRequested("h-" + HANDOFFS.incrementAndGet(), instance.spec().clientId(), instanceId,
+    return new HandoffRequested("h-" + HANDOFFS.incrementAndGet(), instance.spec().clientId(), instanceId,
         ContainerProfile.KIND, from.siteId(), to.siteId(), instance.spec().epoch(), technique, "test", System.currentTimeMillis());
+  }
+
+  static Future<Outcome> handOff(ContainerSite from, ContainerSite to, String instanceId, String technique) {
+    HandoffRequested request = request(from, to, instanceId, technique);
     HandoffStrategy source = from.sagaHandoff();
     HandoffStrategy target = to.sagaHandoff();
     StatePrecopied[] precopied = new StatePrecopied[1];

@@ -1,0 +1,80 @@
+package io.baton.broker.adaptive;
+
+import io.baton.broker.adaptive.MigrationModel.Estimate;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Predicts a container's downtime and total time per technique, as seed 002's stages and CRIU run
+ * them, from the link the source measured (bandwidth, RTT), the container's anonymous memory and
+ * how many of its pages it touches per second. Unlike paged memory, a container pays for its whole
+ * memory at the freeze (CRIU dumps all of it, the target restores all of it) whatever crosses the
+ * link, and its post-copy memory crosses as CRIU's lazy-pages daemon fetches it: one request in
+ * flight, 64 KiB after every page fault and up to 4 MiB when none come ({@code criu/uffd.c}).
+ *
+ * <p>The engine costs are runc's, fitted to {@code bench docker} on the project's 2-core machines
+ * (src/site/resources/bench/docker/README.md): a full checkpoint 250 ms + 4 ms/MB, its restore
+ * 170 ms + 20 ms/MB, a lazy checkpoint 270 ms, a lazy restore 200 ms; four round trips of saga
+ * and transfer requests inside the downtime, three more for a lazy restore's page connection.
+ * Pre-staging runs up to {@link #PRESTAGE_ROUNDS} rounds and stops after one under 1 MB, as
+ * {@code ContainerHandoff} does.
+ */
+public final class ContainerMigrationModel {
+  public static final int PAGE_SIZE = 4096;
+  static final int PRESTAGE_ROUNDS = 3;
+  static final double SMALL_ROUND_BYTES = 1_000_000;
+  static final double FAULTING_WINDOW_BYTES = 64 * 1024;
+  static final double QUIET_WINDOW_BYTES = 4 * 1024 * 1024;
+  private static final double MB = 1024 * 1024;
+
+  /** What the source measured: link, anonymous memory, pages touched per second, and what its engine can run. */
+  public record Inputs(double bytesPerSecond, double rttMillis, long stateBytes, double touchedPagesPerSecond,
+      List<String> techniques) {
+  }
+
+  public List<Estimate> estimate(Inputs in) {
+    double bandwidth = in.bytesPerSecond();
+    double rtt = in.rttMillis() / 1000;
+    double bytes = Math.max(PAGE_SIZE, in.stateBytes());
+    double pages = bytes / PAGE_SIZE;
+    double mb = bytes / MB;
+    double freeze = 0.250 + 0.004 * mb;
+    double restore = 0.170 + 0.020 * mb;
+    double requests = 4 * rtt;
+
+    double coldDowntime = freeze + bytes / bandwidth + requests + restore;
+    List<Estimate> estimates = new ArrayList<>();
+    estimates.add(new Estimate("cold", coldDowntime * 1000, (coldDowntime + rtt) * 1000, false));
+
+    if (in.techniques().isEmpty() || in.techniques().contains("pre-copy")) {
+      double roundBytes = bytes;
+      double preStaging = 0;
+      for (int round = 1; round <= PRESTAGE_ROUNDS; round++) {
+        double roundTime = roundBytes / bandwidth + rtt;
+        preStaging += roundTime;
+        roundBytes = distinctDirtied(pages, in.touchedPagesPerSecond(), roundTime) * PAGE_SIZE;
+        if (roundBytes < SMALL_ROUND_BYTES && round < PRESTAGE_ROUNDS) {
+          // The next round is small: it is the last one.
+          double lastTime = roundBytes / bandwidth + rtt;
+          preStaging += lastTime;
+          roundBytes = distinctDirtied(pages, in.touchedPagesPerSecond(), lastTime) * PAGE_SIZE;
+          break;
+        }
+      }
+      double downtime = freeze + roundBytes / bandwidth + requests + restore;
+      estimates.add(new Estimate("pre-copy", downtime * 1000, (preStaging + downtime) * 1000, false));
+    }
+
+    if (in.techniques().contains("post-copy")) {
+      double downtime = 0.270 + requests + 0.200 + 3 * rtt;
+      double window = in.touchedPagesPerSecond() > 0 ? FAULTING_WINDOW_BYTES : QUIET_WINDOW_BYTES;
+      double lazyRate = window / (rtt + window / bandwidth);
+      estimates.add(new Estimate("post-copy", downtime * 1000, (downtime + bytes / lazyRate) * 1000, true));
+    }
+    return List.copyOf(estimates);
+  }
+
+  private static double distinctDirtied(double pages, double perSecond, double seconds) {
+    return pages * (1 - Math.exp(-Math.max(0, perSecond) * seconds / pages));
+  }
+}

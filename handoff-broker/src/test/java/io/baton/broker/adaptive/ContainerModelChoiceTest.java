@@ -1,0 +1,86 @@
+package io.baton.broker.adaptive;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.baton.broker.adaptive.MigrationModel.Estimate;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The container model and the default objective in the cells of {@code bench docker}
+ * (src/site/resources/bench/docker/README.md, 2026-12-05): each choice is the technique whose
+ * measured downtime was the least under the total-time bound there, and each prediction is within
+ * a factor of 1.5 of what the run measured.
+ */
+class ContainerModelChoiceTest {
+  private static final List<String> RUNC = List.of("cold", "pre-copy", "post-copy");
+  private static final long MEMWORK = 64L << 20;
+  /** memwork writes 128 KB/s over random pages. */
+  private static final double MEMWORK_PAGES = 32;
+  private static final long COUNTER = 200L << 10;
+
+  private final ContainerMigrationModel model = new ContainerMigrationModel();
+  private final AdaptiveObjective objective = AdaptiveObjective.defaults();
+
+  @ParameterizedTest(name = "{0} at {1} Mbps / 50 ms: {3}")
+  @CsvSource({
+      // app, Mbps, touched pages/s, the measured best under the bound
+      "memwork, 5, 32, post-copy",
+      "memwork, 100, 32, pre-copy",
+      "counter, 5, 1, pre-copy",
+      "counter, 100, 1, cold",
+  })
+  void choosesTheMeasuredBest(String app, double mbps, double pages, String best) {
+    List<Estimate> estimates = model.estimate(inputs(app, mbps, pages, RUNC));
+    AdaptiveObjective.Choice choice = objective.choose(estimates);
+    assertEquals(best, choice.chosen().technique(), choice.reason() + "\n" + estimates);
+  }
+
+  @Test
+  void predictionsFollowTheMeasuredRun() {
+    Map<String, Estimate> slow = byName(model.estimate(inputs("memwork", 5, MEMWORK_PAGES, RUNC)));
+    // Measured: runc-cold 111.8 s, runc-prestaged 2.39 s, post-copy 0.84 s down and 184 s in all.
+    assertNear(111_800, slow.get("cold").downtimeMillis());
+    assertNear(2_390, slow.get("pre-copy").downtimeMillis());
+    assertNear(840, slow.get("post-copy").downtimeMillis());
+    assertNear(184_000, slow.get("post-copy").totalMillis());
+    Map<String, Estimate> fast = byName(model.estimate(inputs("memwork", 100, MEMWORK_PAGES, RUNC)));
+    // Measured: runc-cold 7.80 s, runc-prestaged 2.54 s, post-copy 0.87 s down and 82.9 s in all.
+    assertNear(7_800, fast.get("cold").downtimeMillis());
+    assertNear(2_540, fast.get("pre-copy").downtimeMillis());
+    assertNear(82_900, fast.get("post-copy").totalMillis());
+  }
+
+  @Test
+  void anEngineWithoutLazyPagesIsNeverOfferedPostCopy() {
+    List<Estimate> estimates = model.estimate(inputs("memwork", 5, MEMWORK_PAGES, List.of("cold", "pre-copy")));
+    assertFalse(estimates.stream().anyMatch(e -> e.technique().equals("post-copy")), estimates.toString());
+    assertEquals("pre-copy", objective.choose(estimates).chosen().technique());
+  }
+
+  @Test
+  void aQuietContainersPagesComeInLargerRequests() {
+    Estimate faulting = byName(model.estimate(inputs("memwork", 100, MEMWORK_PAGES, RUNC))).get("post-copy");
+    Estimate quiet = byName(model.estimate(inputs("memwork", 100, 0, RUNC))).get("post-copy");
+    assertTrue(quiet.totalMillis() < faulting.totalMillis() / 5, quiet + " against " + faulting);
+  }
+
+  private static ContainerMigrationModel.Inputs inputs(String app, double mbps, double pages, List<String> techniques) {
+    return new ContainerMigrationModel.Inputs(mbps * 1e6 / 8, 50, app.equals("memwork") ? MEMWORK : COUNTER, pages, techniques);
+  }
+
+  private static void assertNear(double measured, double predicted) {
+    assertTrue(predicted > measured / 1.5 && predicted < measured * 1.5, "predicted " + predicted + " ms, measured " + measured);
+  }
+
+  private static Map<String, Estimate> byName(List<Estimate> estimates) {
+    return estimates.stream().collect(Collectors.toMap(Estimate::technique, Function.identity()));
+  }
+}
