@@ -14,8 +14,9 @@ import java.util.List;
  *
  * <p>The engine costs are runc's, fitted to {@code bench docker} on the project's 2-core machines
  * (src/site/resources/bench/docker/README.md): a full checkpoint 250 ms + 4 ms/MB, its restore
- * 170 ms + 20 ms/MB, a lazy checkpoint 270 ms, a lazy restore 200 ms; four round trips of saga
- * and transfer requests inside the downtime, three more for a lazy restore's page connection.
+ * 170 ms + 20 ms/MB, a lazy checkpoint 270 ms, a lazy restore 200 ms; CRIU's other images
+ * (128 KiB, half of which change between dumps); four round trips of saga and transfer requests
+ * inside the downtime, three more for a lazy restore's page connection.
  * Pre-staging runs up to {@link #PRESTAGE_ROUNDS} rounds and stops after one under 1 MB, as
  * {@code ContainerHandoff} does.
  */
@@ -25,6 +26,10 @@ public final class ContainerMigrationModel {
   static final double SMALL_ROUND_BYTES = 1_000_000;
   static final double FAULTING_WINDOW_BYTES = 64 * 1024;
   static final double QUIET_WINDOW_BYTES = 4 * 1024 * 1024;
+  /** CRIU's images but the memory (processes, files, namespaces): all of them cross in a full checkpoint. */
+  static final double CHECKPOINT_IMAGES_BYTES = 128 * 1024;
+  /** What of them changes between two dumps, and crosses in a pre-staged or lazy final checkpoint. */
+  static final double CHANGED_IMAGES_BYTES = 64 * 1024;
   private static final double MB = 1024 * 1024;
 
   /** What the source measured: link, anonymous memory, pages touched per second, and what its engine can run. */
@@ -42,7 +47,7 @@ public final class ContainerMigrationModel {
     double restore = 0.170 + 0.020 * mb;
     double requests = 4 * rtt;
 
-    double coldDowntime = freeze + bytes / bandwidth + requests + restore;
+    double coldDowntime = freeze + (bytes + CHECKPOINT_IMAGES_BYTES) / bandwidth + requests + restore;
     List<Estimate> estimates = new ArrayList<>();
     estimates.add(new Estimate("cold", coldDowntime * 1000, (coldDowntime + rtt) * 1000, false));
 
@@ -61,12 +66,12 @@ public final class ContainerMigrationModel {
           break;
         }
       }
-      double downtime = freeze + roundBytes / bandwidth + requests + restore;
+      double downtime = freeze + (roundBytes + CHANGED_IMAGES_BYTES) / bandwidth + requests + restore;
       estimates.add(new Estimate("pre-copy", downtime * 1000, (preStaging + downtime) * 1000, false));
     }
 
     if (in.techniques().contains("post-copy")) {
-      double downtime = 0.270 + requests + 0.200 + 3 * rtt;
+      double downtime = 0.270 + CHANGED_IMAGES_BYTES / bandwidth + requests + 0.200 + 3 * rtt;
       double window = in.touchedPagesPerSecond() > 0 ? FAULTING_WINDOW_BYTES : QUIET_WINDOW_BYTES;
       double lazyRate = window / (rtt + window / bandwidth);
       estimates.add(new Estimate("post-copy", downtime * 1000, (downtime + bytes / lazyRate) * 1000, true));

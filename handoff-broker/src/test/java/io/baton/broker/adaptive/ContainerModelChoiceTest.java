@@ -24,7 +24,8 @@ class ContainerModelChoiceTest {
   private static final long MEMWORK = 64L << 20;
   /** memwork writes 128 KB/s over random pages. */
   private static final double MEMWORK_PAGES = 32;
-  private static final long COUNTER = 200L << 10;
+  /** The busybox counter's shell: little anonymous memory. */
+  private static final long COUNTER = 64L << 10;
 
   private final ContainerMigrationModel model = new ContainerMigrationModel();
   private final AdaptiveObjective objective = AdaptiveObjective.defaults();
