@@ -23,13 +23,13 @@ class DockerBenchTest {
   void batonsRowsAreSagaHandoffsAndSeed004RunsBesideThem() throws Exception {
     ByteArrayOutputStream printed = new ByteArrayOutputStream();
     DockerBench.Options options = new DockerBench.Options(List.of("busybox"), List.of(new DockerBench.Link(100, 6)),
-        List.of("prestaged", "cold", "seed004", "post-copy"), 1, 16, 128, 500, ContainerEngines.engine("a"), ContainerEngines.engine("b"),
+        List.of("prestaged", "cold", "seed004", "post-copy", "adaptive"), 1, 16, 128, 500, ContainerEngines.engine("a"), ContainerEngines.engine("b"),
         null, true, 78);
 
     List<DockerBench.Run> runs = new DockerBench(options, new PrintStream(printed, true, StandardCharsets.UTF_8)).run();
 
     String output = printed.toString(StandardCharsets.UTF_8);
-    assertEquals(4, runs.size(), output);
+    assertEquals(5, runs.size(), output);
     assertTrue(runs.stream().allMatch(DockerBench.Run::ok), output);
     for (DockerBench.Run run : List.of(runs.get(0), runs.get(1), runs.get(3))) {
       JournalEntry entry = run.journal().orElseThrow(() -> new AssertionError(run.method() + " has no saga journal entry"));
@@ -43,6 +43,10 @@ class DockerBenchTest {
     assertEquals("cold", runs.get(1).journal().orElseThrow().request().technique());
     assertTrue(runs.get(2).journal().isEmpty() && runs.get(2).finalBytes() > 0, "seed 004 copies its archive: " + runs.get(2));
     assertEquals("post-copy", runs.get(3).journal().orElseThrow().request().technique());
+    // Adaptive on runc: the container model's estimates (post-copy offered, no hybrid) picked the technique.
+    String chose = output.lines().filter(line -> line.contains("adaptive chose")).findFirst().orElseThrow(() -> new AssertionError(output));
+    assertTrue(chose.contains("\"post-copy\"") && !chose.contains("hybrid"), chose);
+    assertEquals(runs.get(4).journal().orElseThrow().request().technique(), chose.split(" ")[4].replace(":", ""), chose);
     assertTrue(runs.get(3).journal().orElseThrow().steps().stream().anyMatch(s -> s.step().equals("await-pages")));
     for (String method : List.of("prestaged", "cold", "seed004", "post-copy")) {
       assertTrue(output.lines().anyMatch(line -> line.startsWith("| busybox | 100 Mbps | 6 ms | " + method + " |")), output);

@@ -27,6 +27,7 @@ import io.baton.protocol.event.HandoffCompleted;
 import io.baton.protocol.event.PrestageRequested;
 import io.baton.protocol.event.Prestaged;
 import io.baton.protocol.event.SourceFrozen;
+import io.baton.protocol.event.TechniqueChosen;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -130,6 +131,8 @@ public final class DockerBench {
   private final Options options;
   private final PrintStream out;
   private final Map<String, Long> checkpointBytes = new ConcurrentHashMap<>();
+  /** What the broker chose for each adaptive handoff, and its model's estimates. */
+  private final Map<String, TechniqueChosen> choices = new ConcurrentHashMap<>();
   private LocalMesh mesh;
 
   public DockerBench(Options options, PrintStream out) {
@@ -182,6 +185,8 @@ public final class DockerBench {
       Vertx bus = mesh.brokerVertx();
       await(bus.eventBus().<SourceFrozen>consumer(Addresses.SOURCE_FROZEN,
           m -> checkpointBytes.put(m.body().handoffId(), m.body().snapshotBytes())).completion());
+      await(bus.eventBus().<TechniqueChosen>consumer(Addresses.TECHNIQUE_CHOSEN,
+          m -> choices.put(m.body().handoffId(), m.body())).completion());
       LinkTable table = new LinkTable(bus);
       // One unrecorded handoff first: class loading and JIT would otherwise land in the first cell.
       await(table.clear("site-a", "site-b"));
@@ -253,7 +258,9 @@ public final class DockerBench {
         .stream().filter(e -> e.handoffId().equals(done.handoffId())).findFirst();
     Run run = new Run(app, link, method, n, done.handoffMillis() / 1e3, done.downtimeMillis() / 1e3, preBytes,
         done.bytesMoved(), checkpointBytes.getOrDefault(done.handoffId(), 0L), journal,
-        journal.map(e -> String.format("  saga %s (%s):%n%s", e.handoffId(), technique, ManualMigration.steps(e))).orElse(""),
+        journal.map(e -> String.format("  saga %s (%s):%n%s%s", e.handoffId(), technique, ManualMigration.steps(e),
+            Optional.ofNullable(choices.get(e.handoffId())).map(c -> String.format("  adaptive chose %s: %s; estimates %s%n",
+                c.technique(), c.reason(), c.estimates().encode())).orElse(""))).orElse(""),
         null);
     if (journal.filter(e -> e.status() == JournalEntry.Status.COMPLETED).isEmpty()) {
       return run.failing("handoff " + done.handoffId() + " completed but its journal entry says otherwise: " + journal);
