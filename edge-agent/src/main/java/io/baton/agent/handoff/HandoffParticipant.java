@@ -73,7 +73,7 @@ public final class HandoffParticipant {
     consume(AgentCommand.FREEZE, (HandoffRequested request) -> memo.once("freeze", request.handoffId(), () -> freeze(request)));
     consume(AgentCommand.TRANSFER, steps::transfer);
     consume(AgentCommand.RESTORE, (StateTransferred sent) -> memo.once("restore", sent.handoffId(), () -> restore(sent)));
-    consume(AgentCommand.AWAIT_PAGES, (HandoffRequested request) -> memo.once("await-pages", request.handoffId(),
+    consume(AgentCommand.AWAIT_PAGES, (HandoffRequested request) -> memo.settled("await-pages", request.handoffId(),
         () -> steps.awaitPages(request.handoffId())));
     consume(AgentCommand.RELEASE, (ClientRedirected redirected) -> memo.once("release", redirected.handoffId(),
         () -> release(redirected)));

@@ -57,12 +57,12 @@ public final class ContainerMigrationModel {
       for (int round = 1; round <= PRESTAGE_ROUNDS; round++) {
         double roundTime = roundBytes / bandwidth + rtt;
         preStaging += roundTime;
-        roundBytes = distinctDirtied(pages, in.touchedPagesPerSecond(), roundTime) * PAGE_SIZE;
+        roundBytes = MigrationModel.distinctDirtied(pages, Math.max(0, in.touchedPagesPerSecond()), roundTime) * PAGE_SIZE;
         if (roundBytes < SMALL_ROUND_BYTES && round < PRESTAGE_ROUNDS) {
           // The next round is small: it is the last one.
           double lastTime = roundBytes / bandwidth + rtt;
           preStaging += lastTime;
-          roundBytes = distinctDirtied(pages, in.touchedPagesPerSecond(), lastTime) * PAGE_SIZE;
+          roundBytes = MigrationModel.distinctDirtied(pages, Math.max(0, in.touchedPagesPerSecond()), lastTime) * PAGE_SIZE;
           break;
         }
       }
@@ -79,7 +79,4 @@ public final class ContainerMigrationModel {
     return List.copyOf(estimates);
   }
 
-  private static double distinctDirtied(double pages, double perSecond, double seconds) {
-    return pages * (1 - Math.exp(-Math.max(0, perSecond) * seconds / pages));
-  }
 }

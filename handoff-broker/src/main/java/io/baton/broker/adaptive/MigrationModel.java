@@ -75,7 +75,8 @@ public final class MigrationModel {
         new Estimate("hybrid", fixedDowntime * 1000, hybridTotal * 1000, true));
   }
 
-  private static double distinctDirtied(double pages, double perSecond, double seconds) {
+  /** Distinct pages of {@code pages} hit by {@code perSecond} random writes in {@code seconds}. */
+  static double distinctDirtied(double pages, double perSecond, double seconds) {
     return pages * (1 - Math.exp(-perSecond * seconds / pages));
   }
 }

@@ -50,19 +50,11 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
   public static final String CONTAINER_ARTIFACT = "container";
 
   private final ContainerSite site;
-  /** How long AWAIT_PAGES' answer is kept for a broker asking again (longer than its control step and retries). */
-  private static final long ANSWER_KEPT_MILLIS = 120_000;
   /** How long a target's endpoint is looked for in the cluster map, and how often. */
   private static final long ANNOUNCE_WAIT_MILLIS = 5_000;
   private static final long ANNOUNCE_RETRY_MILLIS = 250;
   private final Map<String, SourceRun> sources = new ConcurrentHashMap<>();
   private final Map<String, HandoffRequested> targets = new ConcurrentHashMap<>();
-  /**
-   * AWAIT_PAGES' outcome by handoff, kept a while after it is known: the broker asks again each
-   * control step while pages cross, and a question arriving after the answer must get the same one
-   * (a lost target copy must not read as a source that vanished).
-   */
-  private final Map<String, Future<PagesCompleted>> pageWaits = new ConcurrentHashMap<>();
   private static final long PAGES_POLL_MILLIS = 100;
   /** How long the assessment watches a container's pages being touched. */
   private static final Duration TOUCH_WINDOW = Duration.ofMillis(500);
@@ -191,17 +183,6 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
    */
   @Override
   public Future<PagesCompleted> awaitPages(String handoffId) {
-    Future<PagesCompleted> known = pageWaits.get(handoffId);
-    if (known != null) {
-      return known;
-    }
-    Future<PagesCompleted> waiting = waitForPages(handoffId);
-    pageWaits.put(handoffId, waiting);
-    waiting.onComplete(done -> site.runtime().vertx().setTimer(ANSWER_KEPT_MILLIS, id -> pageWaits.remove(handoffId, waiting)));
-    return waiting;
-  }
-
-  private Future<PagesCompleted> waitForPages(String handoffId) {
     HandoffRequested request = targets.remove(handoffId);
     if (request == null) {
       return Future.failedFuture("handoff " + handoffId + " was not restored at " + site.siteId());
