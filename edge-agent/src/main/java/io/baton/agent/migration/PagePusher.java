@@ -26,9 +26,9 @@ import java.util.Set;
 
 /**
  * Sends a set of pages to a target as content-addressed chunks. It offers every page's hash; the
- * target answers with the chunks it lacks; only those cross, each checked on arrival. Whatever did
- * not arrive intact (a corrupted chunk, a stream cut midway) is simply still lacking at the next
- * offer, so a retry sends exactly the rest.
+ * target answers with the chunks it lacks; only those cross, each checked on arrival, and the
+ * target's receipt counts what it kept. Whatever did not arrive intact (a corrupted chunk, a
+ * stream cut midway) is simply still lacking at the next offer, so a retry sends exactly the rest.
  */
 final class PagePusher {
   private static final int MAX_ATTEMPTS = 6;
@@ -82,14 +82,25 @@ final class PagePusher {
               .compose(chunks -> {
                 Pump pump = new Pump(toSite, chunks);
                 return send(toSite, target, pump).transform(sent -> {
-            // Rejected or cut: the next offer finds out what is still missing and sends only that.
-                  attempt(handoffId, toSite, target, pageCount, pages, compress, attempt + 1, bytesSoFar + pump.bytes,
-                      chunksSoFar + pump.next, start, readMicros, done);
+                  long bytes = bytesSoFar + pump.bytes;
+                  int sentChunks = chunksSoFar + pump.next;
+                  if (sent.succeeded() && keptEvery(sent.result(), chunks.size())) {
+                    // The receipt already says the target keeps every chunk it lacked: a second
+                    // offer would only confirm it, at the cost of a round trip.
+                    done.complete(new PushReport(bytes, pages.size(), sentChunks, attempt, readMicros, (System.nanoTime() - start) / 1_000));
+                    return Future.succeededFuture();
+                  }
+                  // Rejected or cut: the next offer finds out what is still missing and sends only that.
+                  attempt(handoffId, toSite, target, pageCount, pages, compress, attempt + 1, bytes, sentChunks, start, readMicros, done);
                   return Future.succeededFuture();
                 });
               });
         })
         .onFailure(done::tryFail);
+  }
+
+  private static boolean keptEvery(ChunkReceipt receipt, int chunks) {
+    return receipt.getRejectedCount() == 0 && receipt.getAccepted() == chunks;
   }
 
   /**
