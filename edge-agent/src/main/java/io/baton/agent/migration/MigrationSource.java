@@ -16,6 +16,7 @@ import io.baton.protocol.grpc.ExecutionState;
 import io.baton.protocol.grpc.TransferGrpcClient;
 import io.vertx.core.Future;
 import io.vertx.core.Vertx;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
@@ -75,13 +76,17 @@ public final class MigrationSource {
         .map(v -> new SourceFrozen(request.handoffId(), config.siteId(), session.dumpBytes(), (System.nanoTime() - start) / 1_000)));
   }
 
-  /** Sends the dump pages, then the execution state that lets the target restore. */
+  /**
+   * Sends the dump pages, then the execution state that lets the target restore; or both in one
+   * message when the dump rides with the state.
+   */
   public Future<StateTransferred> transfer(HandoffRequested request) {
     SourceSession session = sessions.get(request.handoffId());
     if (session == null || session.executionState == null) {
       return Future.failedFuture("no frozen instance for handoff " + request.handoffId() + " at " + config.siteId());
     }
     long start = System.nanoTime();
+    boolean withState = session.dumpRidesWithState();
     ExecutionState unsigned = ExecutionState.newBuilder()
         .setHandoffId(request.handoffId())
         .setState(com.google.protobuf.ByteString.copyFrom(session.executionState))
@@ -96,10 +101,12 @@ public final class MigrationSource {
         .setInstanceId(request.instanceId())
         .setClientId(request.clientId())
         .setEpoch(request.epoch())
+        .addAllDumpPages(withState ? session.dumpPageData() : List.of())
         .build();
     ExecutionState state = config.credentials()
         .map(member -> TransferManifests.sign(unsigned, member, config.siteId(), request.targetSite())).orElse(unsigned);
-    return session.sendDump()
+    Future<PushReport> dumpSent = withState ? Future.succeededFuture(new PushReport(0, 0, 0, 0, 0, 0)) : session.sendDump();
+    return dumpSent
         .compose(pushed -> emulator.deliver(session.target.siteId(), state.getSerializedSize())
             .compose(v -> session.stub.putExecutionState(state))
             .map(receipt -> new StateTransferred(request.handoffId(), request.targetSite(),

@@ -20,6 +20,7 @@ import io.baton.protocol.grpc.ChunkNeeds;
 import io.baton.protocol.grpc.ChunkOffer;
 import io.baton.protocol.grpc.ExecutionState;
 import io.baton.protocol.grpc.ExecutionStateReceipt;
+import io.baton.protocol.grpc.PageData;
 import io.baton.protocol.grpc.PageRef;
 import io.vertx.core.Context;
 import io.vertx.core.Future;
@@ -130,14 +131,16 @@ public final class MigrationTarget {
     if (!Hashes.address(state.getState().toByteArray()).equals(state.getSha256())) {
       throw new IllegalStateException("execution state does not match its digest: truncated or altered in transit");
     }
+    Map<Integer, PageData> dumpPages = checkedDumpPages(state);
     try {
-      config.credentials().ifPresent(member -> checkManifest(member, config.siteId(), session, state));
+      config.credentials().ifPresent(member -> checkManifest(member, config.siteId(), session, dumpPages, state));
     } catch (SecurityException refused) {
       // the gRPC status the source gets has no room for the reason: the operator finds it here
       LOG.warn("{} refuses the snapshot of handoff {} from {}: {}", config.siteId(), state.getHandoffId(),
           state.getSourceSite(), refused.getMessage());
       throw refused;
     }
+    keepDumpPages(state, session, dumpPages.values());
     session.executionState = state;
     int held = 0;
     for (int page = 0; page < state.getPageCount(); page++) {
@@ -149,16 +152,45 @@ public final class MigrationTarget {
     return ExecutionStateReceipt.newBuilder().setPagesHeld(held).setPagesMissing(state.getPageCount() - held).build();
   }
 
+  /** The dump pages that ride with the state, by page, each checked against its hash and the page count. */
+  private static Map<Integer, PageData> checkedDumpPages(ExecutionState state) {
+    Map<Integer, PageData> pages = new java.util.HashMap<>();
+    for (PageData page : state.getDumpPagesList()) {
+      if (page.getPage() < 0 || page.getPage() >= state.getPageCount()) {
+        throw new IllegalStateException("dump page " + page.getPage() + " outside 0.." + (state.getPageCount() - 1));
+      }
+      if (page.getData().size() != PagedMemory.PAGE_SIZE || !Hashes.address(page.getData().toByteArray()).equals(page.getSha256())) {
+        throw new IllegalStateException("dump page " + page.getPage() + " does not match its digest: truncated or altered in transit");
+      }
+      pages.put(page.getPage(), page);
+    }
+    return pages;
+  }
+
+  /** Pins the dump's pages for the restore as an offer and its chunks would have; refused, changing nothing, if they do not fit. */
+  private void keepDumpPages(ExecutionState state, TargetSession session, java.util.Collection<PageData> pages) {
+    if (pages.isEmpty()) {
+      return;
+    }
+    store.reserve(state.getHandoffId(), pages.stream().map(PageData::getSha256).toList());
+    for (PageData page : pages) {
+      store.put(page.getSha256(), page.getData().toByteArray());
+      session.offered(state.getPageCount(), page.getPage(), page.getSha256());
+    }
+  }
+
   /**
    * Restores only what the source signed: the manifest names this instance and handoff, the pages
-   * as they were offered here and the execution state, and is signed by the source site's member
-   * key. Anything else is refused before it is kept, so a restore cannot find it.
+   * as they were offered here (or ride with the state) and the execution state, and is signed by
+   * the source site's member key. Anything else is refused before it is kept, so a restore cannot
+   * find it.
    */
   private static void checkManifest(io.baton.protocol.security.MemberCredentials member, String here, TargetSession session,
-      ExecutionState state) {
+      Map<Integer, PageData> dumpPages, ExecutionState state) {
     java.util.BitSet stale = new java.util.BitSet();
     state.getStalePagesList().forEach(stale::set);
-    ByteString offeredHere = PagesDigest.of(state.getPageCount(), page -> stale.get(page) ? null : session.offeredAddress(page));
+    ByteString offeredHere = PagesDigest.of(state.getPageCount(), page -> stale.get(page) ? null
+        : dumpPages.containsKey(page) ? dumpPages.get(page).getSha256() : session.offeredAddress(page));
     if (!offeredHere.equals(state.getPagesDigest())) {
       throw new SecurityException("the snapshot manifest lists other pages than were offered for handoff " + state.getHandoffId());
     }

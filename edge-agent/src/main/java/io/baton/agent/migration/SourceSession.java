@@ -15,6 +15,9 @@ import java.util.List;
  * dump, or the target's faults) carries the newer version.
  */
 public final class SourceSession {
+  /** Keeps a message carrying the dump far below the plane's message limit. */
+  static final long MAX_DUMP_WITH_STATE_BYTES = 16L * 1024 * 1024;
+
   final HandoffRequested request;
   final SiteInfo target;
   final MigrationTechnique technique;
@@ -125,6 +128,21 @@ public final class SourceSession {
 
   long dumpBytes() {
     return (long) dump.size() * PagedMemory.PAGE_SIZE + executionState.length;
+  }
+
+  /**
+   * Whether the dump rides in the execution state's message. It does when it is empty, or when it
+   * holds only pages written after a pre-copy round sent them: the target cannot hold their new
+   * content, so offering them first would only add two round trips to the downtime. A cold dump is
+   * offered, because its pages may have been pre-staged at the target.
+   */
+  boolean dumpRidesWithState() {
+    return dump.isEmpty() || precopy.rounds() > 0 && (long) dump.size() * PagedMemory.PAGE_SIZE <= MAX_DUMP_WITH_STATE_BYTES;
+  }
+
+  List<io.baton.protocol.grpc.PageData> dumpPageData() {
+    return dump.stream().map(copy -> io.baton.protocol.grpc.PageData.newBuilder().setPage(copy.page())
+        .setData(com.google.protobuf.ByteString.copyFrom(copy.data())).setSha256(copy.address()).build()).toList();
   }
 
   Future<PushReport> sendDump() {
