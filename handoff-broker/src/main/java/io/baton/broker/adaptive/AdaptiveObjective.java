@@ -9,12 +9,13 @@ import java.util.List;
  * {@code totalBound} times cold migration's. Downtimes within {@code tieTolerance} of the best
  * count as equal, and then a technique that never splits the state between two sites wins (seed
  * 000: post-copy loses the service if either site fails before the last page arrives), then the
- * shorter total time.
+ * shorter total time. The default tolerance is 5%: the choice must land within 10% of the best
+ * technique's measured downtime, and the other 5% is the model's own error.
  */
 public record AdaptiveObjective(double totalBound, double tieTolerance) {
 
   public static AdaptiveObjective defaults() {
-    return new AdaptiveObjective(2.0, 0.2);
+    return new AdaptiveObjective(2.0, 0.05);
   }
 
   /** The chosen estimate and a sentence saying why. */

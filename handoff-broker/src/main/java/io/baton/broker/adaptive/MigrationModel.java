@@ -40,15 +40,18 @@ public final class MigrationModel {
     double dirtyPagesPerSecond = Math.max(0, in.dirtyBytesPerSecond()) / PAGE_SIZE;
     double rtt = in.rttMillis() / 1000;
     double bandwidth = in.bytesPerSecond();
-    // Freeze-to-serve always costs the offer round trip and the execution state's round trip.
-    double fixedDowntime = 2 * rtt + in.executionStateBytes() / bandwidth;
-    double fullCopy = pages * PAGE_SIZE / bandwidth + rtt;
+    // The wire protocol's round trips (PagePusher, MigrationSource): an offer and its answer; a
+    // chunk stream and its receipt; the execution state's message, which also carries a pre-copy's
+    // last dirty pages (and nothing else crosses between freeze and restore for the lazy ones).
+    double offer = rtt;
+    double stateMessage = rtt + in.executionStateBytes() / bandwidth;
+    double fullStream = pages * PAGE_SIZE / bandwidth + rtt;
 
-    double cold = fullCopy + fixedDowntime;
+    double cold = offer + fullStream + stateMessage;
 
     double preCopyTime = 0;
     double sent = pages;
-    double roundTime = fullCopy;
+    double roundTime = offer + fullStream;
     double leftBehind = 0;
     for (int round = 1; round <= maxRounds; round++) {
       preCopyTime += roundTime;
@@ -58,21 +61,22 @@ public final class MigrationModel {
         break;
       }
       sent = next;
-      roundTime = next * PAGE_SIZE / bandwidth + rtt;
+      roundTime = offer + next * PAGE_SIZE / bandwidth + rtt;
     }
-    double preCopyDowntime = leftBehind * PAGE_SIZE / bandwidth + fixedDowntime;
+    double preCopyDowntime = leftBehind * PAGE_SIZE / bandwidth + stateMessage;
 
-    double postCopyDowntime = fixedDowntime;
-    double postCopyTotal = postCopyDowntime + fullCopy;
+    double postCopyDowntime = stateMessage;
+    double postCopyTotal = postCopyDowntime + fullStream;
 
-    double hybridDirty = distinctDirtied(pages, dirtyPagesPerSecond, fullCopy);
-    double hybridTotal = fullCopy + fixedDowntime + hybridDirty * PAGE_SIZE / bandwidth + rtt;
+    double hybridRound = offer + fullStream;
+    double hybridDirty = distinctDirtied(pages, dirtyPagesPerSecond, hybridRound);
+    double hybridTotal = hybridRound + stateMessage + hybridDirty * PAGE_SIZE / bandwidth + rtt;
 
     return List.of(
         new Estimate("cold", cold * 1000, cold * 1000, false),
         new Estimate("pre-copy", preCopyDowntime * 1000, (preCopyTime + preCopyDowntime) * 1000, false),
         new Estimate("post-copy", postCopyDowntime * 1000, postCopyTotal * 1000, true),
-        new Estimate("hybrid", fixedDowntime * 1000, hybridTotal * 1000, true));
+        new Estimate("hybrid", stateMessage * 1000, hybridTotal * 1000, true));
   }
 
   /** Distinct pages of {@code pages} hit by {@code perSecond} random writes in {@code seconds}. */
