@@ -43,6 +43,18 @@ final class CommandMemo {
     }
     Future<R> answer = run.get();
     answers.put(key, answer);
-    return keepFailure ? answer : answer.onFailure(failure -> answers.remove(key, answer));
+    // Once settled, only the outcome stays: the future that computed it keeps its steps' functions,
+    // and with them whatever they captured (a restored memory of 75 MB, a checkpoint), for as long
+    // as it is remembered.
+    answer.onComplete(outcome -> {
+      if (outcome.succeeded()) {
+        answers.replace(key, answer, Future.succeededFuture(outcome.result()));
+      } else if (keepFailure) {
+        answers.replace(key, answer, Future.failedFuture(outcome.cause()));
+      } else {
+        answers.remove(key, answer);
+      }
+    });
+    return answer;
   }
 }
