@@ -15,8 +15,9 @@ import java.util.List;
  * <p>The engine costs are runc's, fitted to {@code bench docker} on the project's 2-core machines
  * (src/site/resources/bench/docker/README.md): a full checkpoint 250 ms + 4 ms/MB, its restore
  * 170 ms + 20 ms/MB, a lazy checkpoint 270 ms, a lazy restore 200 ms; CRIU's other images
- * (128 KiB, half of which change between dumps); four round trips of saga and transfer requests
- * inside the downtime, three more for a lazy restore's page connection.
+ * (128 KiB, half of which change between dumps). Inside the downtime the transfer makes two round
+ * trips (the frozen state's chunk stream, the restore request), one more to ask what a pre-staged
+ * target lacks, and a lazy restore three more for its page connection.
  * Pre-staging runs up to {@link #PRESTAGE_ROUNDS} rounds and stops after one under 1 MB, as
  * {@code ContainerHandoff} does.
  */
@@ -45,7 +46,7 @@ public final class ContainerMigrationModel {
     double mb = bytes / MB;
     double freeze = 0.250 + 0.004 * mb;
     double restore = 0.170 + 0.020 * mb;
-    double requests = 4 * rtt;
+    double requests = 2 * rtt;
 
     double coldDowntime = freeze + (bytes + CHECKPOINT_IMAGES_BYTES) / bandwidth + requests + restore;
     List<Estimate> estimates = new ArrayList<>();
@@ -66,7 +67,7 @@ public final class ContainerMigrationModel {
           break;
         }
       }
-      double downtime = freeze + (roundBytes + CHANGED_IMAGES_BYTES) / bandwidth + requests + restore;
+      double downtime = freeze + (roundBytes + CHANGED_IMAGES_BYTES) / bandwidth + rtt + requests + restore;
       estimates.add(new Estimate("pre-copy", downtime * 1000, (preStaging + downtime) * 1000, false));
     }
 

@@ -131,7 +131,13 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
     if (target == null) {
       return Future.failedFuture("no container prepared for " + request.getInstanceId() + " at " + runtime.siteId());
     }
+    if (request.hasLayer() && !request.getLayer().getInstanceId().equals(request.getInstanceId())) {
+      return Future.failedFuture("the layer of " + request.getLayer().getInstanceId() + " in the restore of " + request.getInstanceId());
+    }
     return timed(() -> {
+      if (request.hasLayer()) {
+        WritableLayer.apply(request.getLayer(), runtime.engine().upperDir(target.containerId()), store);
+      }
       Map<String, FileRef> base = request.getBase().isEmpty() ? Map.of() : target.checkpoints().get(request.getBase());
       if (base == null) {
         throw new IllegalStateException("no checkpoint " + request.getBase() + " of " + request.getInstanceId() + " here");

@@ -281,6 +281,10 @@ abstract class ContainerHandoffTest {
     assertRefused("does not match", TransferManifests.sign(checkpoint, a, "site-a", "site-c"), target::restore);
     assertRefused("not by the source site 'site-b'", TransferManifests.sign(checkpoint, a, "site-b", "site-b"),
         target::restore);
+    // The handoff's final restore carries the writable layer: the signature covers it too.
+    Checkpoint withLayer = TransferManifests.sign(checkpoint.toBuilder().setLayer(tree).build(), a, "site-a", "site-b");
+    assertRefused("does not match", withLayer.toBuilder().setLayer(tree.toBuilder().addEntries(TreeEntry.newBuilder()
+        .setPath("etc/passwd"))).build(), target::restore);
     FileTree signedTree = TransferManifests.sign(tree, a, "site-a", "site-b");
     assertRefused("does not match", signedTree.toBuilder().addEntries(TreeEntry.newBuilder().setPath("etc/passwd")).build(),
         target::syncLayer);
