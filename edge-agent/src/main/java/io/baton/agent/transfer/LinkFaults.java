@@ -29,6 +29,12 @@ public final class LinkFaults {
     cuts.put(toSite, new Cut(bytes, new AtomicInteger(streams)));
   }
 
+  /** True while a cut of {@link #cutNextStreams} has streams left to cut. */
+  public boolean cutPending(String toSite) {
+    Cut cut = cuts.get(toSite);
+    return cut != null && cut.streams().get() > 0;
+  }
+
   public boolean corruptionPending(String toSite) {
     AtomicInteger pending = chunksToCorrupt.get(toSite);
     return pending != null && pending.get() > 0;

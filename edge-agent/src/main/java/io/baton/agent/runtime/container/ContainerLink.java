@@ -14,6 +14,7 @@ import io.vertx.core.Vertx;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import io.vertx.core.streams.WriteStream;
+import io.vertx.grpc.client.GrpcClientRequest;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -101,7 +102,8 @@ public final class ContainerLink {
   /**
    * Ships chunks the target needs. With {@code askFirst} the target first says which it lacks
    * (what pre-staging relies on); without, all are sent (nothing can be there yet). Rejected
-   * chunks (damaged on the way) are sent again.
+   * chunks (damaged on the way) are sent again; after a stream cut midway the target is asked what
+   * it still lacks, and only that is sent again.
    */
   public Future<Void> ship(String session, Map<ByteString, byte[]> chunks, boolean askFirst) {
     if (chunks.isEmpty()) {
@@ -130,14 +132,28 @@ public final class ContainerLink {
             new Pump(stream, writer).run();
           }
         }))
-        .compose(receipt -> send(session, chunks, receipt.getRejectedList(), attempt + 1));
+        .transform(sent -> {
+          if (sent.succeeded()) {
+            return send(session, chunks, sent.result().getRejectedList(), attempt + 1);
+          }
+          if (attempt >= MAX_ATTEMPTS) {
+            return Future.failedFuture(sent.cause());
+          }
+          // What arrived before the cut is kept at the target: only the rest crosses again.
+          return call(ChunkList.newBuilder().setSession(session).addAllSha256(addresses).build(), target::lacking)
+              .compose(lacking -> send(session, chunks, lacking.getSha256List(), attempt + 1));
+        });
   }
 
-  /** Writes chunks one link slot at a time, respecting the stream's back-pressure. */
+  /**
+   * Writes chunks one link slot at a time, respecting the stream's back-pressure; the link's
+   * injected faults ({@link io.baton.agent.transfer.LinkFaults}) cut the stream or damage a chunk.
+   */
   private final class Pump {
     private final List<Chunk> chunks;
     private final WriteStream<Chunk> stream;
     private int next;
+    private long streamed;
 
     Pump(List<Chunk> chunks, WriteStream<Chunk> stream) {
       this.chunks = chunks;
@@ -155,14 +171,29 @@ public final class ContainerLink {
         Future<Void> slot = emulator.transmit(toSite, chunk.getSerializedSize());
         if (!slot.isComplete()) {
           slot.onComplete(v -> {
-            stream.write(chunk);
-            run();
+            if (write(chunk)) {
+              run();
+            }
           });
           return;
         }
-        stream.write(chunk);
+        if (!write(chunk)) {
+          return;
+        }
       }
       stream.end();
+    }
+
+    private boolean write(Chunk chunk) {
+      if (emulator.faults().shouldCut(toSite, streamed + chunk.getSerializedSize())) {
+        ((GrpcClientRequest<?, ?>) stream).cancel();
+        return false;
+      }
+      streamed += chunk.getSerializedSize();
+      stream.write(emulator.faults().corruptionPending(toSite)
+          ? chunk.toBuilder().setData(ByteString.copyFrom(emulator.faults().maybeCorrupt(toSite, chunk.getData().toByteArray()))).build()
+          : chunk);
+      return true;
     }
   }
 

@@ -5,7 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.baton.agent.runtime.InstanceState;
+import io.baton.agent.transfer.LinkFaults;
 import io.baton.protocol.security.MemberCredentials;
+import java.io.InputStream;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import org.junit.jupiter.api.Test;
@@ -13,6 +15,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@link ContainerHandoffTest} on two runc sites, and what only runc can: a post-copy handoff, the
  * container serving at the target while its memory is faulted in from the source's frozen copy.
+ * Also the transfer plane's faults after the freeze (damaged chunks, a cut stream, a link that
+ * stays down), which are the same on every container engine.
  */
 class RuncHandoffTest extends ContainerHandoffTest {
   @Override
@@ -69,5 +73,53 @@ class RuncHandoffTest extends ContainerHandoffTest {
     Matcher after = answer(siteA, id);
     assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the source kept its state");
     assertEquals(after.group(3), after.group(4));
+  }
+
+  @Test
+  void damagedChunksAndACutStreamAfterTheFreezeCostOnlyWhatWasLost() throws Exception {
+    String id = deployWithImageAtB(TestEngines.memwork(16, 0));
+    Matcher before = answer(siteA, id);
+    // The image is at site-b already: the first chunk stream is the frozen state's.
+    LinkFaults faults = siteA.emulator().faults();
+    faults.corruptNextChunks("site-b", 3);
+    faults.cutNextStreamAfter("site-b", 12L << 20);
+
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "cold"));
+
+    assertTrue(report.restored(), report.toString());
+    assertFalse(faults.corruptionPending("site-b") || faults.cutPending("site-b"), "the chunks were damaged and the stream cut");
+    assertTrue(report.finalBytes() < report.checkpointBytes() * 3 / 2,
+        "after the cut only what the target still lacked crossed again: " + report);
+    Matcher after = answer(siteB, id);
+    assertEquals(before.group(4), after.group(4), "the same state, checksum for checksum");
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)));
+  }
+
+  @Test
+  void aLinkThatStaysDownAfterTheFreezeAbortsAndTheSourceServesAgain() throws Exception {
+    String id = deployWithImageAtB(TestEngines.memwork(16, 0));
+    Matcher before = answer(siteA, id);
+    siteA.emulator().faults().cutNextStreams("site-b", 64 * 1024, 100);
+    try {
+      SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "cold"));
+
+      assertFalse(report.restored(), report.toString());
+      assertTrue(report.frozen() != null && report.transferred() == null, "it failed in the transfer, after the freeze: " + report);
+      assertEquals(Optional.of(InstanceState.LIVE), siteA.runtime().state(id), "the source serves again");
+      assertFalse(siteB.runtime().state(id).isPresent(), "nothing serves at the target");
+      assertTrue(TestEngines.batonContainers(engineB).isEmpty(), "the target's container was removed");
+      Matcher after = answer(siteA, id);
+      assertEquals(before.group(4), after.group(4), "with its state");
+      assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)));
+    } finally {
+      siteA.emulator().faults().cutNextStreams("site-b", 0, 0);
+    }
+  }
+
+  private String deployWithImageAtB(ContainerProfile profile) throws Exception {
+    try (InputStream image = engineA.save(profile.image())) {
+      engineB.load(image);
+    }
+    return deploy(profile);
   }
 }
