@@ -56,18 +56,52 @@ final class CheckpointFiles {
           Files.write(path, ChunkedFile.assemble(resolved.get(file.getPath()), store));
           continue;
         }
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
-          for (int k = 0; k < file.getChangedIndexCount(); k++) {
-            var address = file.getChunks(k);
-            byte[] chunk = store.get(address).orElseThrow(() -> new IllegalStateException(
-                "chunk " + Hashes.hex(address).substring(0, 12) + " of " + file.getPath() + " never arrived"));
-            channel.write(ByteBuffer.wrap(chunk), (long) file.getChangedIndex(k) * file.getChunkSize());
-          }
-          channel.truncate(file.getSize());
-        }
+        applyDelta(path, file, store);
       }
     } catch (IOException e) {
       throw new UncheckedIOException("patching checkpoint " + baseDir + " into " + dir, e);
+    }
+  }
+
+  /**
+   * Builds {@code dir} from the base checkpoint's directory as {@link #patch} does, but leaves the
+   * base whole: a hybrid restore reads the pages its pagemaps mark as in the parent from there.
+   * Only the part of a base file that the new file's size covers is copied.
+   */
+  static void patchBeside(Path baseDir, Path dir, Collection<FileRef> sent, Map<String, FileRef> resolved, ChunkStore store) {
+    try {
+      Files.createDirectories(dir);
+      for (FileRef file : sent) {
+        Path path = inside(dir, file);
+        Path base = inside(baseDir, file);
+        if (!file.getDelta() || !Files.exists(base)) {
+          Files.write(path, ChunkedFile.assemble(resolved.get(file.getPath()), store));
+          continue;
+        }
+        try (FileChannel from = FileChannel.open(base, StandardOpenOption.READ);
+            FileChannel to = FileChannel.open(path, StandardOpenOption.CREATE, StandardOpenOption.TRUNCATE_EXISTING,
+                StandardOpenOption.WRITE)) {
+          long length = Math.min(file.getSize(), from.size());
+          for (long copied = 0; copied < length; ) {
+            copied += from.transferTo(copied, length - copied, to);
+          }
+        }
+        applyDelta(path, file, store);
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("building checkpoint " + dir + " beside " + baseDir, e);
+    }
+  }
+
+  private static void applyDelta(Path path, FileRef file, ChunkStore store) throws IOException {
+    try (FileChannel channel = FileChannel.open(path, StandardOpenOption.WRITE)) {
+      for (int k = 0; k < file.getChangedIndexCount(); k++) {
+        var address = file.getChunks(k);
+        byte[] chunk = store.get(address).orElseThrow(() -> new IllegalStateException(
+            "chunk " + Hashes.hex(address).substring(0, 12) + " of " + file.getPath() + " never arrived"));
+        channel.write(ByteBuffer.wrap(chunk), (long) file.getChangedIndex(k) * file.getChunkSize());
+      }
+      channel.truncate(file.getSize());
     }
   }
 

@@ -37,6 +37,7 @@ import java.util.stream.Stream;
  * the full checkpoint and restores it STAGED. Undoing a failed handoff is the saga's abort.
  */
 public final class ContainerHandoff {
+  private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(ContainerHandoff.class);
   static final String PRESTAGE_CHECKPOINT = "baton-prestage";
   private static final int MAX_PRESTAGE_ROUNDS = 3;
   /** A pre-staging round that sent less than this leaves too little for another round to win. */
@@ -52,6 +53,8 @@ public final class ContainerHandoff {
   private final Map<String, Prestaged> prestaged = new ConcurrentHashMap<>();
   /** Where the frozen instance's pages are relayed from (this site's plane, host:port), for a post-copy handoff's restore request. */
   private final Map<String, String> lazySources = new ConcurrentHashMap<>();
+  /** Hybrid freezes: how many of the lazy checkpoint's pages were marked as in the pre-staged parent, by instance. */
+  private final Map<String, PostCopyEngine.ParentPages> parentPages = new ConcurrentHashMap<>();
 
   /** What the target already holds for an instance: where, and the pre-staged checkpoint's files. */
   private record Prestaged(ContainerLink link, String checkpointName, Map<String, FileRef> checkpoint) {
@@ -103,6 +106,7 @@ public final class ContainerHandoff {
     }
     if (staged != null) {
       prestaged.remove(instanceId);
+      dropKeptPrestage(instance, staged);
       staged.link().call(Instance.newBuilder().setInstanceId(instanceId).build(), staged.link().target()::discard);
     }
     if (prestage) {
@@ -116,29 +120,58 @@ public final class ContainerHandoff {
 
   /** Forgets that an instance was pre-staged anywhere (its handoff ended, or the target dropped the copy). */
   public void forgetStaged(String instanceId) {
-    prestaged.remove(instanceId);
+    Prestaged staged = prestaged.remove(instanceId);
     lazySources.remove(instanceId);
+    parentPages.remove(instanceId);
+    if (staged != null) {
+      runtime.instance(instanceId).ifPresent(instance -> runtime.vertx().executeBlocking(() -> {
+        dropKeptPrestage(instance, staged);
+        return null;
+      }, false));
+    }
+  }
+
+  /**
+   * An engine that can run hybrid handoffs keeps the last pre-staged checkpoint here too: its
+   * pages are what the frozen memory is compared with ({@link PostCopyEngine#referToParent}).
+   */
+  private boolean keepsPrestage() {
+    return runtime.engine() instanceof PostCopyEngine;
+  }
+
+  private void dropKeptPrestage(ContainerInstance instance, Prestaged staged) {
+    if (keepsPrestage()) {
+      dropCheckpoint(instance, staged.checkpointName());
+    }
   }
 
   /**
    * The saga's freeze step: the final checkpoint. Post-copy, on an engine that can
    * ({@link PostCopyEngine}), the checkpoint holds all but the memory and the container stays
-   * frozen here, its pages served to the target's lazy restore. Returns the checkpoint's size in
-   * bytes (without the memory that stays behind).
+   * frozen here, its pages served to the target's lazy restore; if the instance was pre-staged at
+   * {@code toSite}, the pages that still equal the pre-staged ones are marked as in it (hybrid) and
+   * only the rest will cross. Returns the checkpoint's size in bytes (without the memory that stays
+   * behind).
    */
-  public Future<Long> freezeForHandoff(String instanceId, boolean postCopy) {
+  public Future<Long> freezeForHandoff(String instanceId, String toSite, boolean postCopy) {
     ContainerInstance instance = live(instanceId);
     if (instance == null) {
       return Future.failedFuture(instanceId + " is not live at " + runtime.siteId());
     }
     Future<Void> frozen = postCopy && runtime.engine() instanceof PostCopyEngine lazy
-        ? checkpointLazily(instance, lazy) : checkpointAndStop(instance);
+        ? checkpointLazily(instance, lazy, stagedAt(instanceId, toSite)) : checkpointAndStop(instance);
     return frozen.compose(v -> worker(() -> directoryBytes(
         runtime.engine().checkpointDir(instance.containerId(), ContainerRuntime.FROZEN_CHECKPOINT))));
   }
 
-  private Future<Void> checkpointLazily(ContainerInstance instance, PostCopyEngine engine) {
+  private Prestaged stagedAt(String instanceId, String toSite) {
+    Prestaged staged = prestaged.get(instanceId);
+    return staged != null && staged.toSite().equals(toSite) ? staged : null;
+  }
+
+  private Future<Void> checkpointLazily(ContainerInstance instance, PostCopyEngine engine, Prestaged staged) {
     String instanceId = instance.spec().instanceId();
+    parentPages.remove(instanceId);
     return worker(() -> runtime.exclusive(instanceId, () -> {
       dropCheckpoint(instance, ContainerRuntime.FROZEN_CHECKPOINT);
       int port = freePort(PAGE_HOST);
@@ -147,8 +180,29 @@ public final class ContainerHandoff {
       relay.serve(instanceId, io.vertx.core.net.SocketAddress.inetSocketAddress(port, PAGE_HOST));
       lazySources.put(instanceId, relay.endpoint());
       runtime.markFrozenServingPages(instanceId, pages.closingAlso(() -> relay.forget(instanceId)));
+      if (staged != null) {
+        referToParent(instance, engine, staged);
+      }
       return null;
     }));
+  }
+
+  /**
+   * A comparison that fails leaves the handoff post-copy: every page is still served lazily. (A
+   * pagemap rewritten before a later one failed to be would name a parent the target is not told
+   * of: its restore fails, and the handoff aborts with the source resuming.)
+   */
+  private void referToParent(ContainerInstance instance, PostCopyEngine engine, Prestaged staged) {
+    try {
+      PostCopyEngine.ParentPages marked = engine.referToParent(instance.containerId(), ContainerRuntime.FROZEN_CHECKPOINT,
+          staged.checkpointName());
+      if (marked.inParent() > 0) {
+        parentPages.put(instance.spec().instanceId(), marked);
+      }
+    } catch (RuntimeException failed) {
+      LOG.warn("{}: pages not compared with the pre-staged checkpoint, all cross post-copy: {}",
+          instance.spec().instanceId(), failed.getMessage());
+    }
   }
 
   /** A port free on {@code host} now, for a page server about to listen there. */
@@ -177,19 +231,21 @@ public final class ContainerHandoff {
     boolean warm = ahead != null && ahead.toSite().equals(link.toSite());
     Timeline timeline = new Timeline(link);
     String lazySource = lazySources.remove(instanceId);
+    boolean hybrid = parentPages.remove(instanceId) != null;
     String[] digest = new String[1];
     return timeline.phase("state", () -> finalState(instance, link, warm ? ahead : null, timeline))
         .compose(checkpoint -> {
           Checkpoint.Builder request = withReplies(instance, checkpoint).toBuilder().setStaged(true);
           if (lazySource != null) {
             request.setLazyPagesFrom(lazySource).setLazyPagesSite(runtime.siteId());
+            request.setParentPages(hybrid && warm);
           }
           Checkpoint staged = request.build();
           digest[0] = io.baton.agent.transfer.Hashes.hex(io.baton.agent.transfer.Hashes.address(staged.toByteArray()));
           return timeline.phase("restore", () -> link.call(staged, link.target()::restore));
         })
         .map(v -> new StagedTransfer(timeline.report(instance,
-            lazySource != null ? "post-copy" : warm ? "prestaged" : "cold"), digest[0]));
+            lazySource != null ? (hybrid && warm ? "hybrid" : "post-copy") : warm ? "prestaged" : "cold"), digest[0]));
   }
 
   private Future<Void> sendLayers(ContainerInstance instance, ContainerLink link) {
@@ -255,7 +311,9 @@ public final class ContainerHandoff {
       try {
         return readCheckpoint(runtime.engine().checkpointDir(instance.containerId(), name));
       } finally {
-        dropCheckpoint(instance, name);
+        if (!keepsPrestage()) {
+          dropCheckpoint(instance, name);
+        }
       }
     }).compose(files -> {
       Checkpoint.Builder checkpoint = Checkpoint.newBuilder().setInstanceId(instance.spec().instanceId()).setName(name)
@@ -271,7 +329,13 @@ public final class ContainerHandoff {
       return link.ship(instance.spec().instanceId(), chunks, true)
           .compose(v -> link.call(checkpoint.build(), link.target()::restore))
           .compose(v -> {
-            prestaged.put(instance.spec().instanceId(), new Prestaged(link, name, refs));
+            Prestaged earlier = prestaged.put(instance.spec().instanceId(), new Prestaged(link, name, refs));
+            if (earlier != null && !earlier.checkpointName().equals(name)) {
+              worker(() -> {
+                dropKeptPrestage(instance, earlier);
+                return null;
+              });
+            }
             boolean small = link.bytesSent() - bytesBefore < SMALL_ROUND_BYTES;
             return small || round >= MAX_PRESTAGE_ROUNDS ? Future.succeededFuture()
                 : prestageMemory(instance, link, round + 1, refs);

@@ -83,7 +83,7 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
     }
     String containerId = instance.get().containerId();
     List<String> techniques = site.runtime().engine() instanceof PostCopyEngine
-        ? List.of("cold", "pre-copy", "post-copy") : List.of("cold", "pre-copy");
+        ? List.of("cold", "pre-copy", "post-copy", "hybrid") : List.of("cold", "pre-copy");
     return site.emulator().refresh(request.targetSite())
         .compose(profile -> site.runtime().vertx().executeBlocking(
             () -> PageTouchMeter.measure(site.runtime().engine().initPid(containerId), TOUCH_WINDOW), false)
@@ -96,7 +96,8 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
   @Override
   public Future<StatePrecopied> precopy(HandoffRequested request) {
     // Post-copy sends its memory after the restore, so nothing of it ahead: layers and container.
-    boolean prestage = !request.technique().equals("cold") && !postCopy(request);
+    // Hybrid pre-stages it, then sends after the restore only the pages written since.
+    boolean prestage = !request.technique().equals("cold") && !(postCopy(request) && request.technique().equals("post-copy"));
     return source(request).compose(run -> site.handoff().ahead(request.instanceId(), run.link(), prestage))
         .map(report -> new StatePrecopied(request.handoffId(), report.method().equals("prestage") ? 1 : 0,
             report.preBytes() + report.finalBytes(), 0, report.handoffMicros(), report.method()));
@@ -105,7 +106,7 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
   @Override
   public Future<SourceFrozen> freeze(HandoffRequested request) {
     long start = System.nanoTime();
-    return source(request).compose(run -> site.handoff().freezeForHandoff(request.instanceId(), postCopy(request)))
+    return source(request).compose(run -> site.handoff().freezeForHandoff(request.instanceId(), request.targetSite(), postCopy(request)))
         .map(bytes -> new SourceFrozen(request.handoffId(), site.siteId(), bytes, (System.nanoTime() - start) / 1_000));
   }
 
@@ -239,9 +240,13 @@ public final class ContainerSagaHandoff implements HandoffStrategy {
     return ended.future();
   }
 
-  /** Post-copy moves the memory after the restore; only an engine with lazy pages can (runc). */
+  /**
+   * Post-copy moves the memory after the restore, hybrid what of it changed since the pre-stage;
+   * only an engine with lazy pages can (runc). Elsewhere both run as a pre-copy.
+   */
   private boolean postCopy(HandoffRequested request) {
-    return request.technique().equals("post-copy") && site.runtime().engine() instanceof PostCopyEngine;
+    return (request.technique().equals("post-copy") || request.technique().equals("hybrid"))
+        && site.runtime().engine() instanceof PostCopyEngine;
   }
 
   @Override

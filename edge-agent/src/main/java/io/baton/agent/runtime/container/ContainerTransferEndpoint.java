@@ -23,6 +23,9 @@ import io.vertx.core.json.JsonObject;
 import io.vertx.grpc.common.GrpcStatus;
 import io.vertx.grpc.server.StatusException;
 import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -131,6 +134,10 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
     if (target == null) {
       return Future.failedFuture("no container prepared for " + request.getInstanceId() + " at " + runtime.siteId());
     }
+    if (request.getParentPages() && (request.getBase().isEmpty() || request.getLazyPagesFrom().isEmpty())) {
+      return Future.failedFuture("the restore of " + request.getInstanceId() + " refers pages to a parent but names no base"
+          + " checkpoint or no lazy source");
+    }
     if (request.hasLayer() && !request.getLayer().getInstanceId().equals(request.getInstanceId())) {
       return Future.failedFuture("the layer of " + request.getLayer().getInstanceId() + " in the restore of " + request.getInstanceId());
     }
@@ -150,6 +157,10 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
       Path dir = runtime.engine().checkpointDir(target.containerId(), request.getName());
       if (request.getBase().isEmpty()) {
         CheckpointFiles.write(dir, files.values(), store);
+      } else if (request.getParentPages()) {
+        Path baseDir = runtime.engine().checkpointDir(target.containerId(), request.getBase());
+        CheckpointFiles.patchBeside(baseDir, dir, request.getFilesList(), files, store);
+        linkParent(dir, baseDir);
       } else {
         CheckpointFiles.patch(runtime.engine().checkpointDir(target.containerId(), request.getBase()), dir,
             request.getFilesList(), files, store);
@@ -188,6 +199,21 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
         containers.remove(request.getInstanceId());
       }
     });
+  }
+
+  /**
+   * CRIU finds a checkpoint's parent images through a {@code parent} link in its directory; a
+   * relative one, so the pair can be moved together.
+   */
+  private static void linkParent(Path dir, Path parentDir) {
+    if (!Files.isDirectory(parentDir) || !parentDir.getParent().equals(dir.getParent())) {
+      throw new IllegalStateException("no parent checkpoint " + parentDir + " beside " + dir);
+    }
+    try {
+      Files.createSymbolicLink(dir.resolve("parent"), Path.of("..", parentDir.getFileName().toString()));
+    } catch (IOException e) {
+      throw new UncheckedIOException("linking " + dir + " to its parent " + parentDir, e);
+    }
   }
 
   /**

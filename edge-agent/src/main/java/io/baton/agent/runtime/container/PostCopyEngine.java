@@ -18,6 +18,18 @@ public interface PostCopyEngine extends ContainerEngine {
    */
   LazyPages checkpointLazily(String containerId, String name, String address, int port);
 
+  /**
+   * Hybrid: while lazy checkpoint {@code name} serves, marks each of its pages that still equals
+   * the page in the earlier full checkpoint {@code parent} (pre-staged at the target) as in that
+   * parent, so a restore beside the parent reads those there and fetches only the rest. Pages that
+   * cannot be compared stay lazy. Returns how many pages went each way.
+   */
+  ParentPages referToParent(String containerId, String name, String parent);
+
+  /** A lazy checkpoint's pages after {@link #referToParent}: read from the parent, or still fetched lazily. */
+  record ParentPages(long inParent, long lazy) {
+  }
+
   /** Thaws a container that {@link #checkpointLazily} left frozen: it runs on from where it stopped. */
   void resumeFrozen(String containerId);
 

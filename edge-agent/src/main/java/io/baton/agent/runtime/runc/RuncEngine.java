@@ -405,6 +405,44 @@ public final class RuncEngine implements PostCopyEngine {
     }
   }
 
+  /**
+   * Compares the paused container's memory with the parent's pages ({@link UnchangedPages}). Its
+   * processes are found with {@code runc ps} and named by their pid inside the container, as the
+   * checkpoint names them.
+   */
+  @Override
+  public ParentPages referToParent(String containerId, String name, String parent) {
+    HostCommand.Result listed = runcAttempt(List.of("ps", "--format", "json", containerId), deadlines().call());
+    if (!listed.ok()) {
+      throw new RuncException("no processes of " + containerId + " to compare: " + listed.output().strip());
+    }
+    java.util.Map<Long, Path> memories = new java.util.HashMap<>();
+    for (Object pid : new io.vertx.core.json.JsonArray(listed.output().strip())) {
+      long hostPid = ((Number) pid).longValue();
+      containerPid(hostPid).ifPresent(inside -> memories.put(inside, Path.of("/proc", Long.toString(hostPid), "mem")));
+    }
+    try {
+      return UnchangedPages.markInParent(checkpointDir(containerId, name), checkpointDir(containerId, parent), memories);
+    } catch (IOException e) {
+      throw new UncheckedIOException("comparing " + name + " of " + containerId + " with " + parent, e);
+    }
+  }
+
+  /** The pid a host process has in its own (innermost) pid namespace: the last of its NSpid line. */
+  private static Optional<Long> containerPid(long hostPid) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc", Long.toString(hostPid), "status"))) {
+        if (line.startsWith("NSpid:")) {
+          String[] pids = line.substring("NSpid:".length()).trim().split("\\s+");
+          return Optional.of(Long.parseLong(pids[pids.length - 1]));
+        }
+      }
+    } catch (IOException | NumberFormatException gone) {
+      // An exited process has nothing to compare.
+    }
+    return Optional.empty();
+  }
+
   private List<String> tlsFlags() {
     return pageTls.map(PageTls::flags).orElse(List.of());
   }

@@ -56,6 +56,27 @@ class RuncHandoffTest extends ContainerHandoffTest {
   }
 
   @Test
+  void aHybridHandoffStagesTheMemoryAheadAndFaultsInOnlyThePagesWrittenSince() throws Exception {
+    String id = deploy(TestEngines.memwork(32, 256));
+    Matcher before = answer(siteA, id);
+    long relayedBefore = siteA.relay().bytesSent();
+
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "hybrid"));
+
+    assertTrue(report.restored(), report.toString());
+    assertTrue(report.precopied().bytesSent() > 32L << 20, "the memory was staged ahead: " + report);
+    assertTrue(report.finalBytes() < 2_000_000, "no memory crossed between the freeze and the restore: " + report);
+    long relayed = siteA.relay().bytesSent() - relayedBefore;
+    assertTrue(relayed > 0 && relayed < 8L << 20,
+        "after the restore only the pages written since the pre-stage crossed, not the 32 MB: " + relayed);
+    assertFalse(siteA.runtime().state(id).isPresent(), "the source let go once the target held every page");
+    Matcher after = answer(siteB, id);
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the request counter continues");
+    assertTrue(Long.parseLong(after.group(2)) > Long.parseLong(before.group(2)), "it kept dirtying memory");
+    assertEquals(after.group(3), after.group(4), "every page, from the pre-stage or faulted in, is as it was");
+  }
+
+  @Test
   void aPostCopyHandoffThatTheTargetCannotRestoreLeavesTheSourceServing() throws Exception {
     String id = deploy(TestEngines.memwork(32, 64));
     Matcher before = answer(siteA, id);
