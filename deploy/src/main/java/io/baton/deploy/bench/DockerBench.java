@@ -56,8 +56,9 @@ import java.util.regex.Pattern;
  * (site-b holds neither its image nor any chunk), a warm-up, then a handoff to site-b. Baton's
  * handoffs are the broker's saga, started as the control API's manual migration starts it:
  * "prestaged" after the predictor's pre-stage request (technique pre-copy), "cold" with technique
- * cold, on docker; "runc-prestaged", "runc-cold", "post-copy" and "adaptive" (the broker's choice)
- * on runc. Their numbers are the saga's own (HandoffCompleted, the journal's step timings), and
+ * cold, on docker; "runc-prestaged", "runc-cold", "post-copy", "hybrid" (pre-staged as
+ * runc-prestaged, then only the pages written since cross after the restore) and "adaptive" (the
+ * broker's choice) on runc. Their numbers are the saga's own (HandoffCompleted, the journal's step timings), and
  * every byte of them, CRIU's post-copy pages included, crosses the agents' emulated link. "seed004"
  * is seed 004's recipe on the Docker engines directly ({@link Seed004Recipe}), the baseline in the
  * same run. After each run the target must answer (and the memory workload's checksums must
@@ -71,7 +72,7 @@ public final class DockerBench {
   private static final long CALL_DEADLINE_MS = 10_000;
   /** Methods run on docker sites; the others run on runc sites. */
   static final List<String> DOCKER_METHODS = List.of("prestaged", "cold", "seed004");
-  static final List<String> RUNC_METHODS = List.of("runc-prestaged", "runc-cold", "post-copy", "adaptive");
+  static final List<String> RUNC_METHODS = List.of("runc-prestaged", "runc-cold", "post-copy", "hybrid", "adaptive");
   public static final List<String> METHODS = java.util.stream.Stream.concat(DOCKER_METHODS.stream(), RUNC_METHODS.stream()).toList();
   /** Where the runc sites keep their bundles, images and checkpoints. */
   private static final Path RUNC_ROOT = Path.of("/var/lib/baton/runc/bench");
@@ -244,13 +245,13 @@ public final class DockerBench {
         new DeliveryOptions().setSendTimeout(STEP_DEADLINE_MS)));
     Thread.sleep(options.warmupMillis());
     long preBytes = 0;
-    if (method.endsWith("prestaged")) {
+    if (method.endsWith("prestaged") || method.equals("hybrid")) {
       preBytes = await(prestage(bus, id)).bytes();
       Thread.sleep(1_000); // the user approaches the new site while the service keeps running
     }
     String technique = switch (method) {
       case "cold", "runc-cold" -> "cold";
-      case "post-copy", "adaptive" -> method;
+      case "post-copy", "hybrid", "adaptive" -> method;
       default -> "pre-copy";
     };
     HandoffCompleted done = await(mesh.broker().handOff(id, "site-b", technique, ManualMigration.TRIGGER));

@@ -49,7 +49,7 @@ final class DockerBenchTable {
     }
     String header = String.format("Docker handoff, %d run(s) per cell; memwork %d MB dirtied at %d KB/s; MB = 2^20 bytes;"
         + " latency is the emulated round-trip time; prestaged and cold are handoffs by the broker's saga (manual migration)"
-        + " on docker sites, runc-prestaged, runc-cold, post-copy and adaptive on runc sites, seed004 the seed's"
+        + " on docker sites, runc-prestaged, runc-cold, post-copy, hybrid and adaptive on runc sites, seed004 the seed's"
         + " checkpoint-copy-restore.%n%n", options.runs(), options.memoryMb(), options.dirtyKbps());
     String phases = phases(groups);
     out.println();

@@ -29,7 +29,7 @@ final class DockerBenchCommand implements Callable<Integer> {
   List<Double> latencies;
 
   @Option(names = "--methods", split = ",", description = "prestaged,cold,seed004 (docker sites), runc-prestaged,runc-cold,"
-      + "post-copy,adaptive (runc sites); default all")
+      + "post-copy,hybrid,adaptive (runc sites); default all")
   List<String> methods;
 
   @Option(names = "--memory-mb", description = "memwork state size (default 64, quick 16)")

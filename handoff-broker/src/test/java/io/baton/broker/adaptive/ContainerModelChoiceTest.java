@@ -15,12 +15,12 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The container model and the default objective in the cells of {@code bench docker}
- * (src/site/resources/bench/docker/README.md, 2026-12-05): each choice is the technique whose
+ * (src/site/resources/bench/docker/README.md, 2026-12-05, hybrid's cells rerun): each choice is the technique whose
  * measured downtime was the least under the total-time bound there, and each prediction is within
  * a factor of 1.5 of what the run measured.
  */
 class ContainerModelChoiceTest {
-  private static final List<String> RUNC = List.of("cold", "pre-copy", "post-copy");
+  private static final List<String> RUNC = List.of("cold", "pre-copy", "post-copy", "hybrid");
   private static final long MEMWORK = 64L << 20;
   /** memwork writes 128 KB/s over random pages. */
   private static final double MEMWORK_PAGES = 32;
@@ -34,7 +34,7 @@ class ContainerModelChoiceTest {
   @CsvSource({
       // app, Mbps, touched pages/s, the measured best under the bound
       "memwork, 5, 32, post-copy",
-      "memwork, 100, 32, pre-copy",
+      "memwork, 100, 32, hybrid",
       "counter, 5, 1, pre-copy",
       "counter, 100, 1, cold",
   })
@@ -52,17 +52,23 @@ class ContainerModelChoiceTest {
     assertNear(2_390, slow.get("pre-copy").downtimeMillis());
     assertNear(840, slow.get("post-copy").downtimeMillis());
     assertNear(184_000, slow.get("post-copy").totalMillis());
+    // Measured 2026-12-05 (hybrid-runc.md): post-copy 0.68 s, hybrid 0.73 s down.
+    assertNear(730, slow.get("hybrid").downtimeMillis());
     Map<String, Estimate> fast = byName(model.estimate(inputs("memwork", 100, MEMWORK_PAGES, RUNC)));
     // Measured: runc-cold 7.80 s, runc-prestaged 2.54 s, post-copy 0.87 s down and 82.9 s in all.
     assertNear(7_800, fast.get("cold").downtimeMillis());
     assertNear(2_540, fast.get("pre-copy").downtimeMillis());
     assertNear(82_900, fast.get("post-copy").totalMillis());
+    // Measured 2026-12-05: hybrid 0.73 s down; adaptive's hybrid 10.7 s in all, its pre-stage inside.
+    assertNear(730, fast.get("hybrid").downtimeMillis());
+    assertNear(10_700, fast.get("hybrid").totalMillis());
   }
 
   @Test
-  void anEngineWithoutLazyPagesIsNeverOfferedPostCopy() {
+  void anEngineWithoutLazyPagesIsNeverOfferedPostCopyOrHybrid() {
     List<Estimate> estimates = model.estimate(inputs("memwork", 5, MEMWORK_PAGES, List.of("cold", "pre-copy")));
-    assertFalse(estimates.stream().anyMatch(e -> e.technique().equals("post-copy")), estimates.toString());
+    assertFalse(estimates.stream().anyMatch(e -> e.technique().equals("post-copy") || e.technique().equals("hybrid")),
+        estimates.toString());
     assertEquals("pre-copy", objective.choose(estimates).chosen().technique());
   }
 
