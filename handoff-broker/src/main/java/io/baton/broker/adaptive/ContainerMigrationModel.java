@@ -13,8 +13,9 @@ import java.util.List;
  * flight, 64 KiB after every page fault and up to 4 MiB when none come ({@code criu/uffd.c}).
  *
  * <p>The engine costs are runc's, fitted to {@code bench docker} on the project's 2-core machines
- * (src/site/resources/bench/docker/README.md): a full checkpoint 250 ms + 4 ms/MB, its restore
- * 170 ms + 20 ms/MB, a lazy checkpoint 270 ms, a lazy restore 200 ms; CRIU's other images
+ * (src/site/resources/bench/docker/README.md, the run of 2026-12-05 with hybrid): a full checkpoint
+ * 150 ms + 1 ms/MB, its restore 150 ms + 2 ms/MB, a lazy checkpoint 200 ms, a lazy restore 150 ms;
+ * CRIU's other images
  * (128 KiB, half of which change between dumps). Inside the downtime the transfer makes two round
  * trips (the frozen state's chunk stream, the restore request), one more to ask what a pre-staged
  * target lacks, and a lazy restore three more for its page connection.
@@ -33,16 +34,16 @@ public final class ContainerMigrationModel {
   /** What of them changes between two dumps, and crosses in a pre-staged or lazy final checkpoint. */
   static final double CHANGED_IMAGES_BYTES = 64 * 1024;
   private static final double MB = 1024 * 1024;
-  static final double LAZY_CHECKPOINT_SECONDS = 0.270;
-  static final double LAZY_RESTORE_SECONDS = 0.200;
+  static final double LAZY_CHECKPOINT_SECONDS = 0.200;
+  static final double LAZY_RESTORE_SECONDS = 0.150;
   /** CRIU's lazy-pages daemon ends about this long after its last page (busybox's 0.03 MB: 0.62-0.66 s). */
   static final double LAZY_END_SECONDS = 0.6;
   /**
    * Hybrid: reading the frozen memory and the pre-staged pages to compare them, per MB of state
-   * (64 MB: the freeze took 100 ms longer than post-copy's). The restore's reading of the unchanged
-   * pages from the pre-staged checkpoint did not show beside the round trip it adds.
+   * (64 MB: the freeze took 40-100 ms longer than post-copy's). The restore's reading of the
+   * unchanged pages from the pre-staged checkpoint did not show beside the round trip it adds.
    */
-  static final double COMPARE_SECONDS_PER_MB = 0.0015;
+  static final double COMPARE_SECONDS_PER_MB = 0.001;
 
   /** What the source measured: link, anonymous memory, pages touched per second, and what its engine can run. */
   public record Inputs(double bytesPerSecond, double rttMillis, long stateBytes, double touchedPagesPerSecond,
@@ -79,8 +80,8 @@ public final class ContainerMigrationModel {
     double bytes = Math.max(PAGE_SIZE, in.stateBytes());
     double pages = bytes / PAGE_SIZE;
     double mb = bytes / MB;
-    double freeze = 0.250 + 0.004 * mb;
-    double restore = 0.170 + 0.020 * mb;
+    double freeze = 0.150 + 0.001 * mb;
+    double restore = 0.150 + 0.002 * mb;
     double requests = 2 * rtt;
 
     double coldDowntime = freeze + (bytes + CHECKPOINT_IMAGES_BYTES) / bandwidth + requests + restore;

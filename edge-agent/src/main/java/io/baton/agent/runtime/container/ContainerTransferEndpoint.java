@@ -130,13 +130,13 @@ public final class ContainerTransferEndpoint extends TransferGrpcService {
     if (refused.isPresent()) {
       return Future.failedFuture(refused.get());
     }
-    TargetContainer target = containers.get(request.getInstanceId());
-    if (target == null) {
-      return Future.failedFuture("no container prepared for " + request.getInstanceId() + " at " + runtime.siteId());
-    }
     if (request.getParentPages() && (request.getBase().isEmpty() || request.getLazyPagesFrom().isEmpty())) {
       return Future.failedFuture("the restore of " + request.getInstanceId() + " refers pages to a parent but names no base"
           + " checkpoint or no lazy source");
+    }
+    TargetContainer target = containers.get(request.getInstanceId());
+    if (target == null) {
+      return Future.failedFuture("no container prepared for " + request.getInstanceId() + " at " + runtime.siteId());
     }
     if (request.hasLayer() && !request.getLayer().getInstanceId().equals(request.getInstanceId())) {
       return Future.failedFuture("the layer of " + request.getLayer().getInstanceId() + " in the restore of " + request.getInstanceId());

@@ -291,6 +291,12 @@ abstract class ContainerHandoffTest {
     ImageArchive signedArchive = TransferManifests.sign(archive, a, "site-a", "site-b");
     assertRefused("does not match", signedArchive.toBuilder().setImage("baton/counter:1").build(), target::loadImage);
 
+    // Hybrid: that pages come from the pre-staged parent is signed too, and a parent needs a base to name it.
+    assertRefused("does not match", signed.toBuilder().setParentPages(true).build(), target::restore);
+    Throwable noBase = assertThrows(Exception.class, () -> await(target.restore(TransferManifests.sign(
+        checkpoint.toBuilder().setParentPages(true).setLazyPagesFrom("127.0.0.1:1").build(), a, "site-a", "site-b"))));
+    assertTrue(noBase.getMessage().contains("names no base checkpoint"), noBase.getMessage());
+
     // Correctly signed, the request passes the check and fails only for what is missing here.
     Throwable unprepared = assertThrows(Exception.class, () -> await(target.restore(signed)));
     assertTrue(unprepared.getMessage().contains("no container prepared"), unprepared.getMessage());
