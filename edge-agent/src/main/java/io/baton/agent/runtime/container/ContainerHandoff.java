@@ -228,6 +228,13 @@ public final class ContainerHandoff {
       return Future.failedFuture(instanceId + " is not frozen at " + runtime.siteId());
     }
     Prestaged ahead = prestaged.remove(instanceId);
+    if (ahead != null) {
+      // What the freeze compared with is no longer needed here, whatever this transfer's outcome.
+      worker(() -> {
+        dropKeptPrestage(instance, ahead);
+        return null;
+      });
+    }
     boolean warm = ahead != null && ahead.toSite().equals(link.toSite());
     Timeline timeline = new Timeline(link);
     String lazySource = lazySources.remove(instanceId);
