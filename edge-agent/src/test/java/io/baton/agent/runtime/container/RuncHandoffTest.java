@@ -77,6 +77,38 @@ class RuncHandoffTest extends ContainerHandoffTest {
   }
 
   @Test
+  void aHybridHandoffWhoseTargetLostThePrestagedCopyAbortsAndTheSourceServesAgain() throws Exception {
+    String id = deploy(TestEngines.memwork(16, 64));
+    Matcher before = answer(siteA, id);
+
+    // Between the pre-stage and the freeze the target loses what was staged (a cleanup, a disk swapped).
+    SagaSteps.Outcome report = await(SagaSteps.handOff(siteA, siteB, id, "hybrid", () -> {
+      for (String container : TestEngines.batonContainers(engineB)) {
+        java.nio.file.Path checkpoints = engineB.checkpointDir(container, "any").getParent();
+        try (var staged = java.nio.file.Files.walk(checkpoints)) {
+          for (java.nio.file.Path path : staged.sorted(java.util.Comparator.reverseOrder()).toList()) {
+            if (checkpoints.relativize(path).toString().startsWith(ContainerHandoff.PRESTAGE_CHECKPOINT)) {
+              java.nio.file.Files.delete(path);
+            }
+          }
+        } catch (java.io.IOException e) {
+          throw new java.io.UncheckedIOException(e);
+        }
+      }
+    }));
+
+    assertFalse(report.restored(), report.toString());
+    assertTrue(report.precopied().bytesSent() > 16L << 20, "it was pre-staged: " + report);
+    assertTrue(report.failure().contains("no parent checkpoint"), report.failure());
+    assertEquals(Optional.of(InstanceState.LIVE), siteA.runtime().state(id), "the source thawed and serves");
+    assertFalse(siteB.runtime().state(id).isPresent());
+    assertTrue(TestEngines.batonContainers(engineB).isEmpty(), "the target's container was removed");
+    Matcher after = answer(siteA, id);
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the source kept its state");
+    assertEquals(after.group(3), after.group(4));
+  }
+
+  @Test
   void aPostCopyHandoffThatTheTargetCannotRestoreLeavesTheSourceServing() throws Exception {
     String id = deploy(TestEngines.memwork(32, 64));
     Matcher before = answer(siteA, id);

@@ -50,6 +50,12 @@ final class SagaSteps {
   }
 
   static Future<Outcome> handOff(ContainerSite from, ContainerSite to, String instanceId, String technique) {
+    return handOff(from, to, instanceId, technique, () -> { });
+  }
+
+  /** As above, with {@code beforeFreeze} run (on a worker) once the pre-copy step has ended. */
+  static Future<Outcome> handOff(ContainerSite from, ContainerSite to, String instanceId, String technique,
+      Runnable beforeFreeze) {
     HandoffRequested request = request(from, to, instanceId, technique);
     HandoffStrategy source = from.sagaHandoff();
     HandoffStrategy target = to.sagaHandoff();
@@ -61,8 +67,12 @@ final class SagaSteps {
         .compose(v -> source.precopy(request))
         .compose(p -> {
           precopied[0] = p;
-          return source.freeze(request);
+          return from.runtime().vertx().executeBlocking(() -> {
+            beforeFreeze.run();
+            return null;
+          }, false);
         })
+        .compose(v -> source.freeze(request))
         .compose(f -> {
           frozen[0] = f;
           return source.transfer(request);
