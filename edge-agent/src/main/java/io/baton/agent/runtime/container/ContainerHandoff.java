@@ -53,8 +53,8 @@ public final class ContainerHandoff {
   private final Map<String, Prestaged> prestaged = new ConcurrentHashMap<>();
   /** Where the frozen instance's pages are relayed from (this site's plane, host:port), for a post-copy handoff's restore request. */
   private final Map<String, String> lazySources = new ConcurrentHashMap<>();
-  /** Hybrid freezes: how many of the lazy checkpoint's pages were marked as in the pre-staged parent, by instance. */
-  private final Map<String, PostCopyEngine.ParentPages> parentPages = new ConcurrentHashMap<>();
+  /** Instances whose lazy checkpoint names pages as in the pre-staged parent (a hybrid freeze). */
+  private final Set<String> parentPages = ConcurrentHashMap.newKeySet();
 
   /** What the target already holds for an instance: where, and the pre-staged checkpoint's files. */
   private record Prestaged(ContainerLink link, String checkpointName, Map<String, FileRef> checkpoint) {
@@ -197,7 +197,7 @@ public final class ContainerHandoff {
       PostCopyEngine.ParentPages marked = engine.referToParent(instance.containerId(), ContainerRuntime.FROZEN_CHECKPOINT,
           staged.checkpointName());
       if (marked.inParent() > 0) {
-        parentPages.put(instance.spec().instanceId(), marked);
+        parentPages.add(instance.spec().instanceId());
       }
     } catch (RuntimeException failed) {
       LOG.warn("{}: pages not compared with the pre-staged checkpoint, all cross post-copy: {}",
@@ -238,7 +238,7 @@ public final class ContainerHandoff {
     boolean warm = ahead != null && ahead.toSite().equals(link.toSite());
     Timeline timeline = new Timeline(link);
     String lazySource = lazySources.remove(instanceId);
-    boolean hybrid = parentPages.remove(instanceId) != null;
+    boolean hybrid = parentPages.remove(instanceId);
     String[] digest = new String[1];
     return timeline.phase("state", () -> finalState(instance, link, warm ? ahead : null, timeline))
         .compose(checkpoint -> {

@@ -313,6 +313,12 @@ abstract class ContainerHandoffTest {
     assertTrue(status.message().contains(reason), status.message());
   }
 
+  /** The service answered {@code after} where it runs now: its request counter one on, its pages as its checksum says. */
+  static void assertContinued(Matcher before, Matcher after) {
+    assertEquals(Long.parseLong(before.group(1)) + 1, Long.parseLong(after.group(1)), "the request counter continues");
+    assertEquals(after.group(3), after.group(4), "every page is as it was");
+  }
+
   String deploy(ContainerProfile profile) throws Exception {
     String id = "svc-" + (++instances);
     await(siteA.runtime().deploy(new InstanceSpec(id, "client-" + instances, ContainerProfile.KIND, 1, profile.toOptions())));
